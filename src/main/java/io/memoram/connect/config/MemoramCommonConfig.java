@@ -1,0 +1,184 @@
+package io.memoram.connect.config;
+
+import io.memoram.connect.client.MemoramClientConfig;
+import io.memoram.connect.client.RequestListener;
+import io.memoram.connect.client.Secret;
+import io.memoram.connect.crypto.ContentCiphers;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * The settings both connectors take (connector-contract.md, "Settings both connectors take"), and
+ * the one place that turns them into a {@link MemoramClientConfig}.
+ */
+public abstract class MemoramCommonConfig extends AbstractConfig {
+
+    public static final String CONNECTION_GROUP = "Memoram connection";
+    public static final String ACCESS_GROUP = "Access";
+    public static final String RETRY_GROUP = "Retries and rate limits";
+
+    public static final String API_URL_CONFIG = "memoram.api.url";
+    public static final String API_URL_DEFAULT = "https://api.memoram.app/api/v1";
+    private static final String API_URL_DOC = "Base URL of the Memoram API: the public service, a staging host, a proxy or the Memoram emulator. Must be an absolute http(s) URL.";
+    private static final String API_URL_DISPLAY = "API base URL";
+
+    public static final String API_KEY_CONFIG = "memoram.api.key";
+    private static final String API_KEY_DOC = "Developer API key (mem_ + 48 hex characters), exchanged for short-lived JWTs. Supply it through a config provider (${file:...} or ${env:...}) so that the REST API echoes only the reference.";
+    private static final String API_KEY_DISPLAY = "Developer API key";
+
+    public static final String ACCESS_REQUEST_IDS_CONFIG = "memoram.access.request.ids";
+    private static final String ACCESS_REQUEST_IDS_DOC = "Ids of access requests the users approved (or will approve). Each approved request is one user whose memories the connector may read or write.";
+    private static final String ACCESS_REQUEST_IDS_DISPLAY = "Access request ids";
+
+    public static final String MEMORY_KEYS_CONFIG = "memoram.memory.keys";
+    private static final String MEMORY_KEYS_DOC = "Comma-separated memory keys of users. For each key the connector reuses an existing access request for that key or files one, and remembers its id, so a restart never files a second request. Secret: supply through a config provider.";
+    private static final String MEMORY_KEYS_DISPLAY = "User memory keys";
+
+    public static final String ACCESS_REQUEST_REASON_CONFIG = "memoram.access.request.reason";
+    public static final String ACCESS_REQUEST_REASON_DEFAULT = "Kafka Connect (kafka-connect-memoram) would like to sync your memories between Memoram and your team's data pipelines.";
+    private static final String ACCESS_REQUEST_REASON_DOC = "Shown to the user on the approval screen of the access requests the connector files (at most 255 characters).";
+    private static final String ACCESS_REQUEST_REASON_DISPLAY = "Access request reason";
+    public static final int ACCESS_REQUEST_REASON_MAX = 255;
+
+    public static final String CONTENT_ENCRYPTION_CONFIG = "memoram.content.encryption";
+    public static final String CONTENT_ENCRYPTION_DEFAULT = ContentCiphers.AES_GCM;
+    private static final String CONTENT_ENCRYPTION_DOC = "How blob content is sealed: 'aes-gcm' (AES-GCM with the user's key, Base64 of nonce || ciphertext || tag) or 'plaintext' (content passes unchanged, for deployments where the server seals it).";
+    private static final String CONTENT_ENCRYPTION_DISPLAY = "Content encryption";
+
+    public static final String HTTP_REQUEST_TIMEOUT_MS_CONFIG = "memoram.http.request.timeout.ms";
+    public static final long HTTP_REQUEST_TIMEOUT_MS_DEFAULT = 30_000L;
+    private static final String HTTP_REQUEST_TIMEOUT_MS_DOC = "Timeout of one HTTP request, in milliseconds.";
+
+    public static final String MAX_RETRIES_CONFIG = "memoram.max.retries";
+    public static final int MAX_RETRIES_DEFAULT = 10;
+    private static final String MAX_RETRIES_DOC = "Retriable failures (429, 5xx, timeouts, connection resets) per request before it counts as failed.";
+
+    public static final String RETRY_BACKOFF_MS_CONFIG = "memoram.retry.backoff.ms";
+    public static final long RETRY_BACKOFF_MS_DEFAULT = 500L;
+    private static final String RETRY_BACKOFF_MS_DOC = "First backoff after a retriable failure, in milliseconds; it doubles on each retry, with jitter. A longer Retry-After from the server wins.";
+
+    public static final String RETRY_BACKOFF_MAX_MS_CONFIG = "memoram.retry.backoff.max.ms";
+    public static final long RETRY_BACKOFF_MAX_MS_DEFAULT = 60_000L;
+    private static final String RETRY_BACKOFF_MAX_MS_DOC = "Upper bound of the exponential backoff, in milliseconds.";
+
+    public static final String RATE_LIMIT_CONFIG = "memoram.rate.limit.requests.per.second";
+    public static final double RATE_LIMIT_DEFAULT = 0.0;
+    private static final String RATE_LIMIT_DOC = "Client-side cap on API requests per second, per task. 0 turns it off.";
+
+    public static final String BEHAVIOR_ON_ACCESS_REVOKED_CONFIG = "behavior.on.access.revoked";
+    public static final String BEHAVIOR_ON_ACCESS_REVOKED_DEFAULT = "skip";
+
+    /** Adds the shared settings to {@code def}, in their groups. */
+    public static ConfigDef addCommonConfig(ConfigDef def) {
+        int order = 0;
+        def.define(API_URL_CONFIG, Type.STRING, API_URL_DEFAULT, Validators.httpUrl(), Importance.HIGH,
+                API_URL_DOC, CONNECTION_GROUP, ++order, Width.LONG, API_URL_DISPLAY);
+        def.define(API_KEY_CONFIG, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, Validators.nonEmptyPassword(), Importance.HIGH,
+                API_KEY_DOC, CONNECTION_GROUP, ++order, Width.LONG, API_KEY_DISPLAY);
+        def.define(CONTENT_ENCRYPTION_CONFIG, Type.STRING, CONTENT_ENCRYPTION_DEFAULT,
+                Validators.oneOf(ContentCiphers.names()), Importance.MEDIUM, CONTENT_ENCRYPTION_DOC,
+                CONNECTION_GROUP, ++order, Width.SHORT, CONTENT_ENCRYPTION_DISPLAY, Validators.recommend(ContentCiphers.names()));
+        def.define(HTTP_REQUEST_TIMEOUT_MS_CONFIG, Type.LONG, HTTP_REQUEST_TIMEOUT_MS_DEFAULT, ConfigDef.Range.atLeast(1),
+                Importance.LOW, HTTP_REQUEST_TIMEOUT_MS_DOC, CONNECTION_GROUP, ++order, Width.SHORT, "HTTP request timeout (ms)");
+
+        order = 0;
+        def.define(ACCESS_REQUEST_IDS_CONFIG, Type.LIST, "", Validators.listOfIds(), Importance.HIGH,
+                ACCESS_REQUEST_IDS_DOC, ACCESS_GROUP, ++order, Width.LONG, ACCESS_REQUEST_IDS_DISPLAY);
+        def.define(MEMORY_KEYS_CONFIG, Type.PASSWORD, "", Importance.HIGH,
+                MEMORY_KEYS_DOC, ACCESS_GROUP, ++order, Width.LONG, MEMORY_KEYS_DISPLAY);
+        def.define(ACCESS_REQUEST_REASON_CONFIG, Type.STRING, ACCESS_REQUEST_REASON_DEFAULT,
+                Validators.maxLength(ACCESS_REQUEST_REASON_MAX), Importance.LOW, ACCESS_REQUEST_REASON_DOC,
+                ACCESS_GROUP, ++order, Width.LONG, ACCESS_REQUEST_REASON_DISPLAY);
+
+        order = 0;
+        def.define(MAX_RETRIES_CONFIG, Type.INT, MAX_RETRIES_DEFAULT, ConfigDef.Range.atLeast(0), Importance.LOW,
+                MAX_RETRIES_DOC, RETRY_GROUP, ++order, Width.SHORT, "Max retries");
+        def.define(RETRY_BACKOFF_MS_CONFIG, Type.LONG, RETRY_BACKOFF_MS_DEFAULT, ConfigDef.Range.atLeast(1), Importance.LOW,
+                RETRY_BACKOFF_MS_DOC, RETRY_GROUP, ++order, Width.SHORT, "Retry backoff (ms)");
+        def.define(RETRY_BACKOFF_MAX_MS_CONFIG, Type.LONG, RETRY_BACKOFF_MAX_MS_DEFAULT, ConfigDef.Range.atLeast(1), Importance.LOW,
+                RETRY_BACKOFF_MAX_MS_DOC, RETRY_GROUP, ++order, Width.SHORT, "Max retry backoff (ms)");
+        def.define(RATE_LIMIT_CONFIG, Type.DOUBLE, RATE_LIMIT_DEFAULT, ConfigDef.Range.atLeast(0), Importance.LOW,
+                RATE_LIMIT_DOC, RETRY_GROUP, ++order, Width.SHORT, "Rate limit (requests/s)");
+        return def;
+    }
+
+    protected MemoramCommonConfig(ConfigDef def, Map<?, ?> originals) {
+        super(def, originals);
+    }
+
+    public URI apiUrl() {
+        return URI.create(getString(API_URL_CONFIG));
+    }
+
+    public Secret apiKey() {
+        return Secret.of(getPassword(API_KEY_CONFIG).value());
+    }
+
+    public List<String> accessRequestIds() {
+        List<String> ids = new ArrayList<>();
+        for (String id : getList(ACCESS_REQUEST_IDS_CONFIG)) {
+            if (!id.isBlank()) {
+                ids.add(id.trim());
+            }
+        }
+        return ids;
+    }
+
+    /** The configured memory keys, each wrapped so it cannot leak through toString. */
+    public List<Secret> memoryKeys() {
+        return splitSecrets(getPassword(MEMORY_KEYS_CONFIG));
+    }
+
+    static List<Secret> splitSecrets(Password password) {
+        List<Secret> keys = new ArrayList<>();
+        if (password == null) {
+            return keys;
+        }
+        for (String part : password.value().split(",")) {
+            if (!part.isBlank()) {
+                keys.add(Secret.of(part.trim()));
+            }
+        }
+        return keys;
+    }
+
+    public String accessRequestReason() {
+        return getString(ACCESS_REQUEST_REASON_CONFIG);
+    }
+
+    public String contentEncryption() {
+        return getString(CONTENT_ENCRYPTION_CONFIG);
+    }
+
+    public int maxRetries() {
+        return getInt(MAX_RETRIES_CONFIG);
+    }
+
+    public Duration retryBackoff() {
+        return Duration.ofMillis(getLong(RETRY_BACKOFF_MS_CONFIG));
+    }
+
+    public Duration retryBackoffMax() {
+        return Duration.ofMillis(getLong(RETRY_BACKOFF_MAX_MS_CONFIG));
+    }
+
+    /** The client settings these configs describe; {@code listener} receives traffic for metrics. */
+    public MemoramClientConfig clientConfig(RequestListener listener) {
+        return MemoramClientConfig.builder(apiUrl(), apiKey())
+                .requestTimeout(Duration.ofMillis(getLong(HTTP_REQUEST_TIMEOUT_MS_CONFIG)))
+                .maxRetries(maxRetries())
+                .retryBackoff(retryBackoff(), retryBackoffMax())
+                .rateLimitPerSecond(getDouble(RATE_LIMIT_CONFIG))
+                .listener(listener)
+                .build();
+    }
+}

@@ -1,0 +1,167 @@
+package io.memoram.connect.config;
+
+import io.memoram.connect.client.BlobQuery;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+
+/** Settings of {@code MemoramSourceConnector} (connector-contract.md, "Source"). */
+public class MemoramSourceConfig extends MemoramCommonConfig {
+
+    public static final String TOPICS_GROUP = "Topics";
+    public static final String POLLING_GROUP = "Polling and filters";
+    public static final String BEHAVIOR_GROUP = "Error and delete handling";
+
+    public static final String TOPIC_PREFIX_CONFIG = "topic.prefix";
+    public static final String TOPIC_PREFIX_DEFAULT = "memoram";
+    private static final String TOPIC_PREFIX_DOC = "Records go to <prefix>.memories, <prefix>.tags and <prefix>.access unless those topics are named explicitly.";
+
+    public static final String MEMORIES_TOPIC_CONFIG = "memoram.memories.topic";
+    private static final String MEMORIES_TOPIC_DOC = "Topic for memory blobs. Default: <topic.prefix>.memories.";
+
+    public static final String TAGS_TOPIC_CONFIG = "memoram.tags.topic";
+    private static final String TAGS_TOPIC_DOC = "Topic for tags. Default: <topic.prefix>.tags.";
+
+    public static final String ACCESS_TOPIC_CONFIG = "memoram.access.topic";
+    private static final String ACCESS_TOPIC_DOC = "Topic for access-request status changes (pending, approved, rejected, revoked) of the users this connector serves; no secrets. Its records also let the connector keep the ids of the requests it filed in Connect's offset storage. Default: <topic.prefix>.access.";
+
+    public static final String TAGS_ENABLED_CONFIG = "memoram.tags.enabled";
+    private static final String TAGS_ENABLED_DOC = "Stream tags as well as memory blobs.";
+
+    public static final String POLL_INTERVAL_MS_CONFIG = "poll.interval.ms";
+    public static final long POLL_INTERVAL_MS_DEFAULT = 30_000L;
+    private static final String POLL_INTERVAL_MS_DOC = "Pause between passes over a user once the connector has caught up with that user, in milliseconds.";
+
+    public static final String PAGE_SIZE_CONFIG = "memoram.page.size";
+    public static final int PAGE_SIZE_DEFAULT = 100;
+    private static final String PAGE_SIZE_DOC = "'limit' asked for on each list call; the server may return fewer.";
+
+    public static final String FILTER_TAGS_CONFIG = "memoram.filter.tags";
+    private static final String FILTER_TAGS_DOC = "Only blobs with these tag names (passed as 'tags'). A blob that stops matching a filter is treated as gone (see behavior.on.delete).";
+
+    public static final String FILTER_IMPORTANCE_MIN_CONFIG = "memoram.filter.importance.min";
+    private static final String FILTER_IMPORTANCE_MIN_DOC = "Only blobs with at least this importance, 0.0 to 1.0 (passed as 'importance').";
+
+    public static final String FILTER_SEARCH_CONFIG = "memoram.filter.search";
+    private static final String FILTER_SEARCH_DOC = "Only blobs matching this search query (passed as 'searchQuery').";
+
+    public static final String ACCESS_CHECK_INTERVAL_MS_CONFIG = "memoram.access.check.interval.ms";
+    public static final long ACCESS_CHECK_INTERVAL_MS_DEFAULT = 60_000L;
+    private static final String ACCESS_CHECK_INTERVAL_MS_DOC = "How often pending, rejected and revoked access requests are checked again, in milliseconds. An approval found this way starts the user's stream.";
+
+    public static final String BEHAVIOR_ON_DELETE_CONFIG = "behavior.on.delete";
+    public static final List<String> BEHAVIOR_ON_DELETE_VALUES = List.of("tombstone", "ignore");
+    private static final String BEHAVIOR_ON_DELETE_DOC = "What a blob or tag that disappears produces: 'tombstone' (a null value on its key, header memoram.op=d) or 'ignore' (nothing).";
+
+    public static final String BEHAVIOR_ON_DECRYPTION_ERROR_CONFIG = "behavior.on.decryption.error";
+    public static final List<String> BEHAVIOR_ON_DECRYPTION_ERROR_VALUES = List.of("fail", "skip", "raw");
+    private static final String BEHAVIOR_ON_DECRYPTION_ERROR_DOC = "A blob no known key opens: 'fail' the task, 'skip' it (counted in metrics, its id logged) or emit it 'raw' (content left sealed, header memoram.content.raw=true).";
+
+    public static final List<String> BEHAVIOR_ON_ACCESS_REVOKED_VALUES = List.of("skip", "fail");
+    private static final String BEHAVIOR_ON_ACCESS_REVOKED_DOC = "A user whose access is rejected or revoked: 'skip' (stop that user, keep the others; re-checked every memoram.access.check.interval.ms) or 'fail' the task.";
+
+    public static final ConfigDef CONFIG_DEF = configDef();
+
+    public static ConfigDef configDef() {
+        ConfigDef def = addCommonConfig(new ConfigDef());
+        int order = 0;
+        def.define(TOPIC_PREFIX_CONFIG, Type.STRING, TOPIC_PREFIX_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH,
+                TOPIC_PREFIX_DOC, TOPICS_GROUP, ++order, Width.MEDIUM, "Topic prefix");
+        def.define(MEMORIES_TOPIC_CONFIG, Type.STRING, null, Importance.MEDIUM,
+                MEMORIES_TOPIC_DOC, TOPICS_GROUP, ++order, Width.MEDIUM, "Memories topic");
+        def.define(TAGS_TOPIC_CONFIG, Type.STRING, null, Importance.MEDIUM,
+                TAGS_TOPIC_DOC, TOPICS_GROUP, ++order, Width.MEDIUM, "Tags topic");
+        def.define(ACCESS_TOPIC_CONFIG, Type.STRING, null, Importance.LOW,
+                ACCESS_TOPIC_DOC, TOPICS_GROUP, ++order, Width.MEDIUM, "Access topic");
+        def.define(TAGS_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM,
+                TAGS_ENABLED_DOC, TOPICS_GROUP, ++order, Width.SHORT, "Stream tags");
+
+        order = 0;
+        def.define(POLL_INTERVAL_MS_CONFIG, Type.LONG, POLL_INTERVAL_MS_DEFAULT, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                POLL_INTERVAL_MS_DOC, POLLING_GROUP, ++order, Width.SHORT, "Poll interval (ms)");
+        def.define(PAGE_SIZE_CONFIG, Type.INT, PAGE_SIZE_DEFAULT, ConfigDef.Range.between(1, 10_000), Importance.LOW,
+                PAGE_SIZE_DOC, POLLING_GROUP, ++order, Width.SHORT, "Page size");
+        def.define(FILTER_TAGS_CONFIG, Type.LIST, "", Importance.LOW,
+                FILTER_TAGS_DOC, POLLING_GROUP, ++order, Width.LONG, "Filter: tags");
+        def.define(FILTER_IMPORTANCE_MIN_CONFIG, Type.DOUBLE, null, ConfigDef.LambdaValidator.with((name, value) -> {
+                    if (value != null && ((Double) value < 0.0 || (Double) value > 1.0)) {
+                        throw new org.apache.kafka.common.config.ConfigException(name, value, "must be between 0.0 and 1.0");
+                    }
+                }, () -> "0.0 to 1.0"), Importance.LOW,
+                FILTER_IMPORTANCE_MIN_DOC, POLLING_GROUP, ++order, Width.SHORT, "Filter: minimum importance");
+        def.define(FILTER_SEARCH_CONFIG, Type.STRING, null, Importance.LOW,
+                FILTER_SEARCH_DOC, POLLING_GROUP, ++order, Width.LONG, "Filter: search query");
+        def.define(ACCESS_CHECK_INTERVAL_MS_CONFIG, Type.LONG, ACCESS_CHECK_INTERVAL_MS_DEFAULT, ConfigDef.Range.atLeast(100),
+                Importance.LOW, ACCESS_CHECK_INTERVAL_MS_DOC, POLLING_GROUP, ++order, Width.SHORT, "Access check interval (ms)");
+
+        order = 0;
+        def.define(BEHAVIOR_ON_DELETE_CONFIG, Type.STRING, "tombstone", Validators.oneOf(BEHAVIOR_ON_DELETE_VALUES),
+                Importance.MEDIUM, BEHAVIOR_ON_DELETE_DOC, BEHAVIOR_GROUP, ++order, Width.SHORT, "Behavior on delete",
+                Validators.recommend(BEHAVIOR_ON_DELETE_VALUES));
+        def.define(BEHAVIOR_ON_DECRYPTION_ERROR_CONFIG, Type.STRING, "fail", Validators.oneOf(BEHAVIOR_ON_DECRYPTION_ERROR_VALUES),
+                Importance.MEDIUM, BEHAVIOR_ON_DECRYPTION_ERROR_DOC, BEHAVIOR_GROUP, ++order, Width.SHORT,
+                "Behavior on decryption error", Validators.recommend(BEHAVIOR_ON_DECRYPTION_ERROR_VALUES));
+        def.define(BEHAVIOR_ON_ACCESS_REVOKED_CONFIG, Type.STRING, BEHAVIOR_ON_ACCESS_REVOKED_DEFAULT,
+                Validators.oneOf(BEHAVIOR_ON_ACCESS_REVOKED_VALUES), Importance.MEDIUM, BEHAVIOR_ON_ACCESS_REVOKED_DOC,
+                BEHAVIOR_GROUP, ++order, Width.SHORT, "Behavior on access revoked",
+                Validators.recommend(BEHAVIOR_ON_ACCESS_REVOKED_VALUES));
+        return def;
+    }
+
+    public MemoramSourceConfig(Map<?, ?> originals) {
+        super(CONFIG_DEF, originals);
+    }
+
+    private String topic(String explicitKey, String suffix) {
+        String explicit = getString(explicitKey);
+        return explicit != null && !explicit.isBlank() ? explicit.trim() : getString(TOPIC_PREFIX_CONFIG) + "." + suffix;
+    }
+
+    public String memoriesTopic() {
+        return topic(MEMORIES_TOPIC_CONFIG, "memories");
+    }
+
+    public String tagsTopic() {
+        return topic(TAGS_TOPIC_CONFIG, "tags");
+    }
+
+    public String accessTopic() {
+        return topic(ACCESS_TOPIC_CONFIG, "access");
+    }
+
+    public boolean tagsEnabled() {
+        return getBoolean(TAGS_ENABLED_CONFIG);
+    }
+
+    public Duration pollInterval() {
+        return Duration.ofMillis(getLong(POLL_INTERVAL_MS_CONFIG));
+    }
+
+    public Duration accessCheckInterval() {
+        return Duration.ofMillis(getLong(ACCESS_CHECK_INTERVAL_MS_CONFIG));
+    }
+
+    public BlobQuery blobQuery() {
+        List<String> tags = getList(FILTER_TAGS_CONFIG).stream().map(String::trim).filter(t -> !t.isEmpty()).toList();
+        String search = getString(FILTER_SEARCH_CONFIG);
+        return new BlobQuery(getInt(PAGE_SIZE_CONFIG), tags, search == null || search.isBlank() ? null : search,
+                getDouble(FILTER_IMPORTANCE_MIN_CONFIG));
+    }
+
+    public boolean tombstoneOnDelete() {
+        return Validators.normalized(getString(BEHAVIOR_ON_DELETE_CONFIG)).equals("tombstone");
+    }
+
+    /** fail, skip or raw. */
+    public String behaviorOnDecryptionError() {
+        return Validators.normalized(getString(BEHAVIOR_ON_DECRYPTION_ERROR_CONFIG));
+    }
+
+    public boolean failOnAccessRevoked() {
+        return Validators.normalized(getString(BEHAVIOR_ON_ACCESS_REVOKED_CONFIG)).equals("fail");
+    }
+}

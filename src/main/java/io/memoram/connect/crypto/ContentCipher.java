@@ -1,0 +1,21 @@
+package io.memoram.connect.crypto;
+
+/**
+ * A way of sealing blob {@code content} (memoram-api.md, Part B.1). Implementations are stateless
+ * and thread-safe; they are chosen by name with {@link ContentCiphers#forName(String)}.
+ */
+public interface ContentCipher {
+    /** The config name, e.g. {@code aes-gcm}. */
+    String name();
+
+    /** Seals UTF-8 plaintext with {@code key}; a fresh random nonce every call. */
+    String seal(String plaintext, EncryptionKey key);
+
+    /**
+     * Opens sealed content with {@code key}.
+     *
+     * @throws MalformedCiphertextException when the content is not valid Base64 or too short
+     * @throws CiphertextAuthenticationException when the tag does not verify (tampered, or another key)
+     */
+    String open(String content, EncryptionKey key);
+}
