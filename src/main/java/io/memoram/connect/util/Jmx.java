@@ -1,0 +1,71 @@
+package io.memoram.connect.util;
+
+import java.lang.management.ManagementFactory;
+import javax.management.InstanceAlreadyExistsException;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Registers the plugin's MXBeans under the domain {@value #DOMAIN}. Object names:
+ * {@code kafka.connect.memoram:type=<type>,connector=<name>[,task=<id>]} (see docs/operations.md).
+ * Registration failures are logged, never thrown: metrics must not stop data.
+ */
+public final class Jmx {
+    public static final String DOMAIN = "kafka.connect.memoram";
+    private static final Logger log = LoggerFactory.getLogger(Jmx.class);
+
+    private Jmx() { }
+
+    public static ObjectName name(String type, String connector, Integer task) {
+        try {
+            String n = DOMAIN + ":type=" + type + ",connector=" + ObjectName.quote(connector)
+                    + (task == null ? "" : ",task=" + task);
+            return new ObjectName(n);
+        } catch (JMException e) {
+            throw new IllegalArgumentException("bad MBean name for connector " + connector, e);
+        }
+    }
+
+    /** Registers {@code bean}, replacing an earlier bean of the same name (a restarted task). */
+    public static ObjectName register(Object bean, ObjectName name) {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        try {
+            try {
+                server.registerMBean(bean, name);
+            } catch (InstanceAlreadyExistsException e) {
+                server.unregisterMBean(name);
+                server.registerMBean(bean, name);
+            }
+        } catch (JMException e) {
+            log.warn("Could not register MBean {}: {}", name, e.toString());
+        }
+        return name;
+    }
+
+    public static void unregister(ObjectName name) {
+        if (name == null) {
+            return;
+        }
+        try {
+            ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+        } catch (JMException e) {
+            log.debug("MBean {} was not registered", name);
+        }
+    }
+
+    /** A task id from a Connect task name such as {@code my-connector-0}, or the fallback. */
+    public static int taskNumber(String taskName, int fallback) {
+        if (taskName == null) {
+            return fallback;
+        }
+        int dash = taskName.lastIndexOf('-');
+        try {
+            return Integer.parseInt(taskName.substring(dash + 1));
+        } catch (RuntimeException e) {
+            return fallback;
+        }
+    }
+}
