@@ -18,4 +18,12 @@ public interface ContentCipher {
      * @throws CiphertextAuthenticationException when the tag does not verify (tampered, or another key)
      */
     String open(String content, EncryptionKey key);
+
+    /**
+     * Whether this scheme uses the user's key at all. {@code false} for {@code plaintext}, whose
+     * users need not validate the {@code encryption_key} the server hands out.
+     */
+    default boolean usesKey() {
+        return true;
+    }
 }

@@ -1,8 +1,9 @@
 package io.memoram.connect.crypto;
 
 import java.util.List;
+import java.util.Locale;
 
-/** The built-in content ciphers by config name. SKELETON: being implemented. */
+/** The built-in content ciphers by config name. */
 public final class ContentCiphers {
     public static final String AES_GCM = "aes-gcm";
     public static final String PLAINTEXT = "plaintext";
@@ -13,8 +14,22 @@ public final class ContentCiphers {
         return List.of(AES_GCM, PLAINTEXT);
     }
 
-    /** @throws IllegalArgumentException naming the known schemes when {@code name} is unknown */
+    /**
+     * The cipher of that name, case-insensitively and ignoring surrounding blanks. The returned
+     * instances are shared and thread-safe.
+     *
+     * @throws IllegalArgumentException naming the known schemes when {@code name} is unknown
+     */
     public static ContentCipher forName(String name) {
-        throw new UnsupportedOperationException("not implemented yet");
+        String normalized = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
+        switch (normalized) {
+            case AES_GCM:
+                return AesGcmCipher.INSTANCE;
+            case PLAINTEXT:
+                return PlaintextCipher.INSTANCE;
+            default:
+                throw new IllegalArgumentException("unknown content encryption scheme '" + name
+                        + "'; known schemes: " + String.join(", ", names()));
+        }
     }
 }

@@ -1,8 +1,13 @@
 package io.memoram.connect.crypto;
 
+import java.security.MessageDigest;
+import java.util.Arrays;
+
 /**
  * A user's symmetric key with its {@code key_version}. {@link #toString()} never shows the key.
- * SKELETON: being implemented.
+ *
+ * <p>Equality is deliberately not overridden: two keys are compared with
+ * {@link #sameMaterial(EncryptionKey)}, in constant time, only where the ring needs it.
  */
 public final class EncryptionKey {
     private final byte[] bytes;
@@ -13,22 +18,76 @@ public final class EncryptionKey {
         this.version = version;
     }
 
-    /** @throws InvalidKeyMaterialException for bad hex or a length other than 16, 24 or 32 bytes */
+    /**
+     * Decodes the {@code encryption_key} of the credentials (hex, either case).
+     *
+     * @throws InvalidKeyMaterialException for bad hex or a length other than 16, 24 or 32 bytes; the
+     *         message says which and names the key version, never the key
+     */
     public static EncryptionKey fromHex(String hex, int version) {
-        throw new UnsupportedOperationException("not implemented yet");
+        if (hex == null || hex.isBlank()) {
+            throw new InvalidKeyMaterialException(describe(version) + " is missing", null);
+        }
+        String trimmed = hex.strip();
+        if (trimmed.length() % 2 != 0) {
+            throw new InvalidKeyMaterialException(describe(version) + " is not hex (odd number of characters)", null);
+        }
+        byte[] decoded = new byte[trimmed.length() / 2];
+        for (int i = 0; i < decoded.length; i++) {
+            int hi = Character.digit(trimmed.charAt(2 * i), 16);
+            int lo = Character.digit(trimmed.charAt(2 * i + 1), 16);
+            if (hi < 0 || lo < 0) {
+                Arrays.fill(decoded, (byte) 0);
+                // The position helps find a copy/paste error; the character itself is key material.
+                throw new InvalidKeyMaterialException(describe(version)
+                        + " is not hex (invalid character at position " + (hi < 0 ? 2 * i : 2 * i + 1) + ")", null);
+            }
+            decoded[i] = (byte) ((hi << 4) | lo);
+        }
+        if (decoded.length != 16 && decoded.length != 24 && decoded.length != 32) {
+            int length = decoded.length;
+            Arrays.fill(decoded, (byte) 0);
+            throw new InvalidKeyMaterialException(describe(version) + " is " + length
+                    + " bytes; AES needs 16, 24 or 32", null);
+        }
+        return new EncryptionKey(decoded, version);
+    }
+
+    /**
+     * A stand-in for ciphers that use no key ({@code plaintext}): the server seals the content, so
+     * whatever it sends as {@code encryption_key} is not ours to validate. AES refuses it.
+     */
+    public static EncryptionKey unused(int version) {
+        return new EncryptionKey(new byte[0], version);
     }
 
     public int version() {
         return version;
     }
 
-    /** A copy of the key bytes, for ciphers in this package. */
+    /** Whether this is the key-less stand-in of {@link #unused(int)}. */
+    public boolean isUnused() {
+        return bytes.length == 0;
+    }
+
+    /** A copy of the key bytes, for ciphers in this package; callers wipe it after use. */
     byte[] bytes() {
         return bytes.clone();
     }
 
+    /** Constant-time comparison of the key material (versions are not compared). */
+    boolean sameMaterial(EncryptionKey other) {
+        return MessageDigest.isEqual(bytes, other.bytes);
+    }
+
+    private static String describe(int version) {
+        return "encryption key (key_version " + version + ")";
+    }
+
     @Override
     public String toString() {
-        return "EncryptionKey[version=" + version + ", " + (bytes.length * 8) + " bits]";
+        return isUnused()
+                ? "EncryptionKey[version=" + version + ", unused]"
+                : "EncryptionKey[version=" + version + ", " + (bytes.length * 8) + " bits]";
     }
 }

@@ -1,23 +1,60 @@
 package io.memoram.connect.crypto;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
 /**
  * One user's keys: the newest seals, all known ones (newest first) are tried when opening, so
- * blobs sealed before a key rotation still open (Part B.2). Thread-safe.
- * SKELETON: being implemented.
+ * blobs sealed before a key rotation still open (Part B.2). Thread-safe: the keys are an immutable
+ * list replaced on every change (copy on write), so opening never waits for a change.
  */
 public final class KeyRing {
+    /** Newest first: highest version first; among equal versions the one added last. */
+    private volatile List<EncryptionKey> keys;
 
     public KeyRing(EncryptionKey newest) {
-        throw new UnsupportedOperationException("not implemented yet");
+        keys = List.of(Objects.requireNonNull(newest, "newest key"));
     }
 
-    public EncryptionKey newest() { throw new UnsupportedOperationException(); }
+    public EncryptionKey newest() {
+        return keys.get(0);
+    }
 
-    /** Adds a key; one with a higher version than the newest becomes the newest. Returns true if it was new. */
-    public boolean add(EncryptionKey key) { throw new UnsupportedOperationException(); }
+    /** The versions of the known keys, newest first (for logs and metrics). */
+    public List<Integer> versions() {
+        return keys.stream().map(EncryptionKey::version).collect(Collectors.toUnmodifiableList());
+    }
+
+    public int size() {
+        return keys.size();
+    }
+
+    /**
+     * Adds a key; one with a higher version than the newest becomes the newest. Returns true if it was
+     * new, false when the same key material is already in the ring (whatever version it came with).
+     */
+    public synchronized boolean add(EncryptionKey key) {
+        Objects.requireNonNull(key, "key");
+        List<EncryptionKey> current = keys;
+        for (EncryptionKey known : current) {
+            if (known.sameMaterial(key)) {
+                return false;
+            }
+        }
+        List<EncryptionKey> next = new ArrayList<>(current.size() + 1);
+        next.add(key);
+        next.addAll(current);
+        // Stable sort: a key added later stays ahead of an older one with the same version.
+        next.sort(Comparator.comparingInt(EncryptionKey::version).reversed());
+        keys = List.copyOf(next);
+        return true;
+    }
 
     /** The plaintext and the version of the key that opened it. */
-    public record Opened(String plaintext, int keyVersion) { 
+    public record Opened(String plaintext, int keyVersion) {
         @Override
         public String toString() {
             return "Opened[keyVersion=" + keyVersion + "]";
@@ -30,8 +67,28 @@ public final class KeyRing {
      * @throws MalformedCiphertextException when the content cannot be parsed at all (no key helps)
      * @throws NoKeyOpensException when it parses but no key verifies
      */
-    public Opened open(ContentCipher cipher, String content) { throw new UnsupportedOperationException(); }
+    public Opened open(ContentCipher cipher, String content) {
+        List<EncryptionKey> snapshot = keys;
+        CiphertextAuthenticationException last = null;
+        for (EncryptionKey key : snapshot) {
+            try {
+                return new Opened(cipher.open(content, key), key.version());
+            } catch (CiphertextAuthenticationException e) {
+                last = e;
+            }
+        }
+        throw new NoKeyOpensException("none of the " + snapshot.size() + " known keys (key_version "
+                + snapshot.stream().map(k -> String.valueOf(k.version())).collect(Collectors.joining(", "))
+                + ") opens the content", last);
+    }
 
     /** Seals with the newest key. */
-    public String seal(ContentCipher cipher, String plaintext) { throw new UnsupportedOperationException(); }
+    public String seal(ContentCipher cipher, String plaintext) {
+        return cipher.seal(plaintext, newest());
+    }
+
+    @Override
+    public String toString() {
+        return "KeyRing[versions=" + versions() + "]";
+    }
 }

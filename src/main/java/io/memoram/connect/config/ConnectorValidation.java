@@ -1,0 +1,79 @@
+package io.memoram.connect.config;
+
+import io.memoram.connect.client.MemoramAuthenticationException;
+import io.memoram.connect.client.MemoramBadRequestException;
+import io.memoram.connect.client.MemoramClient;
+import io.memoram.connect.client.MemoramClientConfig;
+import io.memoram.connect.client.MemoramException;
+import io.memoram.connect.client.Secret;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * {@code validate()} for both connectors: the framework's per-field checks, the cross-field rule
+ * that some access must be configured, and, only when every field is fine, a bounded live check
+ * of the API key (one {@code POST /auth/token}, no retries). Errors are attached to the field at
+ * fault so the REST API and UIs show them next to it; none contains a secret.
+ */
+public final class ConnectorValidation {
+    public static final Duration DEFAULT_LIVE_CHECK_TIMEOUT = Duration.ofSeconds(5);
+
+    static final String NO_ACCESS_MESSAGE = "Configure at least one of " + MemoramCommonConfig.ACCESS_REQUEST_IDS_CONFIG
+            + " and " + MemoramCommonConfig.MEMORY_KEYS_CONFIG + ": without them the connector has no user to serve.";
+
+    private ConnectorValidation() { }
+
+    public static Config validate(Map<String, String> props, ConfigDef def, Duration liveCheckTimeout) {
+        List<ConfigValue> values = def.validate(props);
+        Map<String, ConfigValue> byName = values.stream().collect(Collectors.toMap(ConfigValue::name, v -> v));
+
+        ConfigValue ids = byName.get(MemoramCommonConfig.ACCESS_REQUEST_IDS_CONFIG);
+        ConfigValue keys = byName.get(MemoramCommonConfig.MEMORY_KEYS_CONFIG);
+        if (ids != null && keys != null && isEmptyList(ids.value()) && isEmptyPassword(keys.value())) {
+            ids.addErrorMessage(NO_ACCESS_MESSAGE);
+            keys.addErrorMessage(NO_ACCESS_MESSAGE);
+        }
+
+        boolean fieldsFine = values.stream().allMatch(v -> v.errorMessages().isEmpty());
+        if (fieldsFine && liveCheckTimeout != null && !liveCheckTimeout.isZero()) {
+            liveCheck(byName, liveCheckTimeout);
+        }
+        return new Config(values);
+    }
+
+    private static void liveCheck(Map<String, ConfigValue> byName, Duration timeout) {
+        ConfigValue url = byName.get(MemoramCommonConfig.API_URL_CONFIG);
+        ConfigValue key = byName.get(MemoramCommonConfig.API_KEY_CONFIG);
+        MemoramClientConfig clientConfig = MemoramClientConfig
+                .builder(URI.create(url.value().toString()), Secret.of(((Password) key.value()).value()))
+                .connectTimeout(timeout)
+                .requestTimeout(timeout)
+                .maxRetries(0)
+                .build();
+        try (MemoramClient client = MemoramClient.create(clientConfig)) {
+            client.issueToken();
+        } catch (MemoramAuthenticationException | MemoramBadRequestException e) {
+            key.addErrorMessage("The Memoram API refused this API key (" + e.getMessage() + ").");
+        } catch (MemoramException e) {
+            url.addErrorMessage("Could not reach the Memoram API at " + url.value() + " within " + timeout.toMillis()
+                    + " ms to check the API key: " + e.getMessage());
+        } catch (RuntimeException e) {
+            url.addErrorMessage("Could not check the API key against " + url.value() + ": " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static boolean isEmptyList(Object value) {
+        return value == null || ((List<?>) value).stream().allMatch(v -> v == null || v.toString().isBlank());
+    }
+
+    private static boolean isEmptyPassword(Object value) {
+        return value == null || ((Password) value).value().isBlank();
+    }
+}

@@ -1,0 +1,114 @@
+package io.memoram.connect.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigValue;
+import org.junit.jupiter.api.Test;
+
+class ConnectorValidationTest {
+    private static final String API_KEY = "mem_" + "ab".repeat(24);
+    private static final String MEMORY_KEY = "mk_super_secret_value";
+
+    private static Map<String, String> base() {
+        Map<String, String> props = new HashMap<>();
+        props.put(MemoramCommonConfig.API_URL_CONFIG, "http://127.0.0.1:1/api/v1");
+        props.put(MemoramCommonConfig.API_KEY_CONFIG, API_KEY);
+        props.put(MemoramCommonConfig.ACCESS_REQUEST_IDS_CONFIG, "cm8r8ny2i001mm24853tqfd62");
+        return props;
+    }
+
+    private static List<String> errors(Config config, String name) {
+        return config.configValues().stream().filter(v -> v.name().equals(name)).findFirst()
+                .map(ConfigValue::errorMessages).orElseThrow();
+    }
+
+    private static Config validateSource(Map<String, String> props) {
+        return ConnectorValidation.validate(props, MemoramSourceConfig.CONFIG_DEF, Duration.ZERO);
+    }
+
+    @Test
+    void aValidConfigHasNoErrors() {
+        Config config = validateSource(base());
+        assertThat(config.configValues()).allSatisfy(v -> assertThat(v.errorMessages()).as(v.name()).isEmpty());
+    }
+
+    @Test
+    void noAccessConfiguredIsReportedOnBothAccessFields() {
+        Map<String, String> props = base();
+        props.remove(MemoramCommonConfig.ACCESS_REQUEST_IDS_CONFIG);
+        Config config = validateSource(props);
+        assertThat(errors(config, MemoramCommonConfig.ACCESS_REQUEST_IDS_CONFIG)).containsExactly(ConnectorValidation.NO_ACCESS_MESSAGE);
+        assertThat(errors(config, MemoramCommonConfig.MEMORY_KEYS_CONFIG)).containsExactly(ConnectorValidation.NO_ACCESS_MESSAGE);
+    }
+
+    @Test
+    void memoryKeysAloneAreEnoughAndNeverEchoed() {
+        Map<String, String> props = base();
+        props.remove(MemoramCommonConfig.ACCESS_REQUEST_IDS_CONFIG);
+        props.put(MemoramCommonConfig.MEMORY_KEYS_CONFIG, MEMORY_KEY);
+        props.put(MemoramCommonConfig.API_URL_CONFIG, "not a url");
+        Config config = validateSource(props);
+        assertThat(errors(config, MemoramCommonConfig.MEMORY_KEYS_CONFIG)).isEmpty();
+        assertThat(config.configValues().stream().flatMap(v -> v.errorMessages().stream()))
+                .isNotEmpty()
+                .noneMatch(m -> m.contains(MEMORY_KEY) || m.contains(API_KEY));
+    }
+
+    @Test
+    void badUrlIsReportedOnTheUrlField() {
+        for (String bad : List.of("not a url", "ftp://host/api", "/relative/path", "http://")) {
+            Map<String, String> props = base();
+            props.put(MemoramCommonConfig.API_URL_CONFIG, bad);
+            assertThat(errors(validateSource(props), MemoramCommonConfig.API_URL_CONFIG)).as(bad).hasSize(1);
+        }
+    }
+
+    @Test
+    void reasonOver255CharactersIsReported() {
+        Map<String, String> props = base();
+        props.put(MemoramCommonConfig.ACCESS_REQUEST_REASON_CONFIG, "x".repeat(256));
+        assertThat(errors(validateSource(props), MemoramCommonConfig.ACCESS_REQUEST_REASON_CONFIG))
+                .singleElement().asString().contains("at most 255");
+        props.put(MemoramCommonConfig.ACCESS_REQUEST_REASON_CONFIG, "x".repeat(255));
+        assertThat(errors(validateSource(props), MemoramCommonConfig.ACCESS_REQUEST_REASON_CONFIG)).isEmpty();
+    }
+
+    @Test
+    void unknownEnumValuesAreReportedWithTheAllowedOnes() {
+        Map<String, String> props = base();
+        props.put(MemoramSourceConfig.BEHAVIOR_ON_DELETE_CONFIG, "explode");
+        props.put(MemoramSourceConfig.BEHAVIOR_ON_DECRYPTION_ERROR_CONFIG, "shrug");
+        props.put(MemoramCommonConfig.CONTENT_ENCRYPTION_CONFIG, "rot13");
+        Config config = validateSource(props);
+        assertThat(errors(config, MemoramSourceConfig.BEHAVIOR_ON_DELETE_CONFIG)).singleElement().asString().contains("tombstone, ignore");
+        assertThat(errors(config, MemoramSourceConfig.BEHAVIOR_ON_DECRYPTION_ERROR_CONFIG)).singleElement().asString().contains("fail, skip, raw");
+        assertThat(errors(config, MemoramCommonConfig.CONTENT_ENCRYPTION_CONFIG)).singleElement().asString().contains("aes-gcm, plaintext");
+
+        Map<String, String> sink = base();
+        sink.put(MemoramSinkConfig.WRITE_MODE_CONFIG, "merge");
+        sink.put(MemoramSinkConfig.BEHAVIOR_ON_NULL_VALUES_CONFIG, "drop");
+        Config sinkConfig = ConnectorValidation.validate(sink, MemoramSinkConfig.CONFIG_DEF, Duration.ZERO);
+        assertThat(errors(sinkConfig, MemoramSinkConfig.WRITE_MODE_CONFIG)).singleElement().asString().contains("upsert, insert");
+        assertThat(errors(sinkConfig, MemoramSinkConfig.BEHAVIOR_ON_NULL_VALUES_CONFIG)).singleElement().asString().contains("delete, ignore, fail");
+    }
+
+    @Test
+    void enumValuesAreCaseInsensitive() {
+        Map<String, String> props = base();
+        props.put(MemoramSourceConfig.BEHAVIOR_ON_DELETE_CONFIG, "IGNORE");
+        assertThat(errors(validateSource(props), MemoramSourceConfig.BEHAVIOR_ON_DELETE_CONFIG)).isEmpty();
+        assertThat(new MemoramSourceConfig(props).tombstoneOnDelete()).isFalse();
+    }
+
+    @Test
+    void missingApiKeyIsReportedOnItsField() {
+        Map<String, String> props = base();
+        props.remove(MemoramCommonConfig.API_KEY_CONFIG);
+        assertThat(errors(validateSource(props), MemoramCommonConfig.API_KEY_CONFIG)).isNotEmpty();
+    }
+}

@@ -1,0 +1,211 @@
+package io.memoram.connect.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class KeyRingTest {
+    private static final String HEX_V1 = "11".repeat(32);
+    private static final String HEX_V2 = "22".repeat(32);
+    private static final String HEX_V3 = "33".repeat(16);
+
+    private final ContentCipher aes = ContentCiphers.forName("aes-gcm");
+    private final EncryptionKey v1 = EncryptionKey.fromHex(HEX_V1, 1);
+    private final EncryptionKey v2 = EncryptionKey.fromHex(HEX_V2, 2);
+    private final EncryptionKey v3 = EncryptionKey.fromHex(HEX_V3, 3);
+
+    @Test
+    void theOnlyKeySealsAndOpens() {
+        KeyRing ring = new KeyRing(v1);
+
+        String content = ring.seal(aes, "hello");
+
+        assertThat(aes.open(content, v1)).isEqualTo("hello");
+        assertThat(ring.open(aes, content)).isEqualTo(new KeyRing.Opened("hello", 1));
+        assertThat(ring.newest()).isSameAs(v1);
+        assertThat(ring.versions()).containsExactly(1);
+    }
+
+    @Test
+    void afterRotationTheNewestSealsAndOlderBlobsStillOpen() {
+        KeyRing ring = new KeyRing(v1);
+        String before = ring.seal(aes, "sealed before rotation");
+
+        assertThat(ring.add(v2)).isTrue();
+        String after = ring.seal(aes, "sealed after rotation");
+
+        assertThat(ring.newest()).isSameAs(v2);
+        assertThat(aes.open(after, v2)).isEqualTo("sealed after rotation");
+        assertThatThrownBy(() -> aes.open(after, v1)).isInstanceOf(CiphertextAuthenticationException.class);
+        assertThat(ring.open(aes, before)).isEqualTo(new KeyRing.Opened("sealed before rotation", 1));
+        assertThat(ring.open(aes, after)).isEqualTo(new KeyRing.Opened("sealed after rotation", 2));
+        assertThat(ring.versions()).containsExactly(2, 1);
+    }
+
+    @Test
+    void anOlderKeyAddedLaterDoesNotBecomeTheNewest() {
+        KeyRing ring = new KeyRing(v3);
+
+        assertThat(ring.add(v1)).isTrue();
+
+        assertThat(ring.newest()).isSameAs(v3);
+        assertThat(ring.versions()).containsExactly(3, 1);
+        assertThat(ring.open(aes, aes.seal("old", v1)).keyVersion()).isEqualTo(1);
+    }
+
+    @Test
+    void addingKnownKeyMaterialChangesNothing() {
+        KeyRing ring = new KeyRing(v1);
+
+        assertThat(ring.add(EncryptionKey.fromHex(HEX_V1, 1))).isFalse();
+        assertThat(ring.add(EncryptionKey.fromHex(HEX_V1.toUpperCase(), 5))).isFalse();
+
+        assertThat(ring.size()).isEqualTo(1);
+        assertThat(ring.newest()).isSameAs(v1);
+    }
+
+    @Test
+    void opensTryingTheNewestKeyFirst() {
+        KeyRing ring = new KeyRing(v1);
+        ring.add(v3);
+        ring.add(v2);
+        RecordingCipher recording = new RecordingCipher(aes);
+
+        KeyRing.Opened opened = ring.open(recording, aes.seal("x", v1));
+
+        assertThat(opened.keyVersion()).isEqualTo(1);
+        assertThat(recording.versionsTried).containsExactly(3, 2, 1);
+    }
+
+    @Test
+    void stopsAtTheFirstKeyThatOpens() {
+        KeyRing ring = new KeyRing(v1);
+        ring.add(v2);
+        RecordingCipher recording = new RecordingCipher(aes);
+
+        ring.open(recording, aes.seal("x", v2));
+
+        assertThat(recording.versionsTried).containsExactly(2);
+    }
+
+    @Test
+    void contentNoKeyOpensFailsNamingTheVersionsTried() {
+        KeyRing ring = new KeyRing(v1);
+        ring.add(v2);
+        String foreign = aes.seal("sealed elsewhere", v3);
+
+        assertThatThrownBy(() -> ring.open(aes, foreign))
+                .isInstanceOf(NoKeyOpensException.class)
+                .hasMessage("none of the 2 known keys (key_version 2, 1) opens the content")
+                .hasCauseInstanceOf(CiphertextAuthenticationException.class)
+                .hasMessageNotContaining(HEX_V1)
+                .hasMessageNotContaining(foreign);
+    }
+
+    @Test
+    void malformedContentFailsAtOnceWithoutTryingOtherKeys() {
+        KeyRing ring = new KeyRing(v1);
+        ring.add(v2);
+        RecordingCipher recording = new RecordingCipher(aes);
+
+        assertThatThrownBy(() -> ring.open(recording, "definitely not ciphertext"))
+                .isInstanceOf(MalformedCiphertextException.class);
+        assertThat(recording.versionsTried).containsExactly(2);
+    }
+
+    @Test
+    void thePlaintextSchemeReportsTheNewestVersion() {
+        KeyRing ring = new KeyRing(EncryptionKey.unused(4));
+        ContentCipher plaintext = ContentCiphers.forName("plaintext");
+
+        assertThat(ring.seal(plaintext, "as is")).isEqualTo("as is");
+        assertThat(ring.open(plaintext, "as is")).isEqualTo(new KeyRing.Opened("as is", 4));
+    }
+
+    @Test
+    void toStringsRevealNoSecrets() {
+        KeyRing ring = new KeyRing(v1);
+        ring.add(v2);
+        KeyRing.Opened opened = ring.open(aes, ring.seal(aes, "private thoughts"));
+
+        assertThat(ring).hasToString("KeyRing[versions=[2, 1]]");
+        assertThat(opened).hasToString("Opened[keyVersion=2]");
+    }
+
+    @Test
+    void opensWhileAnotherThreadRotatesKeys() throws Exception {
+        KeyRing ring = new KeyRing(v1);
+        String old = ring.seal(aes, "old blob");
+        List<EncryptionKey> rotations = new ArrayList<>();
+        for (int v = 2; v <= 60; v++) {
+            rotations.add(EncryptionKey.fromHex(String.format("%064x", v), v));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            Future<?> rotator = pool.submit(() -> {
+                start.await();
+                rotations.forEach(ring::add);
+                return null;
+            });
+            List<Future<Integer>> readers = new ArrayList<>();
+            for (int r = 0; r < 2; r++) {
+                readers.add(pool.submit(() -> {
+                    start.await();
+                    int opened = 0;
+                    for (int i = 0; i < 300; i++) {
+                        if (ring.open(aes, old).plaintext().equals("old blob")) {
+                            opened++;
+                        }
+                    }
+                    return opened;
+                }));
+            }
+            start.countDown();
+            rotator.get(60, TimeUnit.SECONDS);
+            for (Future<Integer> reader : readers) {
+                assertThat(reader.get(60, TimeUnit.SECONDS)).isEqualTo(300);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(ring.size()).isEqualTo(60);
+        assertThat(ring.newest().version()).isEqualTo(60);
+        assertThat(ring.open(aes, ring.seal(aes, "new")).keyVersion()).isEqualTo(60);
+    }
+
+    /** Delegates and records which key versions were tried, in order. */
+    private static final class RecordingCipher implements ContentCipher {
+        private final ContentCipher delegate;
+        final List<Integer> versionsTried = Collections.synchronizedList(new ArrayList<>());
+
+        RecordingCipher(ContentCipher delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public String name() {
+            return delegate.name();
+        }
+
+        @Override
+        public String seal(String plaintext, EncryptionKey key) {
+            return delegate.seal(plaintext, key);
+        }
+
+        @Override
+        public String open(String content, EncryptionKey key) {
+            versionsTried.add(key.version());
+            return delegate.open(content, key);
+        }
+    }
+}
