@@ -279,6 +279,15 @@ final class HttpTransport implements AutoCloseable {
         } catch (IOException e) {
             long elapsed = System.nanoTime() - start;
             listener.onAttempt(call, 0, Duration.ofNanos(elapsed));
+            if (isTlsHandshakeFailure(e)) {
+                // An untrusted or mismatched certificate does not heal by retrying: report it at once.
+                if (guarded) {
+                    circuit.releasePermission();
+                }
+                throw new MemoramException(call, 0, call + " failed: TLS handshake with " + request.uri().getHost()
+                        + " failed (" + ErrorText.safe(describe(e), secretsOf(request, token))
+                        + "); check the URL and that the server's certificate is trusted by this JVM", e);
+            }
             if (guarded) {
                 circuit.onError(elapsed, TimeUnit.NANOSECONDS, e);
             }
@@ -392,6 +401,15 @@ final class HttpTransport implements AutoCloseable {
             s.add(cached);
         }
         return s;
+    }
+
+    private static boolean isTlsHandshakeFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLHandshakeException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(IOException e) {
