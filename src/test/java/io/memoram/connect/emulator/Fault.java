@@ -1,0 +1,92 @@
+package io.memoram.connect.emulator;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A failure the emulator injects instead of (or around) the normal handling of one API request.
+ * Build with the factories; arm with {@link FaultInjector#next(int, Fault)}.
+ */
+public final class Fault {
+    enum Kind { STATUS, DELAY, DROP, DROP_AFTER_HANDLING }
+
+    private final Kind kind;
+    private final int status;
+    private final Integer retryAfterSeconds;
+    private final Duration delay;
+
+    private Fault(Kind kind, int status, Integer retryAfterSeconds, Duration delay) {
+        this.kind = kind;
+        this.status = status;
+        this.retryAfterSeconds = retryAfterSeconds;
+        this.delay = delay;
+    }
+
+    /** Answer with this status (e.g. 500, 503) and a JSON error body; the request has no effect. */
+    public static Fault status(int status) {
+        if (status < 100 || status > 599) {
+            throw new IllegalArgumentException("HTTP status must be 100..599, got " + status);
+        }
+        return new Fault(Kind.STATUS, status, null, null);
+    }
+
+    /** 429 with {@code Retry-After: <seconds>}; the request has no effect. */
+    public static Fault tooManyRequests(int retryAfterSeconds) {
+        if (retryAfterSeconds < 0) {
+            throw new IllegalArgumentException("Retry-After seconds must be >= 0, got " + retryAfterSeconds);
+        }
+        return new Fault(Kind.STATUS, 429, retryAfterSeconds, null);
+    }
+
+    /** Wait this long, then handle the request normally (a slow server). */
+    public static Fault delay(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative");
+        }
+        return new Fault(Kind.DELAY, 0, null, delay);
+    }
+
+    /** Close the connection without any response; the request has no effect. */
+    public static Fault drop() {
+        return new Fault(Kind.DROP, 0, null, null);
+    }
+
+    /**
+     * Handle the request (its effect happens) and then close the connection without a response: the
+     * client cannot know whether its write landed. This is the case idempotent writes must survive.
+     */
+    public static Fault dropAfterHandling() {
+        return new Fault(Kind.DROP_AFTER_HANDLING, 0, null, null);
+    }
+
+    Kind kind() {
+        return kind;
+    }
+
+    int statusCode() {
+        return status;
+    }
+
+    Integer retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    Duration delayDuration() {
+        return delay;
+    }
+
+    @Override
+    public String toString() {
+        switch (kind) {
+            case STATUS:
+                return retryAfterSeconds == null ? "status(" + status + ")" : "tooManyRequests(" + retryAfterSeconds + ")";
+            case DELAY:
+                return "delay(" + delay + ")";
+            case DROP:
+                return "drop()";
+            default:
+                return "dropAfterHandling()";
+        }
+    }
+}

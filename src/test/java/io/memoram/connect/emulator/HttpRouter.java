@@ -1,0 +1,127 @@
+package io.memoram.connect.emulator;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry point of every HTTP exchange: splits /api/v1, /oauth/token and /admin, logs API requests,
+ * applies armed faults to API requests, and turns {@link HttpError}s into JSON error responses.
+ */
+final class HttpRouter implements HttpHandler {
+    static final String API_PREFIX = "/api/v1";
+    static final String ADMIN_PREFIX = "/admin";
+    static final String OAUTH_PATH = "/oauth/token";
+    private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+
+    private final ApiHandler api;
+    private final OAuthHandler oauth;
+    private final AdminHandler admin;
+    private final FaultInjector faults;
+    private final RequestLog requestLog;
+
+    HttpRouter(ApiHandler api, OAuthHandler oauth, AdminHandler admin, FaultInjector faults, RequestLog requestLog) {
+        this.api = api;
+        this.oauth = oauth;
+        this.admin = admin;
+        this.faults = faults;
+        this.requestLog = requestLog;
+    }
+
+    @Override
+    public void handle(HttpExchange ex) throws IOException {
+        try {
+            String method = ex.getRequestMethod().toUpperCase(java.util.Locale.ROOT);
+            String path = ex.getRequestURI().getPath();
+            byte[] body = ex.getRequestBody().readAllBytes();
+            Map<String, String> query;
+            try {
+                query = Request.decodeForm(ex.getRequestURI().getRawQuery());
+            } catch (HttpError e) {
+                send(ex, Response.error(e.status(), e.getMessage()));
+                return;
+            }
+            if (path.startsWith(API_PREFIX + "/") || path.equals(OAUTH_PATH)) {
+                String apiPath = path.equals(OAUTH_PATH) ? OAUTH_PATH : path.substring(API_PREFIX.length());
+                handleApi(ex, new Request(method, apiPath, query, body, ex.getRequestHeaders()));
+            } else if (path.equals(ADMIN_PREFIX) || path.startsWith(ADMIN_PREFIX + "/")) {
+                Request r = new Request(method, path.substring(ADMIN_PREFIX.length()), query, body, ex.getRequestHeaders());
+                send(ex, dispatch(() -> admin.handle(r)));
+            } else {
+                send(ex, Response.error(404, "no endpoint " + path + " (the API is under " + API_PREFIX + ")"));
+            }
+        } finally {
+            // Also what drops the connection for Fault.drop(): closed before any response was sent.
+            ex.close();
+        }
+    }
+
+    private void handleApi(HttpExchange ex, Request r) throws IOException {
+        requestLog.record(r.method(), r.path());
+        Fault fault = faults.take(r.method(), r.path());
+        if (fault != null) {
+            log.info("Injecting {} into {} {}", fault, r.method(), r.path());
+            switch (fault.kind()) {
+                case DROP:
+                    // Closing the exchange before sendResponseHeaders closes the connection: no response at all.
+                    return;
+                case STATUS:
+                    Response resp = Response.error(fault.statusCode(), "injected fault: status " + fault.statusCode());
+                    if (fault.retryAfterSeconds() != null) {
+                        resp = new Response(resp.status(), Map.of("Retry-After", fault.retryAfterSeconds().toString()),
+                                resp.body());
+                    }
+                    send(ex, resp);
+                    return;
+                case DELAY:
+                    try {
+                        Thread.sleep(fault.delayDuration().toMillis());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    break;
+                default:
+                    break;
+            }
+        }
+        Response resp = dispatch(() -> r.path().equals(OAUTH_PATH) ? oauth.handle(r) : api.handle(r));
+        if (fault != null && fault.kind() == Fault.Kind.DROP_AFTER_HANDLING) {
+            return;
+        }
+        send(ex, resp);
+    }
+
+    private static Response dispatch(java.util.function.Supplier<Response> handler) {
+        try {
+            return handler.get();
+        } catch (HttpError e) {
+            Response resp = Response.error(e.status(), e.getMessage());
+            if (e.status() == 401) {
+                resp = new Response(401, Map.of("WWW-Authenticate", "Bearer"), resp.body());
+            }
+            return resp;
+        } catch (RuntimeException e) {
+            log.warn("Emulator bug while handling a request", e);
+            return Response.error(500, "internal emulator error: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static void send(HttpExchange ex, Response resp) throws IOException {
+        resp.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+        if (resp.body() == null) {
+            ex.sendResponseHeaders(resp.status(), -1);
+            return;
+        }
+        byte[] bytes = Json.write(resp.body());
+        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        ex.sendResponseHeaders(resp.status(), bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

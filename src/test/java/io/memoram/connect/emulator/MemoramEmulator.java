@@ -1,0 +1,272 @@
+package io.memoram.connect.emulator;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An in-memory Memoram service on a real socket, for tests, the demo and local experiments.
+ * The API (memoram-api.md Part A with Part B's choices) is served under {@link #baseUrl()}, the OAuth code
+ * exchange at {@link #oauthTokenUrl()}, and the dashboard's acts (approve, revoke, rotate, faults...) under
+ * {@link #adminUrl()}, which has no authentication and is for local use only.
+ *
+ * <pre>
+ * try (MemoramEmulator emu = MemoramEmulator.start()) {
+ *     String apiKey = emu.createApiKey();
+ *     EmulatedUser u = emu.createUser();
+ *     String requestId = emu.grantAccess(apiKey, u);
+ *     emu.putBlob(u.userId(), "plaintext", "title", List.of("tag"));
+ * }
+ * </pre>
+ */
+public final class MemoramEmulator implements AutoCloseable {
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    private static final AtomicInteger SERVER_COUNT = new AtomicInteger();
+
+    private final EmulatorState state = new EmulatorState();
+    private final FaultInjector faults = new FaultInjector();
+    private final RequestLog requestLog = new RequestLog();
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final String root;
+
+    private MemoramEmulator(String host, int port) {
+        int n = SERVER_COUNT.incrementAndGet();
+        AtomicInteger threads = new AtomicInteger();
+        // Cached pool: a delay fault parks a thread, and must not starve the requests behind it.
+        this.executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "memoram-emulator-" + n + "-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            this.server = HttpServer.create(new InetSocketAddress(host, port), 128);
+        } catch (IOException e) {
+            executor.shutdownNow();
+            throw new UncheckedIOException("cannot bind the Memoram emulator to " + host + ":" + port, e);
+        }
+        server.createContext("/", new HttpRouter(new ApiHandler(state), new OAuthHandler(state),
+                new AdminHandler(this, state), faults, requestLog));
+        server.setExecutor(executor);
+        server.start();
+        this.root = "http://" + host + ":" + server.getAddress().getPort();
+    }
+
+    /** Starts on 127.0.0.1 and a free port. */
+    public static MemoramEmulator start() {
+        return start(0);
+    }
+
+    /** Starts on 127.0.0.1 and this port (0: a free one). */
+    public static MemoramEmulator start(int port) {
+        return start(DEFAULT_HOST, port);
+    }
+
+    /** Starts on this host and port. Anything but loopback exposes the unauthenticated admin interface. */
+    public static MemoramEmulator start(String host, int port) {
+        return new MemoramEmulator(host, port);
+    }
+
+    // ---------------------------------------------------------------- addresses
+
+    /** "http://127.0.0.1:&lt;port&gt;/api/v1". */
+    public String baseUrl() {
+        return root + HttpRouter.API_PREFIX;
+    }
+
+    /** "http://127.0.0.1:&lt;port&gt;/admin". */
+    public String adminUrl() {
+        return root + HttpRouter.ADMIN_PREFIX;
+    }
+
+    /** "http://127.0.0.1:&lt;port&gt;/oauth/token": the OAuth code exchange, outside /api/v1 as on the real service. */
+    public String oauthTokenUrl() {
+        return root + HttpRouter.OAUTH_PATH;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    // ---------------------------------------------------------------- developers, tokens, paging
+
+    /** A new valid developer API key, "mem_" + 48 hex. */
+    public String createApiKey() {
+        return state.createApiKey();
+    }
+
+    /** Lifetime of JWTs issued from now on (default 1 h); a client's shorter expires_in still wins. */
+    public MemoramEmulator tokenTtl(Duration ttl) {
+        state.tokenTtl(ttl);
+        return this;
+    }
+
+    /** Every JWT issued so far becomes invalid: the next call with one gets 401. */
+    public void expireAllTokens() {
+        state.expireAllTokens();
+    }
+
+    /** Server-side cap on the page size of GET /memory-blobs (default 50). */
+    public MemoramEmulator pageCap(int cap) {
+        state.pageCap(cap);
+        return this;
+    }
+
+    // ---------------------------------------------------------------- users and access
+
+    public EmulatedUser createUser() {
+        return state.createUser();
+    }
+
+    /** A fresh snapshot of the user (current key and version). */
+    public EmulatedUser user(String userId) {
+        return state.user(userId);
+    }
+
+    public List<EmulatedUser> users() {
+        return state.users();
+    }
+
+    /** Files a pending access request for the user by this developer (as POST /access-requests would). */
+    public String requestAccess(String apiKey, EmulatedUser user) {
+        return state.fileRequest(apiKey, user.memoryKey(), "Requested by a test").id();
+    }
+
+    /** Files an access request for the user by this developer and approves it. @return the request id. */
+    public String grantAccess(String apiKey, EmulatedUser user) {
+        String id = requestAccess(apiKey, user);
+        approve(id);
+        return id;
+    }
+
+    public void approve(String requestId) {
+        state.setStatus(requestId, EmulatedAccessRequest.APPROVED);
+    }
+
+    public void reject(String requestId) {
+        state.setStatus(requestId, EmulatedAccessRequest.REJECTED);
+    }
+
+    public void revoke(String requestId) {
+        state.setStatus(requestId, EmulatedAccessRequest.REVOKED);
+    }
+
+    public EmulatedAccessRequest accessRequest(String requestId) {
+        return state.request(requestId);
+    }
+
+    public List<EmulatedAccessRequest> accessRequests() {
+        return state.requests();
+    }
+
+    /** A new random key becomes current; older blobs stay sealed with the old key, which stays known. @return the new version. */
+    public int rotateKey(String userId) {
+        return state.rotateKey(userId);
+    }
+
+    /** A one-time OAuth authorization code for this user, redeemable at {@link #oauthTokenUrl()} with these client values. */
+    public String createAuthorizationCode(String userId, String clientId, String clientSecret, String redirectUri) {
+        return state.createAuthorizationCode(userId, clientId, clientSecret, redirectUri);
+    }
+
+    // ---------------------------------------------------------------- blobs and tags
+
+    /** Seeds a blob whose content is sealed (AES-GCM, Part B.1) with the user's current key. */
+    public String putBlob(String userId, String plaintext, String title, List<String> tags) {
+        return putBlob(userId, plaintext, title, null, tags, null, null, null);
+    }
+
+    public String putBlob(String userId, String plaintext, String title, String... tags) {
+        return putBlob(userId, plaintext, title, Arrays.asList(tags));
+    }
+
+    /** Seeds a blob with every field; content sealed with the user's current key. */
+    public String putBlob(String userId, String plaintext, String title, String summary, List<String> tags,
+                          Double importance, Double confidence, String source) {
+        String sealed = state.seal(userId, plaintext);
+        return state.createBlob(userId, BlobChanges.seed(sealed, title, summary, tags, importance, confidence, source)).id();
+    }
+
+    /** Seeds a blob whose content is stored exactly as given (e.g. garbage no key opens). */
+    public String putRawBlob(String userId, String rawContent, String title, List<String> tags) {
+        return state.createBlob(userId, BlobChanges.seed(rawContent, title, null, tags, null, null, null)).id();
+    }
+
+    public String putRawBlob(String userId, String rawContent, String title, String... tags) {
+        return putRawBlob(userId, rawContent, title, Arrays.asList(tags));
+    }
+
+    /** Re-seals new content with the user's current key; moves updated_at. */
+    public StoredBlob updateBlob(String userId, String blobId, String newPlaintext) {
+        return state.patchBlob(userId, blobId, new BlobChanges().set(BlobChanges.CONTENT, state.seal(userId, newPlaintext)));
+    }
+
+    /** Replaces the blob's tags (creating unknown ones); moves updated_at. */
+    public StoredBlob retagBlob(String userId, String blobId, List<String> tags) {
+        return state.patchBlob(userId, blobId, new BlobChanges().set(BlobChanges.TAGS, tags));
+    }
+
+    /** @return whether the blob existed. */
+    public boolean deleteBlob(String userId, String blobId) {
+        return state.deleteBlob(userId, blobId);
+    }
+
+    /** null if absent. */
+    public StoredBlob blob(String userId, String blobId) {
+        return state.blob(userId, blobId);
+    }
+
+    public List<StoredBlob> blobs(String userId) {
+        return state.blobs(userId);
+    }
+
+    /** Seals plaintext with the user's current key, as a client following Part B.1 would. */
+    public String seal(String userId, String plaintext) {
+        return state.seal(userId, plaintext);
+    }
+
+    /** Opens content sealed with any of the user's key versions; IllegalArgumentException if none does. */
+    public String decrypt(String userId, String sealedContent) {
+        return state.decrypt(userId, sealedContent);
+    }
+
+    public List<StoredTag> tags(String userId) {
+        return state.tags(userId);
+    }
+
+    // ---------------------------------------------------------------- faults and request log
+
+    public FaultInjector faults() {
+        return faults;
+    }
+
+    /**
+     * API requests received (faulted ones included) for this method (null: any) and path prefix relative
+     * to /api/v1 (null: any), e.g. ("GET", "/memory-blobs"). The OAuth exchange counts as "/oauth/token".
+     */
+    public int requestCount(String method, String pathPrefix) {
+        return requestLog.count(method, pathPrefix);
+    }
+
+    public void resetRequestCounts() {
+        requestLog.clear();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    @Override
+    public String toString() {
+        return "MemoramEmulator[" + root + "]";
+    }
+}
