@@ -102,14 +102,14 @@ class MemoramEndToEndIT {
 
     @AfterAll
     void stopCluster() {
-        progress.step("e2e: stopping workers, then the broker");
         if (stack != null) {
+            progress.step("e2e: stopping workers, then the broker");
             stack.close();
+            progress.step("e2e: stopped");
         }
         if (emulator != null) {
             emulator.close();
         }
-        progress.step("e2e: stopped");
     }
 
     @Test
