@@ -24,8 +24,8 @@
  * microsecond ISO-8601 with Z, strictly increasing across the whole emulator.
  *
  * <p>Faults ({@link io.memoram.connect.emulator.Fault}) apply to /api/v1 and /oauth/token requests only,
- * never to /admin. Note that the JDK HttpClient may itself retry an idempotent request (GET) once when a
- * reused connection is closed without a response, so a single {@code drop()} on a GET can be invisible to
- * such a client; use counts of 2+ or non-idempotent requests when a test must see the failure.
+ * never to /admin. Note that the JDK HttpClient (seen on 17) silently retries a GET once when the connection
+ * is closed without a response, so a single {@code drop()} on a GET is invisible to such a client (the
+ * request counter shows both attempts); arm 2 drops, or drop a POST/PATCH, when a test must see the failure.
  */
 package io.memoram.connect.emulator;
