@@ -44,6 +44,7 @@ public final class MemoramEmulator implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final String root;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private MemoramEmulator(String host, int port) {
         int n = SERVER_COUNT.incrementAndGet();
@@ -269,6 +270,9 @@ public final class MemoramEmulator implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         server.stop(0);
         executor.shutdownNow();
     }
