@@ -271,13 +271,22 @@ class MemoramEndToEndIT {
             for (ObjectName n : server.queryNames(new ObjectName("kafka.connect.memoram:*"), null)) {
                 types.add(n.getKeyProperty("type"));
             }
-            assertThat(types).contains("sink-task");
-            ObjectName sinkTask = server.queryNames(new ObjectName("kafka.connect.memoram:type=sink-task,*"), null)
-                    .iterator().next();
-            Object recordsIn = server.getAttribute(sinkTask, "RecordsIn");
-            assertThat(((Number) recordsIn).longValue()).isGreaterThanOrEqualTo(0);
+            assertThat(types).contains("source-task", "client-source", "sink-task");
+            // Every task now runs on worker-1: the beans must show the work done since the failover.
+            assertThat(sum(server, "source-task", "PassesCompleted")).isPositive();
+            assertThat(sum(server, "client-source", "Responses2xx")).isPositive();
+            assertThat(sum(server, "sink-task", "RecordsIn")).isPositive();
+            assertThat(sum(server, "sink-task", "BlobsCreated")).isPositive();
             progress.step("e2e: JMX on worker-1 shows " + types);
         }
+    }
+
+    private static long sum(MBeanServerConnection server, String type, String attribute) throws Exception {
+        long total = 0;
+        for (ObjectName n : server.queryNames(new ObjectName("kafka.connect.memoram:type=" + type + ",*"), null)) {
+            total += ((Number) server.getAttribute(n, attribute)).longValue();
+        }
+        return total;
     }
 
     private static boolean classExists(String name) {
