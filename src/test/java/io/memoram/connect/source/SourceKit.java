@@ -31,6 +31,9 @@ final class SourceKit {
         workerProps.putAll(extraWorkerProps);
         Properties brokerProps = new Properties();
         brokerProps.put("auto.create.topics.enable", "true");
+        // One broker: transactions (exactly-once workers) need a transaction log it can host alone.
+        brokerProps.put("transaction.state.log.replication.factor", "1");
+        brokerProps.put("transaction.state.log.min.isr", "1");
         EmbeddedConnectCluster connect = new EmbeddedConnectCluster.Builder()
                 .name(name).numWorkers(workers).numBrokers(1).workerProps(workerProps).brokerProps(brokerProps).build();
         connect.start();
