@@ -30,6 +30,14 @@ public final class MemoramEmulator implements AutoCloseable {
     public static final String DEFAULT_HOST = "127.0.0.1";
     private static final AtomicInteger SERVER_COUNT = new AtomicInteger();
 
+    static {
+        // The JDK server writes headers and body separately; with Nagle's algorithm and the client's delayed
+        // ACKs every response would take ~40 ms. Read once by the JDK server's config, hence set this early.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final EmulatorState state = new EmulatorState();
     private final FaultInjector faults = new FaultInjector();
     private final RequestLog requestLog = new RequestLog();

@@ -1,0 +1,275 @@
+package io.memoram.connect.sink;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Runs {@link WriteOp}s: ops of one lane (one Kafka key) strictly one after another in submission
+ * order, different lanes in parallel on at most {@code maxInFlight} threads, so at most that many
+ * API calls are in flight. An op whose outcome is {@link Outcome.Retry} stays at the head of its
+ * lane and runs again after a capped exponential backoff with jitter (or the server's Retry-After
+ * when longer): nothing is dropped, the key's order holds, and other lanes keep going meanwhile.
+ */
+public final class LaneScheduler implements AutoCloseable {
+
+    /** Executes one op; must not throw (unexpected exceptions become {@link Outcome.Fatal}). */
+    public interface Executor {
+        Outcome execute(WriteOp op);
+    }
+
+    /** Receives every final outcome (never {@link Outcome.Retry}); called on a worker thread. */
+    public interface Listener {
+        void completed(WriteOp op, Outcome outcome);
+    }
+
+    private static final class Lane {
+        final String key;
+        final ArrayDeque<WriteOp> queue = new ArrayDeque<>();
+        /** A run of this lane is queued, running or waiting for its retry timer. */
+        boolean active;
+        WriteOp inFlight;
+        int attempts;
+
+        Lane(String key) {
+            this.key = key;
+        }
+    }
+
+    private final Executor executor;
+    private final Listener listener;
+    private final Duration backoff;
+    private final Duration backoffMax;
+    private final ExecutorService pool;
+    private final ScheduledExecutorService timer;
+    private final Map<String, Lane> lanes = new HashMap<>();
+    private int buffered;
+    private int inFlight;
+    private boolean halted;
+    private final AtomicLong retriesScheduled = new AtomicLong();
+
+    public LaneScheduler(int maxInFlight, Duration backoff, Duration backoffMax, String threadPrefix,
+                         Executor executor, Listener listener) {
+        this.executor = executor;
+        this.listener = listener;
+        this.backoff = backoff;
+        this.backoffMax = backoffMax;
+        this.pool = Executors.newFixedThreadPool(maxInFlight, threads(threadPrefix + "-write-"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(threads(threadPrefix + "-retry-"));
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    public void submit(WriteOp op) {
+        Lane lane;
+        synchronized (this) {
+            if (halted) {
+                return; // the task is failing or stopping; the op's offset is never confirmed
+            }
+            lane = lanes.computeIfAbsent(op.laneKey(), Lane::new);
+            lane.queue.add(op);
+            buffered++;
+            if (lane.active) {
+                return;
+            }
+            lane.active = true;
+        }
+        dispatch(lane);
+    }
+
+    private void dispatch(Lane lane) {
+        try {
+            pool.execute(() -> runHead(lane));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shut down: nothing more runs, nothing is confirmed
+        }
+    }
+
+    private void runHead(Lane lane) {
+        WriteOp op;
+        synchronized (this) {
+            op = lane.queue.peek();
+            if (op == null || halted) {
+                lane.active = false;
+                if (lane.queue.isEmpty() && lanes.get(lane.key) == lane) {
+                    lanes.remove(lane.key);
+                }
+                return;
+            }
+            lane.inFlight = op;
+            inFlight++;
+        }
+        Outcome outcome;
+        try {
+            outcome = executor.execute(op);
+        } catch (RuntimeException | Error e) {
+            outcome = new Outcome.Fatal("unexpected failure while writing " + op.where() + ": " + e, e);
+        }
+        if (outcome instanceof Outcome.Retry retry) {
+            long delayMs;
+            synchronized (this) {
+                lane.inFlight = null;
+                inFlight--;
+                lane.attempts++;
+                delayMs = delayMs(lane.attempts, retry.retryAfter());
+                notifyAll();
+            }
+            retriesScheduled.incrementAndGet();
+            try {
+                timer.schedule(() -> dispatch(lane), delayMs, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // shut down
+            }
+            return;
+        }
+        boolean more;
+        synchronized (this) {
+            lane.inFlight = null;
+            inFlight--;
+            lane.attempts = 0;
+            if (lane.queue.peek() == op) {
+                lane.queue.poll();
+                buffered--;
+            }
+            more = !lane.queue.isEmpty() && !halted;
+            if (!more) {
+                lane.active = false;
+                if (lane.queue.isEmpty() && lanes.get(lane.key) == lane) {
+                    lanes.remove(lane.key);
+                }
+            }
+            notifyAll();
+        }
+        listener.completed(op, outcome);
+        if (more) {
+            // Back to the pool's queue rather than looping here: lanes share the threads fairly.
+            dispatch(lane);
+        }
+    }
+
+    long delayMs(int attempts, Duration retryAfter) {
+        long base = backoff.toMillis();
+        long max = backoffMax.toMillis();
+        long exp = base << Math.min(attempts - 1, 20);
+        long capped = Math.min(max, exp < 0 ? max : exp);
+        // Full jitter in [capped/2, capped]: lanes that failed together do not retry together.
+        long jittered = capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+        long hinted = retryAfter == null ? 0 : Math.min(retryAfter.toMillis(), max);
+        return Math.max(jittered, hinted);
+    }
+
+    /**
+     * Drops the queued ops of {@code closed} partitions (they will be redelivered to the partitions'
+     * next owner) and waits up to {@code wait} for their in-flight calls to end, so that the next
+     * owner's listing sees every blob this task created.
+     */
+    public synchronized int abandon(Set<TopicPartition> closed, Duration wait) {
+        int dropped = 0;
+        for (Lane lane : lanes.values()) {
+            Iterator<WriteOp> it = lane.queue.iterator();
+            while (it.hasNext()) {
+                WriteOp op = it.next();
+                if (op != lane.inFlight && closed.contains(op.partition())) {
+                    it.remove();
+                    buffered--;
+                    dropped++;
+                }
+            }
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (inFlightFor(closed)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return dropped;
+    }
+
+    private boolean inFlightFor(Collection<TopicPartition> partitions) {
+        for (Lane lane : lanes.values()) {
+            if (lane.inFlight != null && partitions.contains(lane.inFlight.partition())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Waits until fewer than {@code limit} ops are buffered, at most {@code wait}. Returns whether it got there. */
+    public synchronized boolean awaitBufferedBelow(int limit, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (buffered >= limit && !halted) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return buffered < limit;
+    }
+
+    /** Ops submitted and not yet finished (queued, waiting for a retry, or in flight). */
+    public synchronized int buffered() {
+        return buffered;
+    }
+
+    public synchronized int inFlight() {
+        return inFlight;
+    }
+
+    public long retriesScheduled() {
+        return retriesScheduled.get();
+    }
+
+    /** Stops starting ops; ones in flight finish, their outcomes still reach the listener. */
+    public synchronized void halt() {
+        halted = true;
+        notifyAll();
+    }
+
+    /** Halts, then waits up to {@code wait} for in-flight calls before shutting the threads down. */
+    public void close(Duration wait) {
+        halt();
+        timer.shutdownNow();
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pool.shutdownNow();
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+}

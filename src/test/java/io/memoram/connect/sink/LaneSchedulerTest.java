@@ -1,0 +1,158 @@
+package io.memoram.connect.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.Test;
+
+class LaneSchedulerTest {
+
+    private static WriteOp op(String lane, int partition, long offset) {
+        SinkRecord r = new SinkRecord("t", partition, null, lane, null, "v", offset);
+        return new WriteOp(r, WriteOp.Kind.INSERT, "u", lane + "#" + offset, lane, null);
+    }
+
+    @Test
+    void sameLaneRunsInOrderDifferentLanesInParallelWithinTheLimit() throws Exception {
+        int maxInFlight = 4;
+        AtomicInteger concurrent = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+        Map<String, List<Long>> seen = new ConcurrentHashMap<>();
+        List<WriteOp> completed = Collections.synchronizedList(new ArrayList<>());
+        LaneScheduler.Executor exec = op -> {
+            int now = concurrent.incrementAndGet();
+            peak.accumulateAndGet(now, Math::max);
+            seen.computeIfAbsent(op.laneKey(), k -> Collections.synchronizedList(new ArrayList<>())).add(op.offset());
+            try {
+                Thread.sleep(ThreadLocalRandom.current().nextInt(3));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            concurrent.decrementAndGet();
+            return new Outcome.Done(Outcome.Effect.CREATED);
+        };
+        try (LaneScheduler s = new LaneScheduler(maxInFlight, Duration.ofMillis(1), Duration.ofMillis(5), "t", exec,
+                (op, out) -> completed.add(op))) {
+            int lanes = 12;
+            int perLane = 40;
+            for (int i = 0; i < perLane; i++) {
+                for (int l = 0; l < lanes; l++) {
+                    s.submit(op("lane-" + l, 0, (long) i * lanes + l));
+                }
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> completed.size() == lanes * perLane);
+            assertThat(s.buffered()).isZero();
+        }
+        assertThat(peak.get()).isLessThanOrEqualTo(maxInFlight).isGreaterThan(1);
+        seen.forEach((lane, offsets) -> assertThat(offsets).as(lane).isSorted().hasSize(40));
+    }
+
+    @Test
+    void retriesKeepTheLaneOrderAndDoNotBlockOtherLanes() {
+        AtomicInteger failuresLeft = new AtomicInteger(3);
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        LaneScheduler.Executor exec = op -> {
+            if (op.laneKey().equals("slow") && op.offset() == 0 && failuresLeft.getAndDecrement() > 0) {
+                return new Outcome.Retry(null, "503");
+            }
+            order.add(op.laneKey() + ":" + op.offset());
+            return new Outcome.Done(Outcome.Effect.CREATED);
+        };
+        try (LaneScheduler s = new LaneScheduler(2, Duration.ofMillis(20), Duration.ofMillis(40), "t", exec, (op, out) -> { })) {
+            s.submit(op("slow", 0, 0));
+            s.submit(op("slow", 0, 1));
+            s.submit(op("fast", 0, 2));
+            s.submit(op("fast", 0, 3));
+            await().atMost(Duration.ofSeconds(5)).until(() -> order.size() == 4);
+            assertThat(s.retriesScheduled()).isEqualTo(3);
+        }
+        assertThat(order.indexOf("slow:0")).isLessThan(order.indexOf("slow:1"));
+        assertThat(order.indexOf("fast:2")).isLessThan(order.indexOf("fast:3"));
+        // The fast lane finished while the slow one was backing off.
+        assertThat(order.indexOf("fast:3")).isLessThan(order.indexOf("slow:0"));
+    }
+
+    @Test
+    void retryAfterHintIsHonouredAndBackoffIsCapped() {
+        try (LaneScheduler s = new LaneScheduler(1, Duration.ofMillis(100), Duration.ofMillis(1000), "t",
+                op -> new Outcome.Done(Outcome.Effect.CREATED), (op, out) -> { })) {
+            assertThat(s.delayMs(1, null)).isBetween(50L, 100L);
+            assertThat(s.delayMs(30, null)).isBetween(500L, 1000L);
+            assertThat(s.delayMs(1, Duration.ofMillis(700))).isEqualTo(700L);
+            assertThat(s.delayMs(1, Duration.ofSeconds(60))).isEqualTo(1000L);
+        }
+    }
+
+    @Test
+    void abandonDropsQueuedOpsOfClosedPartitionsAndWaitsForTheOneInFlight() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Long> done = Collections.synchronizedList(new ArrayList<>());
+        LaneScheduler.Executor exec = op -> {
+            if (op.offset() == 0) {
+                started.countDown();
+                try {
+                    release.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return new Outcome.Done(Outcome.Effect.CREATED);
+        };
+        try (LaneScheduler s = new LaneScheduler(2, Duration.ofMillis(1), Duration.ofMillis(5), "t", exec,
+                (op, out) -> done.add(op.offset()))) {
+            s.submit(op("a", 0, 0));
+            s.submit(op("a", 0, 1));
+            s.submit(op("a", 0, 2));
+            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+            new Thread(() -> {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                release.countDown();
+            }).start();
+            long t0 = System.nanoTime();
+            int dropped = s.abandon(Set.of(new TopicPartition("t", 0)), Duration.ofSeconds(5));
+            assertThat(dropped).isEqualTo(2);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(100));
+            await().atMost(Duration.ofSeconds(5)).until(() -> s.buffered() == 0);
+        }
+        assertThat(done).containsExactly(0L);
+    }
+
+    @Test
+    void putCanWaitForTheBufferToDrain() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        LaneScheduler.Executor exec = op -> {
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new Outcome.Done(Outcome.Effect.CREATED);
+        };
+        try (LaneScheduler s = new LaneScheduler(1, Duration.ofMillis(1), Duration.ofMillis(5), "t", exec, (op, out) -> { })) {
+            for (int i = 0; i < 5; i++) {
+                s.submit(op("a", 0, i));
+            }
+            assertThat(s.awaitBufferedBelow(3, Duration.ofMillis(50))).isFalse();
+            release.countDown();
+            assertThat(s.awaitBufferedBelow(3, Duration.ofSeconds(5))).isTrue();
+        }
+    }
+}
