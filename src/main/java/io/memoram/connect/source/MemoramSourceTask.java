@@ -5,6 +5,7 @@ import io.memoram.connect.access.UserAccess;
 import io.memoram.connect.client.AccessRequest;
 import io.memoram.connect.client.AccessStatus;
 import io.memoram.connect.client.BlobQuery;
+import io.memoram.connect.client.ClientMetrics;
 import io.memoram.connect.client.MemoramAccessDeniedException;
 import io.memoram.connect.client.MemoramAuthenticationException;
 import io.memoram.connect.client.MemoramClient;
@@ -95,9 +96,9 @@ public class MemoramSourceTask extends SourceTask {
                 () -> (int) watches.stream().filter(w -> w.status == AccessStatus.PENDING).count(),
                 () -> (int) watches.stream().filter(AccessWatch::isRevokedOrRejected).count());
         metricsName = Jmx.register(metrics, Jmx.name("source-task", connector, taskNumber));
-        SourceClientMetrics clientMetrics = new SourceClientMetrics(metrics);
-        clientMetricsName = clientMetrics.register(connector, taskNumber);
-        client = MemoramClient.create(config.clientConfig(clientMetrics.listener()).toBuilder().maxRetries(0).build());
+        ClientMetrics clientMetrics = new ClientMetrics();
+        clientMetricsName = Jmx.register(clientMetrics, Jmx.name("client-source", connector, taskNumber));
+        client = MemoramClient.create(config.clientConfig(clientMetrics).toBuilder().maxRetries(0).build());
 
         UserStream.Settings settings = new UserStream.Settings(config.memoriesTopic(), config.tagsTopic(),
                 config.tagsEnabled(), config.tombstoneOnDelete(), config.behaviorOnDecryptionError());

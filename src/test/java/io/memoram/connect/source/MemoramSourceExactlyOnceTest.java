@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.memoram.connect.emulator.EmulatedUser;
+import io.memoram.connect.emulator.Fault;
 import io.memoram.connect.emulator.MemoramEmulator;
 import io.memoram.connect.source.SourceKit.Rec;
 import java.time.Duration;
@@ -61,14 +62,18 @@ class MemoramSourceExactlyOnceTest {
         config.put("exactly.once.support", "required");
         config.put("memoram.page.size", "2");
         config.put("memoram.tags.enabled", "false");
+        // A slow listing keeps the load going long enough for the restart to land in the middle of it.
+        emu.faults().on("GET", "/memory-blobs").next(1_000, Fault.delay(Duration.ofMillis(60)));
         connect.configureConnector(name, config);
 
         String memories = prefix + ".memories";
         await().atMost(TIMEOUT).until(() -> readAll(connect, memories).size() >= 10);
         connect.restartTask(name, 0);
+        assertThat(readAll(connect, memories).size()).as("restarted mid-load").isLessThan(80);
         await().atMost(TIMEOUT).until(() -> running(connect, name, 1));
 
         await().atMost(TIMEOUT).until(() -> readAll(connect, memories).size() >= 80);
+        emu.faults().clear();
         long base = SourceKit.passes(name);
         await().atMost(TIMEOUT).until(() -> SourceKit.passes(name) >= base + 4);
         List<Rec> recs = readAll(connect, memories);
