@@ -95,9 +95,8 @@ class MemoramClientTokenTest {
                 calls++;
             }
             // A skew longer than the lifetime is reduced to half of it: renewals every ~0.6 s, not per call.
-            assertThat(metrics.getTokenRenewals()).isBetween(3L, 8L);
-            assertThat(calls).isGreaterThan(20);
-            assertThat(metrics.getResponses4xx()).isZero();
+            assertThat(metrics.getTokenRenewals()).isBetween(3L, 8L).isLessThan(calls);
+            assertThat(metrics.getResponses4xx()).as("every renewal came before expiry").isZero();
         }
     }
 

@@ -35,7 +35,7 @@ public final class ExampleConfigs {
         try {
             JsonNode root = new ObjectMapper().readTree(ProjectPaths.projectDir().resolve("config").resolve(file).toFile());
             Map<String, String> config = new LinkedHashMap<>();
-            root.path("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+            root.path("config").properties().forEach(e -> config.put(e.getKey(), e.getValue().asText()));
             return config;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read config/" + file, e);

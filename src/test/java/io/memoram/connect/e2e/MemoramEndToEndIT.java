@@ -151,6 +151,7 @@ class MemoramEndToEndIT {
         assertThat(r.body().path("error_count").asInt()).isGreaterThanOrEqualTo(4);
 
         Map<String, String> badSink = new LinkedHashMap<>(ExampleConfigs.withSecretsFile(ExampleConfigs.sink(), secrets));
+        badSink.put("memoram.api.url", emulator.baseUrl()); // validation may call the API: never the real one
         badSink.put("memoram.write.mode", "sometimes");
         badSink.put("memoram.access.request.ids", adaRequest);
         ConnectRest.Response s = worker2.rest().validate("MemoramSinkConnector", badSink);

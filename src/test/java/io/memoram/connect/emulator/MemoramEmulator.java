@@ -44,6 +44,7 @@ public final class MemoramEmulator implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final String root;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private MemoramEmulator(String host, int port) {
         int n = SERVER_COUNT.incrementAndGet();
@@ -114,6 +115,11 @@ public final class MemoramEmulator implements AutoCloseable {
     public MemoramEmulator tokenTtl(Duration ttl) {
         state.tokenTtl(ttl);
         return this;
+    }
+
+    /** Every JWT this emulator ever issued, expired ones included: for tests that check tokens never leak. */
+    public List<String> issuedTokens() {
+        return state.everIssuedTokens();
     }
 
     /** Every JWT issued so far becomes invalid: the next call with one gets 401. */
@@ -269,6 +275,9 @@ public final class MemoramEmulator implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         server.stop(0);
         executor.shutdownNow();
     }
