@@ -21,7 +21,8 @@ import javax.net.ssl.SSLContext;
  */
 final class StubServer implements AutoCloseable {
     /** One request as received. */
-    record Seen(String method, String path, String query, String authorization, String body, long atNanos) { }
+    record Seen(String method, String path, String query, String authorization, String contentType, String body,
+                long atNanos) { }
 
     /** One scripted answer. */
     record Reply(int status, String body, Map<String, String> headers) {
@@ -81,7 +82,8 @@ final class StubServer implements AutoCloseable {
         try (ex) {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Seen s = new Seen(ex.getRequestMethod(), ex.getRequestURI().getPath(), ex.getRequestURI().getRawQuery(),
-                    ex.getRequestHeaders().getFirst("Authorization"), body, System.nanoTime());
+                    ex.getRequestHeaders().getFirst("Authorization"), ex.getRequestHeaders().getFirst("Content-Type"), body,
+                    System.nanoTime());
             seen.add(s);
             Reply r = responder.apply(s);
             r.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));

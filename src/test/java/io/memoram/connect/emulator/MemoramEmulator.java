@@ -117,6 +117,11 @@ public final class MemoramEmulator implements AutoCloseable {
         return this;
     }
 
+    /** Every JWT this emulator ever issued, expired ones included: for tests that check tokens never leak. */
+    public List<String> issuedTokens() {
+        return state.everIssuedTokens();
+    }
+
     /** Every JWT issued so far becomes invalid: the next call with one gets 401. */
     public void expireAllTokens() {
         state.expireAllTokens();
