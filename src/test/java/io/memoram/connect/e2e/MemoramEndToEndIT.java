@@ -25,6 +25,7 @@ import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -363,16 +364,33 @@ class MemoramEndToEndIT {
     /** Polls until {@code value} is non-null; fails at once when {@code connector} reports a failed task. */
     private <T> T await(String what, String connector, Callable<T> value) {
         Object[] holder = new Object[1];
-        Awaitility.await(what).atMost(DEADLINE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).until(() -> {
-            if (connector != null) {
-                String failure = survivor.rest().failure(connector);
-                if (failure != null) {
-                    throw new AssertionError(connector + " failed while waiting for " + what + ": " + failure);
+        try {
+            Awaitility.await(what).atMost(DEADLINE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).until(() -> {
+                if (connector != null) {
+                    String failure = survivor.rest().failure(connector);
+                    if (failure != null) {
+                        throw new AssertionError(connector + " failed while waiting for " + what + ": " + failure);
+                    }
                 }
+                holder[0] = value.call();
+                return holder[0] != null;
+            });
+        } catch (ConditionTimeoutException e) {
+            // CI shows only the build log: carry the workers' recent warnings and errors along.
+            StringBuilder logs = new StringBuilder();
+            for (ConnectWorker w : stack.workers()) {
+                logs.append("\n--- ").append(w.process().log()).append(" (WARN/ERROR, last lines) ---\n")
+                        .append(w.process().logTail(400).lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
+                                .reduce(new java.util.ArrayDeque<String>(), (q, l) -> {
+                                    q.addLast(l);
+                                    if (q.size() > 15) {
+                                        q.removeFirst();
+                                    }
+                                    return q;
+                                }, (a, b) -> a).stream().collect(java.util.stream.Collectors.joining("\n")));
             }
-            holder[0] = value.call();
-            return holder[0] != null;
-        });
+            throw new AssertionError("Timed out after " + DEADLINE.toSeconds() + " s waiting for " + what + logs, e);
+        }
         @SuppressWarnings("unchecked")
         T t = (T) holder[0];
         return t;
