@@ -380,14 +380,7 @@ class MemoramEndToEndIT {
             StringBuilder logs = new StringBuilder();
             for (ConnectWorker w : stack.workers()) {
                 logs.append("\n--- ").append(w.process().log()).append(" (WARN/ERROR, last lines) ---\n")
-                        .append(w.process().logTail(400).lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
-                                .reduce(new java.util.ArrayDeque<String>(), (q, l) -> {
-                                    q.addLast(l);
-                                    if (q.size() > 15) {
-                                        q.removeFirst();
-                                    }
-                                    return q;
-                                }, (a, b) -> a).stream().collect(java.util.stream.Collectors.joining("\n")));
+                        .append(w.process().recentProblems(15));
             }
             throw new AssertionError("Timed out after " + DEADLINE.toSeconds() + " s waiting for " + what + logs, e);
         }
