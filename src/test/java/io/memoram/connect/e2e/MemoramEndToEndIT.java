@@ -96,8 +96,8 @@ class MemoramEndToEndIT {
         // A departed worker's tasks are reassigned after this delay (default 5 minutes).
         Map<String, String> fastRebalance = Map.of("scheduled.rebalance.max.delay.ms", "3000");
         List<ConnectWorker> workers = stack.startWorkers(List.of(
-                stack.spec("worker-1", "memoram-e2e", "service_load", env, fastRebalance, true),
-                stack.spec("worker-2", "memoram-e2e", null, env, fastRebalance, true)), progress);
+                stack.spec("worker-1", "memoram-e2e", "service_load", env, fastRebalance, true, true),
+                stack.spec("worker-2", "memoram-e2e", null, env, fastRebalance, true, true)), progress);
         worker1 = workers.get(0);
         worker2 = workers.get(1);
         survivor = worker1;
@@ -305,6 +305,31 @@ class MemoramEndToEndIT {
         } catch (ClassNotFoundException e) {
             return false;
         }
+    }
+
+    @Test
+    @Order(7)
+    void noSecretOrContentInTheWorkersLogs() throws Exception {
+        // The workers log Kafka at INFO here (config dumps included), as a default installation does.
+        Map<String, String> secrets = new LinkedHashMap<>();
+        secrets.put("the API key", apiKey);
+        for (EmulatedUser u : List.of(ada, grace)) {
+            EmulatedUser now = emulator.user(u.userId());
+            secrets.put("a memory key", now.memoryKey());
+            secrets.put("an encryption key", now.encryptionKeyHex());
+        }
+        List<Path> logs = List.of(worker1.process().log(), worker2.process().log());
+        StringBuilder all = new StringBuilder();
+        for (Path log : logs) {
+            String text = Files.readString(log);
+            all.append(text);
+            secrets.forEach((what, secret) -> assertThat(text.contains(secret)).as(log + " contains " + what).isFalse());
+            expected.values().forEach(plaintext -> assertThat(text.contains(plaintext))
+                    .as(log + " contains decrypted content").isFalse());
+        }
+        // Proof that the check saw verbose logs: the connectors' config dumps are in them.
+        assertThat(all.toString()).containsAnyOf("MemoramSourceConfig values", "MemoramSinkConfig values");
+        progress.step("e2e: no secret and no content in " + logs.size() + " worker logs");
     }
 
     private Map<String, KafkaTopics.Record> latestMemories() {
