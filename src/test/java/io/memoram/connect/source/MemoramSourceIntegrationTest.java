@@ -313,12 +313,14 @@ class MemoramSourceIntegrationTest {
         awaitState(name, "STOPPED");
         assertThatThrownBy(() -> connect.alterSourceConnectorOffset(name, Map.of("user_id", h.userId(), "stream", "memories",
                 "bucket", "z"), Map.of("v", 1, "manifest", ""))).hasMessageContaining("bucket");
+        // As an operator would: take the user's partitions from GET /offsets and reset them.
         List<ConnectorOffset> resets = new ArrayList<>();
-        for (String stream : SourceOffsets.STREAMS) {
-            for (String bucket : SourceOffsets.BUCKETS) {
-                resets.add(new ConnectorOffset(Map.of("user_id", h.userId(), "stream", stream, "bucket", bucket), null));
+        for (ConnectorOffset o : connect.connectorOffsets(name).offsets()) {
+            if (h.userId().equals(o.partition().get("user_id"))) {
+                resets.add(new ConnectorOffset(o.partition(), null));
             }
         }
+        assertThat(resets).isNotEmpty();
         connect.alterConnectorOffsets(name, new ConnectorOffsets(resets));
         connect.resumeConnector(name);
 
