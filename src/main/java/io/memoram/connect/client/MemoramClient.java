@@ -1,58 +1,295 @@
 package io.memoram.connect.client;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.StringJoiner;
 
 /**
  * The one entry point to the Memoram API (memoram-api.md, Part A). Thread-safe; one instance per
- * connector or task. Every method may throw a {@link MemoramException} subclass: see Part B.3 for
- * which failures are retried inside the client.
+ * connector or task. Every method may throw a {@link MemoramException} subclass:
+ * <ul>
+ *   <li>400/422 → {@link MemoramBadRequestException}, 403 → {@link MemoramAccessDeniedException},
+ *       404 → {@link MemoramNotFoundException}: never retried;</li>
+ *   <li>401 → the JWT is renewed once and the call re-sent; a second 401 →
+ *       {@link MemoramAuthenticationException};</li>
+ *   <li>408, 429, 5xx, timeouts and I/O failures → retried up to {@code maxRetries} times with
+ *       capped exponential backoff and jitter ({@code Retry-After} wins when longer), then
+ *       {@link MemoramUnavailableException}; also thrown at once, without a request, while the
+ *       circuit breaker is open.</li>
+ * </ul>
+ * Messages name the call as a path template ({@code "GET /memory-blobs/{id}"}), the status and
+ * the server's diagnostic text, never a secret. See {@link HttpTransport} for the mechanics.
  *
- * <p>SKELETON: signatures are fixed; the implementation is being written.
+ * <p>Retries re-send writes too: a {@code POST /memory-blobs} whose response was lost may have
+ * created the blob (the sink's idempotency marker exists for that).
  */
 public final class MemoramClient implements AutoCloseable {
+    static final String CALL_CREATE_ACCESS_REQUEST = "POST /access-requests";
+    static final String CALL_LIST_ACCESS_REQUESTS = "GET /access-requests";
+    static final String CALL_GET_ACCESS_REQUEST = "GET /access-requests/{id}";
+    static final String CALL_GET_CREDENTIALS = "GET /access-requests/{id}/credentials";
+    static final String CALL_LIST_BLOBS = "GET /memory-blobs";
+    static final String CALL_GET_BLOB = "GET /memory-blobs/{id}";
+    static final String CALL_CREATE_BLOB = "POST /memory-blobs";
+    static final String CALL_PATCH_BLOB = "PATCH /memory-blobs/{id}";
+    static final String CALL_DELETE_BLOB = "DELETE /memory-blobs/{id}";
+    static final String CALL_LIST_TAGS = "GET /tags";
+    static final String CALL_GET_TAG = "GET /tags/{id}";
+    static final String CALL_OAUTH_TOKEN = "POST /oauth/token";
+
+    /** The documented maximum length of an access request's reason. */
+    public static final int MAX_REASON_LENGTH = 255;
+
+    private final MemoramClientConfig config;
+    private final ObjectMapper mapper;
+    private final HttpTransport transport;
 
     private MemoramClient(MemoramClientConfig config) {
-        throw new UnsupportedOperationException("not implemented yet");
+        this.config = Objects.requireNonNull(config, "config");
+        this.mapper = Json.mapper();
+        this.transport = new HttpTransport(config, mapper);
     }
 
     public static MemoramClient create(MemoramClientConfig config) {
         return new MemoramClient(config);
     }
 
-    public MemoramClientConfig config() { throw new UnsupportedOperationException(); }
+    public MemoramClientConfig config() {
+        return config;
+    }
 
     /** Obtains a developer JWT now (also used as a cheap live check of the API key). */
-    public TokenResponse issueToken() { throw new UnsupportedOperationException(); }
+    public TokenResponse issueToken() {
+        return transport.tokens().renewNow();
+    }
 
     // --- access requests ---
-    public AccessRequest createAccessRequest(Secret memoryKey, String reason) { throw new UnsupportedOperationException(); }
-    public List<AccessRequest> listAccessRequests() { throw new UnsupportedOperationException(); }
-    public AccessRequest getAccessRequest(String requestId) { throw new UnsupportedOperationException(); }
+
+    public AccessRequest createAccessRequest(Secret memoryKey, String reason) {
+        Objects.requireNonNull(memoryKey, "memoryKey");
+        Objects.requireNonNull(reason, "reason");
+        if (reason.length() > MAX_REASON_LENGTH) {
+            throw new IllegalArgumentException("an access request reason may have at most " + MAX_REASON_LENGTH
+                    + " characters, this one has " + reason.length());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("memoryKey", memoryKey.reveal());
+        body.put("reason", reason);
+        return transport.executeJson(new ApiRequest("POST", CALL_CREATE_ACCESS_REQUEST,
+                transport.uri("/access-requests"), json(body), HttpTransport.JSON, ApiRequest.Kind.API,
+                List.of(memoryKey.reveal())), AccessRequest.class);
+    }
+
+    public List<AccessRequest> listAccessRequests() {
+        return get(CALL_LIST_ACCESS_REQUESTS, "/access-requests", AccessRequestList.class).items();
+    }
+
+    public AccessRequest getAccessRequest(String requestId) {
+        return get(CALL_GET_ACCESS_REQUEST, "/access-requests/" + segment(requestId, "requestId"), AccessRequest.class);
+    }
+
     /** @throws MemoramAccessDeniedException unless the request is approved */
-    public Credentials getCredentials(String requestId) { throw new UnsupportedOperationException(); }
+    public Credentials getCredentials(String requestId) {
+        return get(CALL_GET_CREDENTIALS, "/access-requests/" + segment(requestId, "requestId") + "/credentials",
+                Credentials.class);
+    }
 
     // --- memory blobs ---
-    public MemoryBlobPage listMemoryBlobs(String userId, BlobQuery query, String cursor) { throw new UnsupportedOperationException(); }
+
+    /** One page; {@code query} and {@code cursor} may be null. */
+    public MemoryBlobPage listMemoryBlobs(String userId, BlobQuery query, String cursor) {
+        BlobQuery q = query == null ? BlobQuery.DEFAULT : query;
+        Query params = new Query().add("user_id", require(userId, "userId"));
+        if (q.limit() != null) {
+            params.add("limit", Integer.toString(q.limit()));
+        }
+        if (cursor != null && !cursor.isEmpty()) {
+            params.add("cursor", cursor);
+        }
+        if (!q.tags().isEmpty()) {
+            // Each name encoded on its own, joined by a literal comma: the documented separator.
+            StringJoiner tags = new StringJoiner(",");
+            q.tags().forEach(t -> tags.add(encode(t)));
+            params.addEncoded("tags", tags.toString());
+        }
+        if (q.searchQuery() != null && !q.searchQuery().isEmpty()) {
+            params.add("searchQuery", q.searchQuery());
+        }
+        if (q.importanceMin() != null) {
+            params.add("importance", BigDecimal.valueOf(q.importanceMin()).toPlainString());
+        }
+        return get(CALL_LIST_BLOBS, "/memory-blobs" + params, MemoryBlobPage.class);
+    }
+
     /** All blobs, fetching each page only when the iterator reaches it. */
-    public Iterator<MemoryBlob> iterateMemoryBlobs(String userId, BlobQuery query) { throw new UnsupportedOperationException(); }
-    public MemoryBlob getMemoryBlob(String userId, String blobId) { throw new UnsupportedOperationException(); }
-    public MemoryBlob createMemoryBlob(NewMemoryBlob blob) { throw new UnsupportedOperationException(); }
-    public MemoryBlob patchMemoryBlob(String blobId, MemoryBlobPatch patch) { throw new UnsupportedOperationException(); }
+    public Iterator<MemoryBlob> iterateMemoryBlobs(String userId, BlobQuery query) {
+        require(userId, "userId");
+        return new BlobIterator(this, userId, query == null ? BlobQuery.DEFAULT : query);
+    }
+
+    public MemoryBlob getMemoryBlob(String userId, String blobId) {
+        return get(CALL_GET_BLOB, "/memory-blobs/" + segment(blobId, "blobId")
+                + new Query().add("user_id", require(userId, "userId")), MemoryBlob.class);
+    }
+
+    public MemoryBlob createMemoryBlob(NewMemoryBlob blob) {
+        Objects.requireNonNull(blob, "blob");
+        return transport.executeJson(new ApiRequest("POST", CALL_CREATE_BLOB, transport.uri("/memory-blobs"),
+                json(blob), HttpTransport.JSON, ApiRequest.Kind.API, secrets(blob.memoryKey(), blob.content())),
+                MemoryBlob.class);
+    }
+
+    public MemoryBlob patchMemoryBlob(String blobId, MemoryBlobPatch patch) {
+        Objects.requireNonNull(patch, "patch");
+        return transport.executeJson(new ApiRequest("PATCH", CALL_PATCH_BLOB,
+                transport.uri("/memory-blobs/" + segment(blobId, "blobId")), json(patch), HttpTransport.JSON,
+                ApiRequest.Kind.API, secrets(patch.memoryKey(), patch.content())), MemoryBlob.class);
+    }
+
     /** Deletes a blob; a 404 counts as done (returns false), otherwise true. */
-    public boolean deleteMemoryBlob(String userId, String blobId) { throw new UnsupportedOperationException(); }
+    public boolean deleteMemoryBlob(String userId, String blobId) {
+        ApiRequest request = new ApiRequest("DELETE", CALL_DELETE_BLOB, transport.uri("/memory-blobs/"
+                + segment(blobId, "blobId") + new Query().add("user_id", require(userId, "userId"))),
+                null, null, ApiRequest.Kind.API, List.of());
+        try {
+            transport.execute(request); // the JSON body carries nothing we need
+            return true;
+        } catch (MemoramNotFoundException e) {
+            return false;
+        }
+    }
 
     // --- tags ---
-    public List<Tag> listTags(String userId) { throw new UnsupportedOperationException(); }
-    public Tag getTag(String userId, String tagId) { throw new UnsupportedOperationException(); }
+
+    public List<Tag> listTags(String userId) {
+        ApiRequest request = apiGet(CALL_LIST_TAGS, "/tags" + new Query().add("user_id", require(userId, "userId")));
+        HttpResponse<byte[]> response = transport.execute(request);
+        JsonNode root = transport.read(request, response, JsonNode.class);
+        // Documented as {"items": [...]}; a bare array or "tags" is accepted as well.
+        JsonNode items = root.isArray() ? root : root.has("items") ? root.get("items") : root.get("tags");
+        if (items == null || items.isNull()) {
+            return List.of();
+        }
+        try {
+            List<Tag> tags = new ArrayList<>();
+            for (JsonNode item : items) {
+                tags.add(mapper.treeToValue(item, Tag.class));
+            }
+            return List.copyOf(tags);
+        } catch (JsonProcessingException e) {
+            throw transport.unreadable(request, response, e);
+        }
+    }
+
+    public Tag getTag(String userId, String tagId) {
+        return get(CALL_GET_TAG, "/tags/" + segment(tagId, "tagId")
+                + new Query().add("user_id", require(userId, "userId")), Tag.class);
+    }
 
     // --- OAuth ---
+
+    /**
+     * Exchanges an OAuth authorization code at {@code tokenEndpoint} (form-encoded; the host may
+     * differ from the API's). Retried like other calls, but outside the API's circuit breaker.
+     */
     public OAuthTokenResponse exchangeAuthorizationCode(URI tokenEndpoint, String code, String clientId,
                                                         Secret clientSecret, URI redirectUri) {
-        throw new UnsupportedOperationException();
+        Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
+        Query form = new Query()
+                .add("grant_type", "authorization_code")
+                .add("code", require(code, "code"))
+                .add("client_id", require(clientId, "clientId"))
+                .add("client_secret", Objects.requireNonNull(clientSecret, "clientSecret").reveal())
+                .add("redirect_uri", Objects.requireNonNull(redirectUri, "redirectUri").toString());
+        return transport.executeJson(new ApiRequest("POST", CALL_OAUTH_TOKEN, tokenEndpoint,
+                form.body().getBytes(StandardCharsets.UTF_8), "application/x-www-form-urlencoded",
+                ApiRequest.Kind.OAUTH, List.of(code, clientSecret.reveal())), OAuthTokenResponse.class);
     }
 
     @Override
-    public void close() { }
+    public void close() {
+        transport.close();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private <T> T get(String call, String pathAndQuery, Class<T> type) {
+        return transport.executeJson(apiGet(call, pathAndQuery), type);
+    }
+
+    private ApiRequest apiGet(String call, String pathAndQuery) {
+        return new ApiRequest("GET", call, transport.uri(pathAndQuery), null, null, ApiRequest.Kind.API, List.of());
+    }
+
+    private byte[] json(Object body) {
+        try {
+            return mapper.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            // Never include the body: it holds the memory key.
+            throw new IllegalArgumentException("cannot encode a " + body.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    private static List<String> secrets(String... values) {
+        List<String> out = new ArrayList<>();
+        for (String v : values) {
+            if (v != null) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    private static String require(String value, String name) {
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException(name + " must not be empty");
+        }
+        return value;
+    }
+
+    private static String segment(String id, String name) {
+        return encode(require(id, name));
+    }
+
+    /** Percent-encoding for a path segment or query value (space as %20, not '+'). */
+    static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** A query string (or form body) built from encoded pairs. */
+    private static final class Query {
+        private final StringJoiner pairs = new StringJoiner("&");
+
+        Query add(String name, String value) {
+            return addEncoded(name, encode(value));
+        }
+
+        Query addEncoded(String name, String encodedValue) {
+            pairs.add(encode(name) + "=" + encodedValue);
+            return this;
+        }
+
+        String body() {
+            return pairs.toString();
+        }
+
+        @Override
+        public String toString() {
+            String s = pairs.toString();
+            return s.isEmpty() ? "" : "?" + s;
+        }
+    }
+
 }

@@ -20,4 +20,10 @@ public interface RequestListener {
 
     /** A JWT was obtained (at start, before expiry or after a 401). */
     default void onTokenRenewed() { }
+
+    /** {@code call} was not sent because the circuit breaker is open; it may be tried after {@code retryAfter}. */
+    default void onCircuitRejected(String call, Duration retryAfter) { }
+
+    /** The circuit breaker moved to {@code state} ({@code CLOSED}, {@code OPEN} or {@code HALF_OPEN}). */
+    default void onCircuitStateChanged(String state) { }
 }

@@ -1,0 +1,51 @@
+package io.memoram.connect.client;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Capped exponential backoff with jitter: retry {@code n} (1-based) waits a random time in
+ * {@code [b/2, b]} where {@code b = min(initial * 2^(n-1), max)}. Half the interval stays fixed so
+ * retries never come faster than half the nominal backoff; the random half spreads out clients
+ * that failed together. A {@code Retry-After} longer than that wins.
+ */
+final class Backoff {
+    private final long initialMs;
+    private final long maxMs;
+    private final DoubleSupplier random;
+
+    Backoff(Duration initial, Duration max) {
+        this(initial, max, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    Backoff(Duration initial, Duration max, DoubleSupplier random) {
+        this.initialMs = Math.max(0, initial.toMillis());
+        this.maxMs = Math.max(this.initialMs, max.toMillis());
+        this.random = random;
+    }
+
+    /** The nominal (un-jittered) backoff before retry {@code retry} (1-based). */
+    long nominalMs(int retry) {
+        long b = initialMs;
+        for (int i = 1; i < retry && b < maxMs; i++) {
+            b = b * 2;
+        }
+        return Math.min(b, maxMs);
+    }
+
+    /** The wait before retry {@code retry} (1-based), honouring {@code retryAfter} (may be null) when longer. */
+    Duration waitBefore(int retry, Duration retryAfter) {
+        long nominal = nominalMs(retry);
+        long jittered = nominal / 2 + Math.round(random.getAsDouble() * (nominal - nominal / 2));
+        Duration wait = Duration.ofMillis(jittered);
+        if (retryAfter != null && retryAfter.compareTo(wait) > 0) {
+            return retryAfter;
+        }
+        return wait;
+    }
+
+    Duration max() {
+        return Duration.ofMillis(maxMs);
+    }
+}
