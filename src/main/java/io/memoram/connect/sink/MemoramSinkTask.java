@@ -3,7 +3,6 @@ package io.memoram.connect.sink;
 import io.memoram.connect.Version;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramClientConfig;
-import io.memoram.connect.client.RequestListener;
 import io.memoram.connect.config.MemoramSinkConfig;
 import io.memoram.connect.crypto.ContentCipher;
 import io.memoram.connect.crypto.ContentCiphers;
@@ -83,7 +82,7 @@ public class MemoramSinkTask extends SinkTask {
         String connector = props.getOrDefault("name", "memoram-sink");
         int taskNumber = taskNumber(props);
 
-        RequestListener clientMetrics = ClientMetricsSupport.create();
+        io.memoram.connect.client.ClientMetrics clientMetrics = ClientMetricsSupport.create();
         MemoramClientConfig clientConfig = config.clientConfig(clientMetrics);
         client = MemoramClient.create(clientConfig);
         // Creates are not idempotent: their retries are the lanes' own, after re-listing (see BlobWriter).
