@@ -1,26 +1,126 @@
 package io.memoram.connect.access;
 
+import io.memoram.connect.client.AccessRequest;
+import io.memoram.connect.client.AccessStatus;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.Secret;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns a user's memory key into the id of an access request: an existing request for the same
  * key is reused ({@code GET /access-requests}), otherwise one is filed. Ids are remembered by the
  * caller (the source keeps them in offset storage under {@link #keyFingerprint(Secret)}).
- * SKELETON: being implemented.
+ *
+ * <p>Rejected and revoked requests are reused too rather than filed again: a new request would
+ * put a fresh approval prompt in front of a user who already said no. What happens to such a user
+ * is the caller's {@code behavior.on.access.revoked}.
  */
 public final class AccessRequestResolver {
+    /** Maximum length of {@code reason} in {@code POST /access-requests}. */
+    public static final int MAX_REASON_LENGTH = 255;
+
+    private static final Logger log = LoggerFactory.getLogger(AccessRequestResolver.class);
+    private static final String FINGERPRINT_DOMAIN = "memoram-memory-key:";
+
+    /** Approved beats pending beats everything else; within a rank, the newest wins. */
+    private static final Comparator<AccessRequest> PREFERENCE = Comparator
+            .comparingInt((AccessRequest r) -> rank(r.status()))
+            .thenComparing(AccessRequestResolver::newness, Comparator.reverseOrder());
+
+    private final MemoramClient client;
+    private final String reason;
 
     public AccessRequestResolver(MemoramClient client, String reason) {
-        throw new UnsupportedOperationException("not implemented yet");
+        this.client = Objects.requireNonNull(client, "client");
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("access request reason must not be empty");
+        }
+        if (reason.length() > MAX_REASON_LENGTH) {
+            throw new IllegalArgumentException("access request reason is " + reason.length()
+                    + " characters; the API allows at most " + MAX_REASON_LENGTH);
+        }
+        this.reason = reason;
     }
 
+    /** What {@link #resolveRequest(Secret)} found or filed. */
+    public record Resolution(String requestId, AccessStatus status, boolean filed) { }
+
     /** Returns the id of the existing (or newly filed) access request for {@code memoryKey}. */
-    public String resolve(Secret memoryKey) { throw new UnsupportedOperationException(); }
+    public String resolve(Secret memoryKey) {
+        return resolveRequest(memoryKey).requestId();
+    }
+
+    /**
+     * Like {@link #resolve(Secret)}, also saying the request's status and whether it was filed just
+     * now, so the caller can tell the operator that a user still has to approve.
+     */
+    public Resolution resolveRequest(Secret memoryKey) {
+        Objects.requireNonNull(memoryKey, "memoryKey");
+        if (memoryKey.isEmpty()) {
+            throw new IllegalArgumentException("memory key is empty");
+        }
+        String fingerprint = keyFingerprint(memoryKey);
+        Optional<AccessRequest> existing = findExisting(client.listAccessRequests(), memoryKey);
+        if (existing.isPresent()) {
+            AccessRequest request = existing.get();
+            log.debug("Reusing access request {} ({}) for memory key {}", request.id(), request.status(), fingerprint);
+            return new Resolution(request.id(), request.status(), false);
+        }
+        AccessRequest filed = client.createAccessRequest(memoryKey, reason);
+        log.info("Filed access request {} for memory key {}; the user approves it in the Memoram dashboard",
+                filed.id(), fingerprint);
+        return new Resolution(filed.id(), filed.status() == null ? AccessStatus.PENDING : filed.status(), true);
+    }
+
+    /** The preferred request for that key among {@code requests}, if any. */
+    static Optional<AccessRequest> findExisting(List<AccessRequest> requests, Secret memoryKey) {
+        byte[] wanted = memoryKey.reveal().getBytes(StandardCharsets.UTF_8);
+        return requests.stream()
+                .filter(r -> r.id() != null && r.memoryKey() != null)
+                // Constant time, so response timing says nothing about how close a key came.
+                .filter(r -> MessageDigest.isEqual(wanted, r.memoryKey().getBytes(StandardCharsets.UTF_8)))
+                .min(PREFERENCE);
+    }
+
+    private static int rank(AccessStatus status) {
+        if (status == AccessStatus.APPROVED) {
+            return 0;
+        }
+        return status == AccessStatus.PENDING ? 1 : 2;
+    }
+
+    private static Instant newness(AccessRequest r) {
+        Instant t = r.createdAt() != null ? r.createdAt() : r.updatedAt();
+        return t == null ? Instant.MIN : t;
+    }
 
     /**
      * A stable, non-reversible fingerprint of a memory key (hex SHA-256 of a domain-separated
      * input), safe to keep in offsets, task configs and logs.
      */
-    public static String keyFingerprint(Secret memoryKey) { throw new UnsupportedOperationException(); }
+    public static String keyFingerprint(Secret memoryKey) {
+        Objects.requireNonNull(memoryKey, "memoryKey");
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            byte[] digest = sha256.digest((FINGERPRINT_DOMAIN + memoryKey.reveal()).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e); // every JVM must have it
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AccessRequestResolver[reason=" + reason + "]";
+    }
 }

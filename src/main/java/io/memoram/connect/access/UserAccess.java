@@ -1,49 +1,207 @@
 package io.memoram.connect.access;
 
+import io.memoram.connect.client.Credentials;
 import io.memoram.connect.client.MemoramClient;
+import io.memoram.connect.client.MemoramException;
 import io.memoram.connect.client.Secret;
 import io.memoram.connect.crypto.ContentCipher;
+import io.memoram.connect.crypto.EncryptionKey;
 import io.memoram.connect.crypto.KeyRing;
+import io.memoram.connect.crypto.NoKeyOpensException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a task holds for one approved access request: the user id, the memory key and the key ring,
  * in memory only. Implements key rotation (Part B.2): when opening or a write fails, credentials
  * are fetched again and a new {@code key_version} joins the ring.
- * SKELETON: being implemented.
+ *
+ * <p>Opening refreshes at most once per {@link #DEFAULT_REFRESH_INTERVAL}: blobs do not say which
+ * key sealed them, so a corrupt blob looks exactly like one sealed with an unknown key, and a
+ * listing full of corrupt blobs must not turn into one credentials call per blob. Explicit
+ * {@link #refresh()} calls (after a refused write) are not limited. Thread-safe.
  */
 public final class UserAccess {
+    /** Shortest time between two credential fetches triggered by content no key opens. */
+    public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(30);
+
+    private static final Logger log = LoggerFactory.getLogger(UserAccess.class);
+    private static final String CREDENTIALS_CALL = "GET /access-requests/{requestId}/credentials";
+
+    private final MemoramClient client;
+    private final String requestId;
+    private final ContentCipher cipher;
+    private final Clock clock;
+    private final Duration refreshInterval;
+    private final KeyRing ring;
+    private final String userId;
+    private final Object refreshLock = new Object();
+
+    private volatile Secret memoryKey;
+    /** The key_version the server named last (the ring's newest unless the server went backwards). */
+    private volatile int serverKeyVersion;
+    /** When credentials were last fetched successfully; guarded by refreshLock. */
+    private Instant lastFetch;
+
+    private UserAccess(MemoramClient client, String requestId, ContentCipher cipher, Clock clock,
+                       Duration refreshInterval, Credentials credentials) {
+        this.client = client;
+        this.requestId = requestId;
+        this.cipher = cipher;
+        this.clock = clock;
+        this.refreshInterval = refreshInterval;
+        this.userId = credentials.userId();
+        this.memoryKey = Secret.of(credentials.memoryKey());
+        this.serverKeyVersion = credentials.keyVersion();
+        this.ring = new KeyRing(keyOf(credentials));
+        this.lastFetch = clock.instant();
+    }
 
     /**
      * Fetches the credentials of an approved request.
      *
      * @throws io.memoram.connect.client.MemoramAccessDeniedException when not (or no longer) approved
+     * @throws io.memoram.connect.crypto.InvalidKeyMaterialException when the encryption key is unusable
      */
     public static UserAccess open(MemoramClient client, String requestId, ContentCipher cipher) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return open(client, requestId, cipher, Clock.systemUTC(), DEFAULT_REFRESH_INTERVAL);
     }
 
-    public String requestId() { throw new UnsupportedOperationException(); }
+    /** {@link #open(MemoramClient, String, ContentCipher)} with the clock and refresh interval given (tests). */
+    static UserAccess open(MemoramClient client, String requestId, ContentCipher cipher, Clock clock,
+                           Duration refreshInterval) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(cipher, "cipher");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(refreshInterval, "refreshInterval");
+        Credentials credentials = fetch(client, requestId, null);
+        return new UserAccess(client, requestId, cipher, clock, refreshInterval, credentials);
+    }
 
-    public String userId() { throw new UnsupportedOperationException(); }
+    public String requestId() {
+        return requestId;
+    }
 
-    public Secret memoryKey() { throw new UnsupportedOperationException(); }
+    public String userId() {
+        return userId;
+    }
 
-    public int newestKeyVersion() { throw new UnsupportedOperationException(); }
+    public Secret memoryKey() {
+        return memoryKey;
+    }
+
+    /** The version of the key that seals, i.e. the highest known. */
+    public int newestKeyVersion() {
+        return ring.newest().version();
+    }
+
+    /** The cipher this access seals and opens with. */
+    public ContentCipher cipher() {
+        return cipher;
+    }
 
     /**
      * Opens content, refreshing credentials once if no known key opens it.
      *
      * @throws io.memoram.connect.crypto.NoKeyOpensException when no key opens it even after refresh
      * @throws io.memoram.connect.crypto.MalformedCiphertextException when it is not ciphertext at all
+     * @throws io.memoram.connect.client.MemoramAccessDeniedException when the refresh finds access revoked
      */
-    public KeyRing.Opened open(String content) { throw new UnsupportedOperationException(); }
+    public KeyRing.Opened open(String content) {
+        int ringSizeBefore = ring.size();
+        try {
+            return ring.open(cipher, content);
+        } catch (NoKeyOpensException first) {
+            synchronized (refreshLock) {
+                // Another thread may have fetched a new key while this one was trying the old ones.
+                if (ring.size() == ringSizeBefore && !refreshIfDue()) {
+                    throw first;
+                }
+            }
+            return ring.open(cipher, content);
+        }
+    }
 
     /** Seals with the user's newest key. */
-    public String seal(String plaintext) { throw new UnsupportedOperationException(); }
+    public String seal(String plaintext) {
+        return ring.seal(cipher, plaintext);
+    }
 
     /**
      * Fetches the credentials again (after a refused write, or a failed open). Returns true when
-     * the key version changed.
+     * the key version changed; the new key then seals, and the older ones stay for older blobs.
+     * A changed memory key is picked up too.
      */
-    public boolean refresh() { throw new UnsupportedOperationException(); }
+    public boolean refresh() {
+        synchronized (refreshLock) {
+            return doRefresh();
+        }
+    }
+
+    /** Refreshes unless the last fetch is younger than the interval; true when the key changed. */
+    private boolean refreshIfDue() {
+        Instant now = clock.instant();
+        if (lastFetch != null && now.isBefore(lastFetch.plus(refreshInterval))) {
+            log.debug("No key opens content of user {}; credentials were fetched at {}, not again before {}",
+                    userId, lastFetch, lastFetch.plus(refreshInterval));
+            return false;
+        }
+        return doRefresh();
+    }
+
+    private boolean doRefresh() {
+        Credentials credentials = fetch(client, requestId, userId);
+        lastFetch = clock.instant();
+        Secret freshMemoryKey = Secret.of(credentials.memoryKey());
+        if (!freshMemoryKey.equals(memoryKey)) {
+            memoryKey = freshMemoryKey;
+            log.info("Memory key of user {} (access request {}) changed", userId, requestId);
+        }
+        int before = serverKeyVersion;
+        serverKeyVersion = credentials.keyVersion();
+        boolean added = ring.add(keyOf(credentials));
+        boolean changed = added || credentials.keyVersion() != before;
+        if (changed) {
+            log.info("Encryption key of user {} changed: key_version {} -> {}; known versions {}",
+                    userId, before, credentials.keyVersion(), ring.versions());
+        }
+        return changed;
+    }
+
+    private EncryptionKey keyOf(Credentials credentials) {
+        // The plaintext scheme never uses the key, so a key it cannot parse must not stop it.
+        return cipher.usesKey()
+                ? EncryptionKey.fromHex(credentials.encryptionKey(), credentials.keyVersion())
+                : EncryptionKey.unused(credentials.keyVersion());
+    }
+
+    /** Fetches and checks credentials; {@code expectedUserId} null on the first fetch. */
+    private static Credentials fetch(MemoramClient client, String requestId, String expectedUserId) {
+        Credentials credentials = client.getCredentials(requestId);
+        if (credentials == null || credentials.userId() == null || credentials.userId().isBlank()) {
+            throw new MemoramException(CREDENTIALS_CALL, 200,
+                    "credentials of access request " + requestId + " name no user_id", null);
+        }
+        if (credentials.memoryKey() == null || credentials.memoryKey().isEmpty()) {
+            throw new MemoramException(CREDENTIALS_CALL, 200,
+                    "credentials of access request " + requestId + " carry no memory_key", null);
+        }
+        if (expectedUserId != null && !expectedUserId.equals(credentials.userId())) {
+            // Keys of two users must never share a ring; this request is not what it was.
+            throw new MemoramException(CREDENTIALS_CALL, 200, "access request " + requestId
+                    + " now names user " + credentials.userId() + " instead of " + expectedUserId, null);
+        }
+        return credentials;
+    }
+
+    @Override
+    public String toString() {
+        return "UserAccess[requestId=" + requestId + ", userId=" + userId + ", cipher=" + cipher.name()
+                + ", keyVersions=" + ring.versions() + "]";
+    }
 }

@@ -1,0 +1,88 @@
+package io.memoram.connect.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.memoram.connect.emulator.MemoramEmulator;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigValue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The bounded live check of validate(), against the emulator over real HTTP. */
+class ConnectorValidationLiveCheckTest {
+    private static MemoramEmulator emu;
+    private static String apiKey;
+
+    @BeforeAll
+    static void start() {
+        emu = MemoramEmulator.start();
+        apiKey = emu.createApiKey();
+    }
+
+    @AfterAll
+    static void stop() {
+        emu.close();
+    }
+
+    private static Map<String, String> props(String url, String key) {
+        Map<String, String> props = new HashMap<>();
+        props.put(MemoramCommonConfig.API_URL_CONFIG, url);
+        props.put(MemoramCommonConfig.API_KEY_CONFIG, key);
+        props.put(MemoramCommonConfig.ACCESS_REQUEST_IDS_CONFIG, "cm8r8ny2i001mm24853tqfd62");
+        return props;
+    }
+
+    private static List<String> errors(Config config, String name) {
+        return config.configValues().stream().filter(v -> v.name().equals(name)).findFirst()
+                .map(ConfigValue::errorMessages).orElseThrow();
+    }
+
+    @Test
+    void aWorkingKeyPasses() {
+        Config config = ConnectorValidation.validate(props(emu.baseUrl(), apiKey), MemoramSinkConfig.CONFIG_DEF,
+                Duration.ofSeconds(5));
+        assertThat(config.configValues()).allSatisfy(v -> assertThat(v.errorMessages()).as(v.name()).isEmpty());
+        assertThat(emu.requestCount("POST", "/auth/token")).isPositive();
+    }
+
+    @Test
+    void aRefusedKeyIsReportedOnTheKeyFieldWithoutEchoingIt() {
+        String wrong = "mem_" + "f".repeat(48);
+        Config config = ConnectorValidation.validate(props(emu.baseUrl(), wrong), MemoramSourceConfig.CONFIG_DEF,
+                Duration.ofSeconds(5));
+        assertThat(errors(config, MemoramCommonConfig.API_KEY_CONFIG)).singleElement().asString()
+                .contains("refused").doesNotContain(wrong);
+        assertThat(errors(config, MemoramCommonConfig.API_URL_CONFIG)).isEmpty();
+    }
+
+    @Test
+    void anUnreachableApiIsReportedOnTheUrlFieldWithinTheBound() throws Exception {
+        int freePort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            freePort = s.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + freePort + "/api/v1";
+        long started = System.nanoTime();
+        Config config = ConnectorValidation.validate(props(url, apiKey), MemoramSourceConfig.CONFIG_DEF,
+                Duration.ofSeconds(2));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        assertThat(errors(config, MemoramCommonConfig.API_URL_CONFIG)).singleElement().asString()
+                .contains("Could not reach").doesNotContain(apiKey);
+        assertThat(errors(config, MemoramCommonConfig.API_KEY_CONFIG)).isEmpty();
+    }
+
+    @Test
+    void noLiveCheckWhenAFieldIsAlreadyWrong() {
+        long before = emu.requestCount("POST", "/auth/token");
+        Map<String, String> props = props(emu.baseUrl(), apiKey);
+        props.put(MemoramSourceConfig.BEHAVIOR_ON_DELETE_CONFIG, "explode");
+        ConnectorValidation.validate(props, MemoramSourceConfig.CONFIG_DEF, Duration.ofSeconds(5));
+        assertThat(emu.requestCount("POST", "/auth/token")).isEqualTo(before);
+    }
+}
