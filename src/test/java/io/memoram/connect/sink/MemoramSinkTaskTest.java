@@ -137,15 +137,18 @@ class MemoramSinkTaskTest {
     @Test
     void preCommitNeverPassesARecordWhoseWriteIsPending() {
         MemoramSinkTask task = start(new FakeSinkContext(props(), true));
-        // The first create hangs for a while; the two after it (other keys) complete at once.
+        task.put(List.of(rec("warm-up", "w", 9))); // builds the user's index first
+        await().atMost(WAIT).until(() -> committable(task) == 10);
+        // The next create hangs for a while; the two after it (other keys) complete at once.
         emu.faults().on("POST", "/memory-blobs").next(1, Fault.delay(Duration.ofMillis(1500)));
+        int posts = emu.requestCount("POST", "/memory-blobs");
         task.put(List.of(rec("slow", "s", 10)));
-        await().atMost(WAIT).until(() -> task.metrics().getWritesInFlight() == 1);
+        await().atMost(WAIT).until(() -> emu.requestCount("POST", "/memory-blobs") > posts);
         task.put(List.of(rec("x", "x", 11), rec("y", "y", 12)));
-        await().atMost(WAIT).until(() -> emu.blobs(user.userId()).size() >= 2);
+        await().atMost(WAIT).until(() -> emu.blobs(user.userId()).size() >= 3);
         assertThat(committable(task)).isEqualTo(10);
         await().atMost(WAIT).until(() -> committable(task) == 13);
-        assertThat(contents()).containsExactly("s", "x", "y");
+        assertThat(contents()).containsExactly("s", "w", "x", "y");
     }
 
     @Test
@@ -208,11 +211,12 @@ class MemoramSinkTaskTest {
     void apiRefusalsAndUnknownUsersAreReportedWithTheirReason() throws Exception {
         FakeSinkContext ctx = new FakeSinkContext(props(), true);
         MemoramSinkTask task = start(ctx);
-        emu.faults().on("POST", "/memory-blobs").next(2, Fault.status(400));
+        emu.faults().on("POST", "/memory-blobs").next(1, Fault.status(400));
         Map<String, Object> stranger = new HashMap<>();
         stranger.put("user_id", "no-such-user");
         stranger.put("content", "x");
-        task.put(List.of(rec("refused", "r", 0), new SinkRecord("chats", 0, null, "s", null, stranger, 1), rec("fine", "f", 2)));
+        task.put(List.of(rec("refused", "r", 0), new SinkRecord("chats", 0, null, "s", null, stranger, 1),
+                rec("refused", "f", 2))); // same key: runs after the refused one, in order
         await().atMost(WAIT).until(() -> committable(task) == 3);
         assertThat(ctx.reports).hasSize(2);
         Map<Long, String> reasons = new HashMap<>();
