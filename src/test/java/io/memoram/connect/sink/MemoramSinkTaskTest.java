@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.memoram.connect.crypto.ContentCiphers;
+import io.memoram.connect.crypto.EncryptionKey;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.Fault;
 import io.memoram.connect.emulator.MemoramEmulator;
@@ -121,6 +123,7 @@ class MemoramSinkTaskTest {
         assertThat(a.content()).isNotEqualTo("second"); // sealed on the worker
         assertThat(a.source()).isEqualTo("kafka-connect #kc:" + BlobMarker.forKey("chats", "a"));
 
+        emu.expireAllTokens(); // a 401 renews the token; nothing is lost
         task.put(List.of(new SinkRecord("chats", 0, null, "a", null, null, 3)));
         await().atMost(WAIT).until(() -> committable(task) == 4);
         assertThat(contents()).containsExactly("other");
@@ -230,6 +233,22 @@ class MemoramSinkTaskTest {
         assertThat(ManagementFactory.getPlatformMBeanServer().getAttribute(bean, "RecordsReported")).isEqualTo(2L);
         ObjectName client = new ObjectName("kafka.connect.memoram:type=client-sink,connector=\"" + ctx.configs.get("name") + "\",task=0");
         assertThat(ManagementFactory.getPlatformMBeanServer().isRegistered(client)).isTrue();
+    }
+
+    @Test
+    void aRefusedWriteAfterAKeyRotationIsRetriedOnceWithTheNewKey() {
+        FakeSinkContext ctx = new FakeSinkContext(props(), true);
+        MemoramSinkTask task = start(ctx);
+        task.put(List.of(rec("a", "old key", 0)));
+        await().atMost(WAIT).until(() -> committable(task) == 1);
+        int newVersion = emu.rotateKey(user.userId());
+        emu.faults().on("POST", "/memory-blobs").next(1, Fault.status(400));
+        task.put(List.of(rec("b", "new key", 1)));
+        await().atMost(WAIT).until(() -> committable(task) == 2);
+        assertThat(ctx.reports).isEmpty();
+        StoredBlob b = emu.blobs(user.userId()).stream().filter(x -> x.title().equals("t-b")).findFirst().orElseThrow();
+        EncryptionKey newKey = EncryptionKey.fromHex(emu.user(user.userId()).encryptionKeyHex(), newVersion);
+        assertThat(ContentCiphers.forName("aes-gcm").open(b.content(), newKey)).isEqualTo("new key");
     }
 
     @Test

@@ -106,7 +106,7 @@ class SinkResilienceClusterTest {
         upsertConfig.put("memoram.user.id", upserts.userId());
         upsertConfig.put("memoram.max.in.flight.requests", "2");
         // A slow server, so that the restarts below happen while writes are in flight.
-        emu.faults().on(null, "/memory-blobs").next(2000, Fault.delay(Duration.ofMillis(15)));
+        emu.faults().on(null, "/memory-blobs").next(2000, Fault.delay(Duration.ofMillis(25)));
         connect.configureConnector("busy-insert", insertConfig);
         connect.configureConnector("busy-upsert", upsertConfig);
 
@@ -123,6 +123,7 @@ class SinkResilienceClusterTest {
         connect.restartTask("busy-insert", 0);
         connect.restartTask("busy-upsert", 0);
         await().atMost(WAIT).until(() -> emu.blobs(inserts.userId()).size() >= 150);
+        assertThat(emu.blobs(inserts.userId())).as("still mid-stream").hasSizeLessThan(records);
         connect.removeWorker();
 
         List<String> wantAll = all.stream().sorted().toList();
