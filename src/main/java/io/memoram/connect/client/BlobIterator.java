@@ -45,15 +45,16 @@ final class BlobIterator implements Iterator<MemoryBlob> {
 
     private void fetch() {
         MemoryBlobPage p = client.listMemoryBlobs(userId, query, cursor);
-        page = p.memoryBlobs().iterator();
-        if (!p.hasMore()) {
-            last = true;
-        } else if (Objects.equals(p.nextCursor(), cursor)) {
+        if (p.hasMore() && Objects.equals(p.nextCursor(), cursor)) {
             last = true;
             throw new MemoramException(MemoramClient.CALL_LIST_BLOBS, 200, MemoramClient.CALL_LIST_BLOBS
                     + " returned the cursor it was asked for as next_cursor: stopping to avoid an endless listing", null);
-        } else {
+        }
+        page = p.memoryBlobs().iterator();
+        if (p.hasMore()) {
             cursor = p.nextCursor();
+        } else {
+            last = true;
         }
     }
 }

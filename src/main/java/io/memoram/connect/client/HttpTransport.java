@@ -355,7 +355,10 @@ final class HttpTransport implements AutoCloseable {
 
     private MemoramUnavailableException exhausted(RetriableFailure f, int attempts) {
         StringBuilder msg = new StringBuilder(f.getMessage());
-        if (attempts > 1) {
+        if (Thread.currentThread().isInterrupted()) {
+            // Resilience4j ends its backoff sleep on interrupt and rethrows the last failure.
+            msg.append(" (interrupted while waiting to retry)");
+        } else if (attempts > 1) {
             msg.append(" (gave up after ").append(attempts).append(" attempts)");
         }
         if (f.retryAfter() != null && f.retryAfter().compareTo(backoff.max()) > 0) {

@@ -96,7 +96,7 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
         def.define(MEMORY_KEYS_CONFIG, Type.PASSWORD, "", Importance.HIGH,
                 MEMORY_KEYS_DOC, ACCESS_GROUP, ++order, Width.LONG, MEMORY_KEYS_DISPLAY);
         def.define(ACCESS_REQUEST_REASON_CONFIG, Type.STRING, ACCESS_REQUEST_REASON_DEFAULT,
-                Validators.maxLength(ACCESS_REQUEST_REASON_MAX), Importance.LOW, ACCESS_REQUEST_REASON_DOC,
+                Validators.nonBlankMaxLength(ACCESS_REQUEST_REASON_MAX), Importance.LOW, ACCESS_REQUEST_REASON_DOC,
                 ACCESS_GROUP, ++order, Width.LONG, ACCESS_REQUEST_REASON_DISPLAY);
 
         order = 0;

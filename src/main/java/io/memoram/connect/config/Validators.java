@@ -69,12 +69,15 @@ public final class Validators {
         };
     }
 
-    /** A string of at most {@code max} characters. */
-    public static ConfigDef.Validator maxLength(int max) {
+    /** A non-blank string of at most {@code max} characters (the API requires a reason). */
+    public static ConfigDef.Validator nonBlankMaxLength(int max) {
         return new ConfigDef.Validator() {
             @Override
             public void ensureValid(String name, Object value) {
-                if (value != null && value.toString().length() > max) {
+                if (value == null || value.toString().isBlank()) {
+                    throw new ConfigException(name, value, "must not be blank");
+                }
+                if (value.toString().length() > max) {
                     throw new ConfigException(name, value, "must be at most " + max + " characters (it has "
                             + value.toString().length() + ")");
                 }
@@ -82,7 +85,7 @@ public final class Validators {
 
             @Override
             public String toString() {
-                return "at most " + max + " characters";
+                return "non-blank, at most " + max + " characters";
             }
         };
     }

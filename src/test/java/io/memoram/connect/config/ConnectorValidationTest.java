@@ -76,6 +76,9 @@ class ConnectorValidationTest {
                 .singleElement().asString().contains("at most 255");
         props.put(MemoramCommonConfig.ACCESS_REQUEST_REASON_CONFIG, "x".repeat(255));
         assertThat(errors(validateSource(props), MemoramCommonConfig.ACCESS_REQUEST_REASON_CONFIG)).isEmpty();
+        props.put(MemoramCommonConfig.ACCESS_REQUEST_REASON_CONFIG, "  ");
+        assertThat(errors(validateSource(props), MemoramCommonConfig.ACCESS_REQUEST_REASON_CONFIG))
+                .singleElement().asString().contains("must not be blank");
     }
 
     @Test

@@ -109,7 +109,7 @@ class ExampleConfigsTest {
         JsonNode root = new ObjectMapper().readTree(CONFIG.resolve("memoram-" + kind + ".json").toFile());
         Map<String, String> map = new LinkedHashMap<>();
         map.put("name", root.path("name").asText());
-        root.path("config").fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
+        root.path("config").properties().forEach(e -> map.put(e.getKey(), e.getValue().asText()));
         return map;
     }
 

@@ -54,6 +54,7 @@ final class EmulatorState {
     private final MonotonicClock clock = new MonotonicClock();
     private final Map<String, String> connectorIdByApiKey = new LinkedHashMap<>();
     private final Map<String, IssuedToken> tokens = new HashMap<>();
+    private final List<String> everIssued = new ArrayList<>();
     private final Map<String, UserData> users = new LinkedHashMap<>();
     private final Map<String, String> userIdByMemoryKey = new HashMap<>();
     private final Map<String, EmulatedAccessRequest> requests = new LinkedHashMap<>();
@@ -84,7 +85,13 @@ final class EmulatorState {
         }
         IssuedToken t = new IssuedToken(Ids.token(), apiKey, Instant.now().plus(ttl));
         tokens.put(t.token(), t);
+        everIssued.add(t.token());
         return t;
+    }
+
+    /** Every JWT issued so far, expired ones included (tests check none leaks anywhere). */
+    synchronized List<String> everIssuedTokens() {
+        return List.copyOf(everIssued);
     }
 
     /** @return the API key of the developer the token was issued to. */

@@ -16,7 +16,11 @@ final class HttpRouter implements HttpHandler {
     static final String API_PREFIX = "/api/v1";
     static final String ADMIN_PREFIX = "/admin";
     static final String OAUTH_PATH = "/oauth/token";
-    private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+
+    /** Loaded on first use: SLF4J's initialisation alone would double the emulator's start time. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(HttpRouter.class);
+    }
 
     private final ApiHandler api;
     private final OAuthHandler oauth;
@@ -64,7 +68,7 @@ final class HttpRouter implements HttpHandler {
         requestLog.record(r.method(), r.path());
         Fault fault = faults.take(r.method(), r.path());
         if (fault != null) {
-            log.info("Injecting {} into {} {}", fault, r.method(), r.path());
+            Log.LOG.info("Injecting {} into {} {}", fault, r.method(), r.path());
             switch (fault.kind()) {
                 case DROP:
                     // Closing the exchange before sendResponseHeaders closes the connection: no response at all.
@@ -106,7 +110,7 @@ final class HttpRouter implements HttpHandler {
             }
             return resp;
         } catch (RuntimeException e) {
-            log.warn("Emulator bug while handling a request", e);
+            Log.LOG.warn("Emulator bug while handling a request", e);
             return Response.error(500, "internal emulator error: " + e.getClass().getSimpleName());
         }
     }

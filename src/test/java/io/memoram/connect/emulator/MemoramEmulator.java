@@ -30,12 +30,21 @@ public final class MemoramEmulator implements AutoCloseable {
     public static final String DEFAULT_HOST = "127.0.0.1";
     private static final AtomicInteger SERVER_COUNT = new AtomicInteger();
 
+    static {
+        // The JDK server writes headers and body separately; with Nagle's algorithm and the client's delayed
+        // ACKs every response would take ~40 ms. Read once by the JDK server's config, hence set this early.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final EmulatorState state = new EmulatorState();
     private final FaultInjector faults = new FaultInjector();
     private final RequestLog requestLog = new RequestLog();
     private final HttpServer server;
     private final ExecutorService executor;
     private final String root;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private MemoramEmulator(String host, int port) {
         int n = SERVER_COUNT.incrementAndGet();
@@ -106,6 +115,11 @@ public final class MemoramEmulator implements AutoCloseable {
     public MemoramEmulator tokenTtl(Duration ttl) {
         state.tokenTtl(ttl);
         return this;
+    }
+
+    /** Every JWT this emulator ever issued, expired ones included: for tests that check tokens never leak. */
+    public List<String> issuedTokens() {
+        return state.everIssuedTokens();
     }
 
     /** Every JWT issued so far becomes invalid: the next call with one gets 401. */
@@ -261,6 +275,9 @@ public final class MemoramEmulator implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         server.stop(0);
         executor.shutdownNow();
     }

@@ -1,0 +1,34 @@
+/**
+ * The Memoram API client ({@link io.memoram.connect.client.MemoramClient}) and its models.
+ *
+ * <h2>Failure handling (memoram-api.md, Part B.3)</h2>
+ * <ul>
+ *   <li><b>Retried</b> (Resilience4j Retry): 408, 429, 5xx, timeouts, refused or dropped connections.
+ *       {@code maxRetries} retries after the first attempt (0 = one attempt; the source task uses that
+ *       and owns its backoff). Waits: capped exponential backoff with jitter, retry n waits a random
+ *       time in [b/2, b] with b = min(retryBackoff * 2^(n-1), retryBackoffMax); a {@code Retry-After}
+ *       (seconds or HTTP date) wins when longer. A {@code Retry-After} beyond retryBackoffMax is not
+ *       slept on: the call fails at once with {@code MemoramUnavailableException.retryAfter()} set.</li>
+ *   <li><b>Not retried</b>: 400/413/414/415/422 → {@code MemoramBadRequestException}, 403 →
+ *       {@code MemoramAccessDeniedException}, 404/410 → {@code MemoramNotFoundException} (a DELETE
+ *       returns false), other 3xx/4xx → {@code MemoramException}, TLS handshake failures (an untrusted
+ *       certificate does not heal) → {@code MemoramException}.</li>
+ *   <li><b>401</b>: the JWT is dropped, renewed once (shared by all threads that saw the same token
+ *       refused) and the call re-sent; a second 401 → {@code MemoramAuthenticationException}. The API
+ *       key refused by {@code POST /auth/token} (400/401/403) → the same exception.</li>
+ *   <li><b>Circuit breaker</b> (Resilience4j, API host only): opens after
+ *       {@code circuitBreakerFailureThreshold} consecutive retriable failures (each attempt counts;
+ *       permanent statuses count as the server being alive), stays open for
+ *       {@code circuitBreakerOpenDuration} during which calls fail without a request with
+ *       {@code MemoramUnavailableException.retryAfter()} = the remaining time, then lets one probe
+ *       through. Threshold 0 disables it. The OAuth exchange (another host) bypasses it.</li>
+ *   <li><b>Rate limit</b> (Resilience4j RateLimiter, {@code rateLimitPerSecond > 0}): one permit every
+ *       1/rate seconds for all calls of the client, token calls included.</li>
+ * </ul>
+ * Exception messages name the call as a path template, the status and the server's diagnostic text
+ * (JSON {@code error}/{@code message} when present), truncated to about 300 characters and scrubbed
+ * of the API key, the JWT, the memory key and content sent, and anything shaped like a Memoram key or
+ * a JWT. Traffic is reported to a {@link io.memoram.connect.client.RequestListener};
+ * {@link io.memoram.connect.client.ClientMetrics} counts it for JMX.
+ */
+package io.memoram.connect.client;

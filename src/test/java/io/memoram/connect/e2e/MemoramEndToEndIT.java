@@ -1,0 +1,363 @@
+package io.memoram.connect.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.memoram.connect.emulator.EmulatedAccessRequest;
+import io.memoram.connect.emulator.EmulatedUser;
+import io.memoram.connect.emulator.MemoramEmulator;
+import io.memoram.connect.emulator.StoredBlob;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The plugin as a user runs it: the built Hub archive in plugin.path of two real ConnectDistributed
+ * workers (Kafka 4.4.0 jars, separate processes) on one KRaft broker, connectors managed through
+ * the REST API, the Memoram emulator over real HTTP. Worker 1 discovers plugins with
+ * plugin.discovery=service_load, worker 2 with the default (hybrid_warn) scan, so both modes must
+ * find the connectors. The tests build on each other, in order, on one cluster (starting it is
+ * the expensive part).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(PassFailSummary.class)
+class MemoramEndToEndIT {
+    static final String SOURCE_CLASS = "io.memoram.connect.source.MemoramSourceConnector";
+    static final String SINK_CLASS = "io.memoram.connect.sink.MemoramSinkConnector";
+    static final String SOURCE = "memoram-source";
+    static final String SINK = "memoram-sink";
+    static final String MEMORIES = "memoram.memories";
+    static final String CHAT = "chat-history";
+    static final String DLQ = "memoram-sink-dlq";
+    static final Duration DEADLINE = Duration.ofSeconds(90);
+
+    private final Progress progress = new Progress(System.out);
+    private MemoramEmulator emulator;
+    private ConnectStack stack;
+    private ConnectWorker worker1;
+    private ConnectWorker worker2;
+    private String apiKey;
+    private EmulatedUser ada;
+    private EmulatedUser grace;
+    private String adaRequest;
+    private Path secrets;
+    /** blob id -> plaintext of every blob seeded or expected in memoram.memories. */
+    private final Map<String, String> expected = new LinkedHashMap<>();
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        // Until both connectors have landed there is nothing to run end to end.
+        assumeTrue(classExists(SOURCE_CLASS) && classExists(SINK_CLASS), "the connectors are not built yet");
+        org.apache.logging.log4j.core.config.Configurator.setLevel("org.apache.kafka", org.apache.logging.log4j.Level.ERROR);
+        Path work = ProjectPaths.targetDir().resolve("e2e-" + System.currentTimeMillis());
+        progress.step("e2e: work folder " + work);
+        emulator = MemoramEmulator.start();
+        apiKey = emulator.createApiKey();
+        ada = emulator.createUser();
+        grace = emulator.createUser();
+        adaRequest = emulator.grantAccess(apiKey, ada);
+        for (int i = 1; i <= 3; i++) {
+            expected.put(emulator.putBlob(ada.userId(), "Ada's memory " + i, "ada-" + i, "e2e"), "Ada's memory " + i);
+            expected.put(emulator.putBlob(grace.userId(), "Grace's memory " + i, "grace-" + i, "e2e"), "Grace's memory " + i);
+        }
+        secrets = work.resolve("secrets/memoram-secrets.properties");
+        Files.createDirectories(secrets.getParent());
+        Files.writeString(secrets, "api.key=" + apiKey + "\n");
+
+        stack = ConnectStack.start(work, progress);
+        Map<String, String> env = Map.of("MEMORAM_MEMORY_KEYS", grace.memoryKey());
+        // A departed worker's tasks are reassigned after this delay (default 5 minutes).
+        Map<String, String> fastRebalance = Map.of("scheduled.rebalance.max.delay.ms", "3000");
+        List<ConnectWorker> workers = stack.startWorkers(List.of(
+                stack.spec("worker-1", "memoram-e2e", "service_load", env, fastRebalance, true),
+                stack.spec("worker-2", "memoram-e2e", null, env, fastRebalance, false)), progress);
+        worker1 = workers.get(0);
+        worker2 = workers.get(1);
+        stack.broker().createTopic(CHAT, 2);
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (stack != null) {
+            progress.step("e2e: stopping workers, then the broker");
+            stack.close();
+            progress.step("e2e: stopped");
+        }
+        if (emulator != null) {
+            emulator.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void bothDiscoveryModesFindBothConnectorsInTheArchive() {
+        for (ConnectWorker w : List.of(worker1, worker2)) {
+            Map<String, String> versions = new HashMap<>();
+            Map<String, String> types = new HashMap<>();
+            w.rest().get("/connector-plugins").body().forEach(p -> {
+                versions.put(p.path("class").asText(), p.path("version").asText());
+                types.put(p.path("class").asText(), p.path("type").asText());
+            });
+            assertThat(versions).as(w.name() + " GET /connector-plugins")
+                    .containsEntry(SOURCE_CLASS, ProjectPaths.projectVersion())
+                    .containsEntry(SINK_CLASS, ProjectPaths.projectVersion());
+            assertThat(types).containsEntry(SOURCE_CLASS, "source").containsEntry(SINK_CLASS, "sink");
+        }
+        progress.step("e2e: both workers list both connectors");
+    }
+
+    @Test
+    @Order(2)
+    void validateReportsAnErrorOnEachBadField() {
+        Map<String, String> bad = new LinkedHashMap<>();
+        bad.put("connector.class", SOURCE_CLASS);
+        bad.put("name", "bad-source");
+        bad.put("memoram.api.url", "ftp:/not-a-url");
+        bad.put("memoram.content.encryption", "rot13");
+        bad.put("memoram.page.size", "0");
+        bad.put("memoram.access.request.ids", "req-1");
+        bad.put("topic.prefix", "ok");
+        ConnectRest.Response r = worker1.rest().validate("MemoramSourceConnector", bad);
+        assertThat(r.status()).isEqualTo(200);
+        Map<String, List<String>> errors = fieldErrors(r.body());
+        assertThat(errors.keySet()).contains("memoram.api.url", "memoram.content.encryption", "memoram.page.size",
+                "memoram.api.key");
+        assertThat(errors.get("memoram.content.encryption")).anySatisfy(e -> assertThat(e).contains("aes-gcm"));
+        assertThat(errors).doesNotContainKey("topic.prefix");
+        assertThat(r.body().path("error_count").asInt()).isGreaterThanOrEqualTo(4);
+
+        Map<String, String> badSink = new LinkedHashMap<>(ExampleConfigs.withSecretsFile(ExampleConfigs.sink(), secrets));
+        badSink.put("memoram.api.url", emulator.baseUrl()); // validation may call the API: never the real one
+        badSink.put("memoram.write.mode", "sometimes");
+        badSink.put("memoram.access.request.ids", adaRequest);
+        ConnectRest.Response s = worker2.rest().validate("MemoramSinkConnector", badSink);
+        assertThat(fieldErrors(s.body())).containsKey("memoram.write.mode").doesNotContainKey("memoram.api.key");
+        progress.step("e2e: validate reports per-field errors");
+    }
+
+    @Test
+    @Order(3)
+    void sourceStreamsDecryptedMemoriesOfApprovedUsers() {
+        Map<String, String> config = ExampleConfigs.withSecretsFile(ExampleConfigs.source(), secrets);
+        config.put("memoram.api.url", emulator.baseUrl());
+        config.put("memoram.access.request.ids", adaRequest);
+        config.put("poll.interval.ms", "1000");
+        config.put("memoram.access.check.interval.ms", "1000");
+        config.put("tasks.max", "2");
+        assertThat(worker2.rest().putConnector(SOURCE, config).status()).isEqualTo(201);
+
+        // Grace is configured by memory key: the connector files the request, she approves it.
+        EmulatedAccessRequest filed = await("an access request filed for Grace", SOURCE, () -> emulator.accessRequests()
+                .stream().filter(q -> q.memoryKey().equals(grace.memoryKey())).findFirst().orElse(null));
+        assertThat(filed.status()).isEqualTo(EmulatedAccessRequest.PENDING);
+        emulator.approve(filed.id());
+
+        Map<String, KafkaTopics.Record> got = await("all seeded memories in " + MEMORIES, SOURCE, () -> {
+            Map<String, KafkaTopics.Record> m = latestMemories();
+            return m.keySet().containsAll(expected.keySet()) ? m : null;
+        });
+        expected.forEach((id, plaintext) -> {
+            KafkaTopics.Record r = got.get(id);
+            assertThat(r.value().path("content").asText()).as("content of " + id).isEqualTo(plaintext);
+            assertThat(r.key().path("id").asText()).isEqualTo(id);
+            assertThat(r.headers()).containsEntry("memoram.op", "c");
+        });
+        // Connect echoes submitted configs: only the provider references may be there.
+        String echoed = worker1.rest().get("/connectors/" + SOURCE + "/config").text();
+        assertThat(echoed).contains("${file:").contains("${env:MEMORAM_MEMORY_KEYS}")
+                .doesNotContain(apiKey).doesNotContain(grace.memoryKey());
+        assertThat(worker1.rest().get("/connectors/" + SOURCE + "/tasks").text())
+                .doesNotContain(apiKey).doesNotContain(grace.memoryKey()).doesNotContain(grace.encryptionKeyHex());
+        progress.step("e2e: source streamed " + expected.size() + " decrypted memories");
+    }
+
+    @Test
+    @Order(4)
+    void sinkWritesEncryptedBlobsAndDeadLettersBadRecords() {
+        Map<String, String> config = ExampleConfigs.withSecretsFile(ExampleConfigs.sink(), secrets);
+        config.put("memoram.api.url", emulator.baseUrl());
+        config.put("memoram.access.request.ids", adaRequest);
+        config.put("tasks.max", "2");
+        assertThat(worker1.rest().putConnector(SINK, config).status()).isEqualTo(201);
+
+        Map<String, String> chats = new LinkedHashMap<>();
+        for (int i = 1; i <= 4; i++) {
+            EmulatedUser to = i % 2 == 0 ? ada : grace;
+            String text = "chat message " + i + " for " + (to == ada ? "Ada" : "Grace");
+            chats.put("chat-" + i, text);
+            KafkaTopics.produce(stack.broker().bootstrapServers(), CHAT, "chat-" + i,
+                    Map.of("user_id", to.userId(), "title", "chat-" + i, "content", text, "tags", List.of("chat")));
+        }
+        KafkaTopics.produce(stack.broker().bootstrapServers(), CHAT, "chat-bad",
+                Map.of("user_id", ada.userId(), "title", "a record without content"));
+
+        List<StoredBlob> written = await("4 blobs written by the sink", SINK, () -> {
+            List<StoredBlob> b = sinkBlobs("chat-");
+            return b.size() >= 4 ? b : null;
+        });
+        assertThat(written).hasSize(4);
+        for (StoredBlob b : written) {
+            String plaintext = chats.get(b.title());
+            assertThat(b.content()).as("stored content of " + b.title()).isNotEqualTo(plaintext).doesNotContain("chat message");
+            assertThat(emulator.decrypt(b.userId(), b.content())).isEqualTo(plaintext);
+            expected.put(b.id(), plaintext);
+        }
+        List<KafkaTopics.Record> dead = await("the bad record in " + DLQ, SINK, () -> {
+            List<KafkaTopics.Record> r = KafkaTopics.readAll(stack.broker().bootstrapServers(), DLQ);
+            return r.isEmpty() ? null : r;
+        });
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).headers()).containsKey("__connect.errors.exception.message")
+                .containsEntry("__connect.errors.topic", CHAT);
+        progress.step("e2e: sink wrote 4 encrypted blobs, 1 record to the DLQ");
+    }
+
+    @Test
+    @Order(5)
+    void tasksMoveWhenAWorkerStopsAndDataKeepsFlowing() {
+        Set<String> onWorker2 = tasksOn(worker2.workerId());
+        assertThat(onWorker2).as("worker-2 runs some of the 4 tasks before it stops").isNotEmpty();
+        progress.step("e2e: stopping worker-2, which runs " + onWorker2);
+        stack.stopWorker(worker2);
+        await("all tasks running on worker-1", null, () -> {
+            JsonNode source = worker1.rest().status(SOURCE);
+            JsonNode sink = worker1.rest().status(SINK);
+            boolean moved = allOn(source, worker1.workerId(), 2) && allOn(sink, worker1.workerId(), 2);
+            return moved ? Boolean.TRUE : null;
+        });
+
+        String newBlob = emulator.putBlob(grace.userId(), "written after the failover", "after-failover", "e2e");
+        expected.put(newBlob, "written after the failover");
+        await("the new blob in " + MEMORIES, SOURCE, () -> latestMemories().containsKey(newBlob) ? Boolean.TRUE : null);
+        KafkaTopics.produce(stack.broker().bootstrapServers(), CHAT, "chat-after",
+                Map.of("user_id", ada.userId(), "title", "chat-after", "content", "sent after the failover"));
+        StoredBlob b = await("the chat record after the failover as a blob", SINK,
+                () -> sinkBlobs("chat-after").stream().findFirst().orElse(null));
+        assertThat(emulator.decrypt(ada.userId(), b.content())).isEqualTo("sent after the failover");
+        progress.step("e2e: tasks moved to worker-1 and data kept flowing both ways");
+    }
+
+    @Test
+    @Order(6)
+    void taskMetricsAreExposedOverJmx() throws Exception {
+        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + worker1.jmxPort() + "/jmxrmi");
+        try (JMXConnector jmx = JMXConnectorFactory.connect(url)) {
+            MBeanServerConnection server = jmx.getMBeanServerConnection();
+            Set<String> types = new TreeSet<>();
+            for (ObjectName n : server.queryNames(new ObjectName("kafka.connect.memoram:*"), null)) {
+                types.add(n.getKeyProperty("type"));
+            }
+            assertThat(types).contains("sink-task");
+            ObjectName sinkTask = server.queryNames(new ObjectName("kafka.connect.memoram:type=sink-task,*"), null)
+                    .iterator().next();
+            Object recordsIn = server.getAttribute(sinkTask, "RecordsIn");
+            assertThat(((Number) recordsIn).longValue()).isGreaterThanOrEqualTo(0);
+            progress.step("e2e: JMX on worker-1 shows " + types);
+        }
+    }
+
+    private static boolean classExists(String name) {
+        try {
+            Class.forName(name, false, MemoramEndToEndIT.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    private Map<String, KafkaTopics.Record> latestMemories() {
+        Map<String, KafkaTopics.Record> byId = new LinkedHashMap<>();
+        for (KafkaTopics.Record r : KafkaTopics.readAll(stack.broker().bootstrapServers(), MEMORIES)) {
+            if (!r.tombstone()) {
+                byId.put(r.value().path("id").asText(), r);
+            }
+        }
+        return byId;
+    }
+
+    private List<StoredBlob> sinkBlobs(String titlePrefix) {
+        List<StoredBlob> out = new ArrayList<>();
+        for (EmulatedUser u : List.of(ada, grace)) {
+            emulator.blobs(u.userId()).stream().filter(b -> b.title() != null && b.title().startsWith(titlePrefix))
+                    .forEach(out::add);
+        }
+        return out;
+    }
+
+    private Set<String> tasksOn(String workerId) {
+        Set<String> tasks = new TreeSet<>();
+        for (String connector : List.of(SOURCE, SINK)) {
+            worker1.rest().status(connector).path("tasks").forEach(t -> {
+                if (workerId.equals(t.path("worker_id").asText())) {
+                    tasks.add(connector + "-" + t.path("id").asText());
+                }
+            });
+        }
+        return tasks;
+    }
+
+    private static boolean allOn(JsonNode status, String workerId, int tasks) {
+        int n = 0;
+        for (JsonNode t : status.path("tasks")) {
+            if (!"RUNNING".equals(t.path("state").asText()) || !workerId.equals(t.path("worker_id").asText())) {
+                return false;
+            }
+            n++;
+        }
+        return n == tasks;
+    }
+
+    private static Map<String, List<String>> fieldErrors(JsonNode validation) {
+        Map<String, List<String>> errors = new LinkedHashMap<>();
+        validation.path("configs").forEach(c -> {
+            List<String> messages = new ArrayList<>();
+            c.path("value").path("errors").forEach(e -> messages.add(e.asText()));
+            if (!messages.isEmpty()) {
+                errors.put(c.path("value").path("name").asText(), messages);
+            }
+        });
+        return errors;
+    }
+
+    /** Polls until {@code value} is non-null; fails at once when {@code connector} reports a failed task. */
+    private <T> T await(String what, String connector, Callable<T> value) {
+        Object[] holder = new Object[1];
+        Awaitility.await(what).atMost(DEADLINE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).until(() -> {
+            if (connector != null) {
+                String failure = worker1.rest().failure(connector);
+                if (failure != null) {
+                    throw new AssertionError(connector + " failed while waiting for " + what + ": " + failure);
+                }
+            }
+            holder[0] = value.call();
+            return holder[0] != null;
+        });
+        @SuppressWarnings("unchecked")
+        T t = (T) holder[0];
+        return t;
+    }
+}

@@ -1,0 +1,150 @@
+package io.memoram.connect.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Runtime fault injection (Java API and admin HTTP) and the request counter. */
+class EmulatorFaultTest {
+    private MemoramEmulator emu;
+    private EmulatorHttp http;
+    private String token;
+    private EmulatedUser user;
+
+    @BeforeEach
+    void start() {
+        emu = MemoramEmulator.start();
+        http = new EmulatorHttp(emu);
+        String apiKey = emu.createApiKey();
+        token = http.token(apiKey);
+        user = emu.createUser();
+        emu.grantAccess(apiKey, user);
+    }
+
+    @AfterEach
+    void stop() {
+        emu.close();
+    }
+
+    @Test
+    void statusFaultsHitTheNextRequestsThenStop() {
+        emu.faults().next(2, Fault.status(503));
+        EmulatorHttp.Reply first = list();
+        assertThat(first.status()).isEqualTo(503);
+        assertThat(first.json().get("error").asText()).contains("injected");
+        assertThat(list().status()).isEqualTo(503);
+        assertThat(emu.faults().pending()).isZero();
+        assertThat(list().status()).isEqualTo(200);
+        assertThat(emu.requestCount("GET", "/memory-blobs")).isEqualTo(3);
+    }
+
+    @Test
+    void faultsCanBeScopedToAMethodAndPathPrefix() {
+        emu.faults().on("POST", "/memory-blobs").next(2, Fault.tooManyRequests(1));
+        assertThat(list().status()).isEqualTo(200);
+        EmulatorHttp.Reply limited = create("a");
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.header("Retry-After")).isEqualTo("1");
+        assertThat(create("b").status()).isEqualTo(429);
+        assertThat(create("c").status()).isEqualTo(201);
+        // The rejected writes had no effect.
+        assertThat(emu.blobs(user.userId())).hasSize(1);
+        assertThat(emu.requestCount("POST", "/memory-blobs")).isEqualTo(3);
+        assertThat(emu.requestCount(null, "/memory-blobs")).isEqualTo(4);
+        assertThat(emu.requestCount("DELETE", "/memory-blobs")).isZero();
+    }
+
+    @Test
+    void delayFaultsSlowTheResponseButStillAnswer() {
+        emu.faults().next(1, Fault.delay(Duration.ofMillis(700)));
+        long t0 = System.nanoTime();
+        assertThat(list().status()).isEqualTo(200);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(700));
+    }
+
+    @Test
+    void aDelayedRequestDoesNotBlockOthers() throws Exception {
+        emu.faults().next(1, Fault.delay(Duration.ofMillis(1500)));
+        CompletableFuture<EmulatorHttp.Reply> slow = CompletableFuture.supplyAsync(this::list);
+        // Once the slow request has consumed the fault, another request is answered while it still waits.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> emu.faults().pending() == 0);
+        assertThat(list().status()).isEqualTo(200);
+        assertThat(slow).isNotDone();
+        assertThat(slow.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
+    }
+
+    @Test
+    void dropClosesTheConnectionWithoutResponseAndWithoutEffect() {
+        emu.faults().on("POST", "/memory-blobs").next(1, Fault.drop());
+        assertThatThrownBy(() -> http.apiOrThrow("POST", "/memory-blobs", token, body("dropped"))).isInstanceOf(IOException.class);
+        assertThat(emu.blobs(user.userId())).isEmpty();
+        assertThat(create("after").status()).isEqualTo(201);
+    }
+
+    @Test
+    void dropAfterHandlingLosesTheResponseButTheWriteLands() {
+        emu.faults().on("POST", "/memory-blobs").next(1, Fault.dropAfterHandling());
+        assertThatThrownBy(() -> http.apiOrThrow("POST", "/memory-blobs", token, body("landed"))).isInstanceOf(IOException.class);
+        assertThat(emu.blobs(user.userId())).extracting(StoredBlob::title).containsExactly("landed");
+    }
+
+    @Test
+    void faultsArmedOverAdminHttpBehaveTheSame() {
+        assertThat(http.admin("POST", "/faults", Map.of("method", "GET", "path", "/memory-blobs", "count", 1,
+                "status", 429, "retry_after", 3)).status()).isEqualTo(201);
+        assertThat(http.admin("POST", "/faults", Map.of("path", "/tags", "status", 500)).status()).isEqualTo(201);
+        assertThat(http.admin("POST", "/faults", Map.of("path", "/access-requests", "delay_ms", 300)).status()).isEqualTo(201);
+        assertThat(http.admin("POST", "/faults", Map.of("method", "POST", "drop", true)).status()).isEqualTo(201);
+        assertThat(http.admin("GET", "/state", null).json().get("pending_faults").asInt()).isEqualTo(4);
+
+        EmulatorHttp.Reply limited = list();
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.header("Retry-After")).isEqualTo("3");
+        assertThat(http.api("GET", "/tags?user_id=" + user.userId(), token, null).status()).isEqualTo(500);
+        long t0 = System.nanoTime();
+        assertThat(http.api("GET", "/access-requests", token, null).status()).isEqualTo(200);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        assertThatThrownBy(() -> http.apiOrThrow("POST", "/memory-blobs", token, body("x"))).isInstanceOf(IOException.class);
+
+        assertThat(http.admin("POST", "/faults", Map.of("status", 503, "count", 10)).status()).isEqualTo(201);
+        assertThat(http.admin("DELETE", "/faults", null).status()).isEqualTo(200);
+        assertThat(emu.faults().pending()).isZero();
+        assertThat(list().status()).isEqualTo(200);
+        assertThat(http.admin("POST", "/faults", Map.of("path", "/tags")).status()).isEqualTo(400);
+        assertThat(http.admin("POST", "/faults", Map.of("status", 42)).status()).isEqualTo(400);
+    }
+
+    @Test
+    void clearDisarmsEverythingAndAdminRequestsAreNeverFaultedOrCounted() {
+        emu.faults().next(5, Fault.status(500));
+        assertThat(http.admin("GET", "/state", null).status()).isEqualTo(200);
+        assertThat(emu.faults().pending()).isEqualTo(5);
+        emu.faults().clear();
+        assertThat(list().status()).isEqualTo(200);
+        assertThat(emu.requestCount(null, null)).isEqualTo(2); // the token request and the listing
+        emu.resetRequestCounts();
+        assertThat(emu.requestCount(null, null)).isZero();
+    }
+
+    private EmulatorHttp.Reply list() {
+        return http.api("GET", "/memory-blobs?user_id=" + user.userId(), token, null);
+    }
+
+    private Map<String, Object> body(String title) {
+        return Map.of("user_id", user.userId(), "memoryKey", user.memoryKey(), "content", "c", "title", title,
+                "tags", List.of());
+    }
+
+    private EmulatorHttp.Reply create(String title) {
+        return http.api("POST", "/memory-blobs", token, body(title));
+    }
+}
