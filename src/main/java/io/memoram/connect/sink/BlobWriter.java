@@ -71,6 +71,12 @@ public final class BlobWriter implements LaneScheduler.Executor {
             return new Outcome.Retry(e.retryAfter(), e.getMessage());
         } catch (MemoramAuthenticationException e) {
             return new Outcome.Fatal("the Memoram API refused the developer API key (memoram.api.key): " + e.getMessage(), e);
+        } catch (MemoramAccessDeniedException e) {
+            // A read (the listing) refused: reads need an approved request too, so access is gone.
+            if (op.userId() != null) {
+                users.revoked(op.userId());
+            }
+            return new Outcome.Rejected("user", "user '" + op.userId() + "' is not authorised: " + e.getMessage(), true);
         } catch (ContentCryptoException e) {
             return new Outcome.Rejected("content", "the content could not be encrypted for user '" + op.userId()
                     + "': " + e.getMessage());
