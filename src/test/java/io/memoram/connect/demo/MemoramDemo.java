@@ -43,6 +43,7 @@ public final class MemoramDemo {
 
     private final Progress progress = new Progress(System.out);
     private final List<String> summary = new ArrayList<>();
+    private String apiKey;
 
     public static void main(String[] args) throws Exception {
         quietClientLogging();
@@ -60,7 +61,7 @@ public final class MemoramDemo {
 
         try (MemoramEmulator emulator = MemoramEmulator.start()) {
             progress.step("Started the Memoram emulator at " + emulator.baseUrl());
-            String apiKey = emulator.createApiKey();
+            apiKey = emulator.createApiKey();
             DemoData data = new DemoData(emulator);
             String adaRequest = emulator.grantAccess(apiKey, data.ada.user());
             progress.detail("seeded Ada and Grace with " + data.seeded.size() + " encrypted memories; Ada already approved"
@@ -76,8 +77,11 @@ public final class MemoramDemo {
                 listPlugins(rest);
                 runSource(stack, rest, emulator, data, adaRequest, secrets);
                 runSink(stack, rest, emulator, data, adaRequest, secrets);
-                summary.add(String.format("Connect worker  %s (Kafka %s, plugin.discovery=service_load)", rest.baseUrl(),
-                        KafkaDistribution.VERSION));
+                summary.add(0, String.format("Plugin   %s installed in plugin.path of a Kafka %s Connect worker"
+                        + " (real processes: 1 KRaft broker, 1 distributed worker)",
+                        ProjectPaths.projectDir().relativize(ProjectPaths.hubArchive()), KafkaDistribution.VERSION));
+                summary.add("Secrets  API key through ${file:...}, Grace's memory key through ${env:...}: the REST API"
+                        + " showed only the references");
                 progress.step("Stopping: the Connect worker first, then the broker");
             }
             progress.step("Stopped the worker and the broker; stopping the emulator");
@@ -111,8 +115,12 @@ public final class MemoramDemo {
         progress.step("Creating the source connector (config/memoram-source.json): Ada by her approved request id,"
                 + " Grace by her memory key");
         check(rest.putConnector(SOURCE, config));
+        ConnectRest.Response echoed = rest.get("/connectors/" + SOURCE + "/config");
+        if (echoed.text().contains(apiKey) || echoed.text().contains(data.grace.user().memoryKey())) {
+            throw new IllegalStateException("GET /connectors/" + SOURCE + "/config shows a secret instead of its reference");
+        }
         progress.detail("the REST API shows only the secret references: memoram.api.key = "
-                + rest.get("/connectors/" + SOURCE + "/config").body().path("memoram.api.key").asText());
+                + echoed.body().path("memoram.api.key").asText());
 
         EmulatedAccessRequest filed = await("the source connector to file an access request for Grace's memory key",
                 () -> failed(rest, SOURCE), () -> emulator.accessRequests().stream()
@@ -136,7 +144,7 @@ public final class MemoramDemo {
                 throw new IllegalStateException("memory " + id + " arrived with content that differs from what was seeded");
             }
         }
-        summary.add(String.format("Source          %d memories of 2 people -> %s, decrypted (Grace's access request filed"
+        summary.add(String.format("Source   %d memories of 2 people -> %s, decrypted (Grace's access request filed"
                 + " by the connector, then approved)", data.seeded.size(), MEMORIES_TOPIC));
     }
 
@@ -191,7 +199,7 @@ public final class MemoramDemo {
             progress.detail(String.format("%-6s %-26s %s", data.nameOf(v.path("user_id").asText()), v.path("title").asText(),
                     v.path("content").asText()));
         }
-        summary.add(String.format("Sink            %d chat messages -> %d encrypted memories (read back decrypted);"
+        summary.add(String.format("Sink     %d chat messages -> %d encrypted memories, read back decrypted;"
                 + " %d malformed record -> %s", DemoData.CHAT_MESSAGES.size(), written.size(), dead.size(), DLQ_TOPIC));
     }
 
@@ -251,7 +259,8 @@ public final class MemoramDemo {
         System.out.println();
         System.out.println("=== Summary ===");
         summary.forEach(line -> System.out.println("  " + line));
-        System.out.printf(java.util.Locale.ROOT, "  Finished in %.0f s; everything stopped. Logs: target/demo/%n", progress.elapsedSeconds());
+        System.out.printf(java.util.Locale.ROOT, "  Done in %.0f s; worker, broker and emulator stopped. Logs: target/demo/%n",
+                progress.elapsedSeconds());
         System.out.println();
     }
 

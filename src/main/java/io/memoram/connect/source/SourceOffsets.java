@@ -1,0 +1,146 @@
+package io.memoram.connect.source;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The shapes of this connector's source partitions and offsets (docs/source.md, "Offsets"), and
+ * their validation for {@code alterOffsets}.
+ *
+ * <ul>
+ *   <li>{@code {"user_id": u, "stream": "memories"|"tags", "bucket": "0".."f"}} with offset
+ *       {@code {"v": 1, "manifest": "id:fp,..."}}: what was emitted for that user, stream and bucket.</li>
+ *   <li>{@code {"memory_key_sha256": fp}} with offset {@code {"request_id": id, "status": s}}: the
+ *       access request filed for a memory key (the key itself never appears).</li>
+ *   <li>{@code {"access_request_id": id}} with offset {@code {"request_id": id, "status": s}}: the
+ *       last status seen of a configured request.</li>
+ * </ul>
+ */
+final class SourceOffsets {
+    static final String USER_ID = "user_id";
+    static final String STREAM = "stream";
+    static final String BUCKET = "bucket";
+    static final String VERSION = "v";
+    static final String MANIFEST = "manifest";
+    static final int FORMAT_VERSION = 1;
+
+    static final String MEMORY_KEY_SHA256 = "memory_key_sha256";
+    static final String ACCESS_REQUEST_ID = "access_request_id";
+    static final String REQUEST_ID = "request_id";
+    static final String STATUS = "status";
+
+    static final String MEMORIES = "memories";
+    static final String TAGS = "tags";
+    static final List<String> STREAMS = List.of(MEMORIES, TAGS);
+    static final List<String> BUCKETS = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f");
+
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+
+    private SourceOffsets() { }
+
+    static Map<String, String> streamPartition(String userId, String stream, String bucket) {
+        return Map.of(USER_ID, userId, STREAM, stream, BUCKET, bucket);
+    }
+
+    static Map<String, Object> streamOffset(String manifest) {
+        Map<String, Object> m = new HashMap<>(4);
+        m.put(VERSION, FORMAT_VERSION);
+        m.put(MANIFEST, manifest);
+        return m;
+    }
+
+    static Map<String, String> keyPartition(String keyFingerprint) {
+        return Map.of(MEMORY_KEY_SHA256, keyFingerprint);
+    }
+
+    static Map<String, String> requestPartition(String requestId) {
+        return Map.of(ACCESS_REQUEST_ID, requestId);
+    }
+
+    static Map<String, Object> accessOffset(String requestId, String status) {
+        Map<String, Object> m = new HashMap<>(4);
+        m.put(REQUEST_ID, requestId);
+        m.put(STATUS, status);
+        return m;
+    }
+
+    /** The manifest stored in a stream offset, or an empty one for a missing (reset) offset. */
+    static Manifest manifestOf(Map<String, ?> offset) {
+        if (offset == null) {
+            return new Manifest();
+        }
+        Object v = offset.get(VERSION);
+        if (!(v instanceof Number n) || n.intValue() != FORMAT_VERSION) {
+            throw new IllegalArgumentException("offset version must be " + FORMAT_VERSION + " but is " + v);
+        }
+        Object manifest = offset.get(MANIFEST);
+        if (!(manifest instanceof String s)) {
+            throw new IllegalArgumentException("offset field '" + MANIFEST + "' must be a string");
+        }
+        return Manifest.parse(s);
+    }
+
+    /**
+     * Checks one partition and its (possibly null) offset for {@code alterOffsets}.
+     *
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    static void validate(Map<String, ?> partition, Map<String, ?> offset) {
+        if (partition == null || partition.isEmpty()) {
+            throw new IllegalArgumentException("source partition must not be empty");
+        }
+        if (partition.containsKey(USER_ID)) {
+            requireKeys(partition, List.of(USER_ID, STREAM, BUCKET));
+            requireNonBlankString(partition, USER_ID);
+            Object stream = partition.get(STREAM);
+            if (!STREAMS.contains(stream)) {
+                throw new IllegalArgumentException("partition field 'stream' must be one of " + STREAMS + " but is " + stream);
+            }
+            Object bucket = partition.get(BUCKET);
+            if (!BUCKETS.contains(bucket)) {
+                throw new IllegalArgumentException("partition field 'bucket' must be one hex digit 0-f but is " + bucket);
+            }
+            if (offset != null) {
+                requireKeys(offset, List.of(VERSION, MANIFEST));
+                manifestOf(offset);
+            }
+        } else if (partition.containsKey(MEMORY_KEY_SHA256)) {
+            requireKeys(partition, List.of(MEMORY_KEY_SHA256));
+            Object fp = partition.get(MEMORY_KEY_SHA256);
+            if (!(fp instanceof String s) || !SHA256_HEX.matcher(s).matches()) {
+                throw new IllegalArgumentException("partition field 'memory_key_sha256' must be 64 lower-case hex digits");
+            }
+            validateAccessOffset(offset);
+        } else if (partition.containsKey(ACCESS_REQUEST_ID)) {
+            requireKeys(partition, List.of(ACCESS_REQUEST_ID));
+            requireNonBlankString(partition, ACCESS_REQUEST_ID);
+            validateAccessOffset(offset);
+        } else {
+            throw new IllegalArgumentException("unknown source partition " + partition.keySet() + "; expected {user_id, stream, bucket}, "
+                    + "{memory_key_sha256} or {access_request_id}");
+        }
+    }
+
+    private static void validateAccessOffset(Map<String, ?> offset) {
+        if (offset == null) {
+            return;
+        }
+        requireKeys(offset, List.of(REQUEST_ID, STATUS));
+        requireNonBlankString(offset, REQUEST_ID);
+        requireNonBlankString(offset, STATUS);
+    }
+
+    private static void requireKeys(Map<String, ?> map, List<String> keys) {
+        if (!map.keySet().equals(new java.util.HashSet<>(keys))) {
+            throw new IllegalArgumentException("expected exactly the fields " + keys + " but got " + map.keySet());
+        }
+    }
+
+    private static void requireNonBlankString(Map<String, ?> map, String key) {
+        if (!(map.get(key) instanceof String s) || s.isBlank()) {
+            throw new IllegalArgumentException("field '" + key + "' must be a non-empty string");
+        }
+    }
+}

@@ -1,0 +1,264 @@
+package io.memoram.connect.source;
+
+import io.memoram.connect.client.MemoryBlob;
+import io.memoram.connect.client.Tag;
+import io.memoram.connect.crypto.ContentCryptoException;
+import io.memoram.connect.crypto.KeyRing;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The incremental pull of one user: turns complete listings, page by page, into the records of
+ * what is new, changed or gone since it was last emitted (docs/source.md). Holds no client: the
+ * task fetches, this decides. Not thread-safe: owned by the task thread.
+ *
+ * <p>Deletions: an id in the manifest that a complete listing of blobs misses becomes a
+ * <em>suspect</em>; when the next complete listing misses it too, it is deleted (tombstone or
+ * forgotten). One listing is not trusted alone because cursor pagination over a changing list can
+ * skip a blob that moved between pages; a blob that reappears is no longer a suspect. Suspects are
+ * kept in memory only: after a restart a deletion just takes one more pass.
+ */
+final class UserStream {
+    private static final Logger log = LoggerFactory.getLogger(UserStream.class);
+
+    /** Opens sealed content; may refresh credentials (key rotation), so it may also throw client exceptions. */
+    interface Opener {
+        KeyRing.Opened open(String content);
+    }
+
+    /** What this connector emits and how it treats deletions and undecryptable blobs. */
+    record Settings(String memoriesTopic, String tagsTopic, boolean tagsEnabled, boolean tombstoneOnDelete,
+                    String onDecryptionError) { }
+
+    private final String userId;
+    private final Settings settings;
+    private final SourceTaskMetrics metrics;
+    private final StreamManifests memories;
+    private final StreamManifests tags;
+
+    // The pass in progress.
+    private String cursor;
+    private boolean tagsDone;
+    private boolean pageFetched;
+    private final Set<String> seen = new HashSet<>();
+    private Set<String> suspects = new HashSet<>();
+
+    // Blobs skipped as undecryptable (id -> fingerprint): not re-counted until they change or the key does.
+    private final Map<String, String> skipped = new HashMap<>();
+    private Integer skippedAtKeyVersion;
+
+    UserStream(String userId, Settings settings, SourceTaskMetrics metrics) {
+        this.userId = userId;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.memories = new StreamManifests(userId, SourceOffsets.MEMORIES);
+        this.tags = new StreamManifests(userId, SourceOffsets.TAGS);
+    }
+
+    String userId() {
+        return userId;
+    }
+
+    List<Map<String, String>> partitions() {
+        List<Map<String, String>> p = new ArrayList<>(StreamManifests.partitions(userId, SourceOffsets.MEMORIES));
+        p.addAll(StreamManifests.partitions(userId, SourceOffsets.TAGS));
+        return p;
+    }
+
+    /** Loads the manifests from offset storage; returns problems found (logged by the caller). */
+    List<String> load(Map<Map<String, String>, Map<String, Object>> offsets) {
+        List<String> problems = new ArrayList<>(memories.load(offsets));
+        problems.addAll(tags.load(offsets));
+        return problems;
+    }
+
+    int blobsKnown() {
+        return memories.size();
+    }
+
+    /** Whether the pass still has to list tags before blobs. */
+    boolean needsTags() {
+        return settings.tagsEnabled() && !tagsDone;
+    }
+
+    String cursor() {
+        return cursor;
+    }
+
+    /** Forgets the pass in progress (after a failure that makes its cursor useless); detects no deletions. */
+    void restartPass() {
+        cursor = null;
+        tagsDone = false;
+        pageFetched = false;
+        seen.clear();
+    }
+
+    /** A new key version makes skipped blobs worth another try. */
+    void keyVersion(int version) {
+        if (skippedAtKeyVersion == null || skippedAtKeyVersion != version) {
+            skipped.clear();
+            skippedAtKeyVersion = version;
+        }
+    }
+
+    /** The complete tag list of the user (one call, no pages): changes and disappearances. */
+    List<SourceRecord> applyTags(List<Tag> listed, Instant now) {
+        List<SourceRecord> out = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (Tag t : listed) {
+            if (t.id() == null || !ids.add(t.id())) {
+                continue;
+            }
+            String fp = Fingerprints.tag(t);
+            String old = tags.fingerprint(t.id());
+            if (fp.equals(old)) {
+                continue;
+            }
+            String op = old == null ? SourceRecords.CREATE : SourceRecords.UPDATE;
+            out.add(SourceRecords.tag(settings.tagsTopic(), tags.put(t.id(), fp), userId, t, op));
+            metrics.tags.incrementAndGet();
+        }
+        for (String id : tags.ids()) {
+            if (!ids.contains(id)) {
+                if (settings.tombstoneOnDelete()) {
+                    out.add(SourceRecords.tagTombstone(settings.tagsTopic(), tags.remove(id), userId, id, now));
+                    metrics.tags.incrementAndGet();
+                } else {
+                    tags.forget(id);
+                }
+            }
+        }
+        tagsDone = true;
+        return out;
+    }
+
+    private enum Kind { EMIT, RAW, SKIP, UNCHANGED }
+
+    private record Decision(MemoryBlob blob, String fp, Kind kind, String content, Integer keyVersion) { }
+
+    /**
+     * One page of the blob listing. Decides (and decrypts) everything first and changes state only
+     * when the whole page went through, so a failure midway (e.g. a credential refresh that hits a
+     * 503) leaves nothing half-applied and the page can simply be fetched again.
+     *
+     * @throws ConnectException when a blob cannot be decrypted and behavior.on.decryption.error=fail
+     */
+    List<SourceRecord> applyBlobs(List<MemoryBlob> page, String nextCursor, Opener opener) {
+        Map<String, MemoryBlob> byId = new LinkedHashMap<>();
+        for (MemoryBlob b : page) {
+            if (b.id() != null) {
+                byId.put(b.id(), b);
+            }
+        }
+        List<Decision> decisions = new ArrayList<>(byId.size());
+        for (MemoryBlob b : byId.values()) {
+            decisions.add(decide(b, opener));
+        }
+
+        List<SourceRecord> out = new ArrayList<>();
+        for (Decision d : decisions) {
+            String id = d.blob().id();
+            seen.add(id);
+            suspects.remove(id);
+            switch (d.kind()) {
+                case UNCHANGED -> { }
+                case SKIP -> {
+                    if (!d.fp().equals(skipped.put(id, d.fp()))) {
+                        metrics.decryptionFailures.incrementAndGet();
+                        log.warn("Skipping memory blob {} of user {}: no known key opens it (behavior.on.decryption.error=skip)",
+                                id, userId);
+                    }
+                }
+                case EMIT, RAW -> {
+                    boolean known = memories.contains(id);
+                    boolean raw = d.kind() == Kind.RAW;
+                    out.add(SourceRecords.memory(settings.memoriesTopic(), memories.put(id, d.fp()), userId, d.blob(),
+                            d.content(), d.keyVersion(), raw, known ? SourceRecords.UPDATE : SourceRecords.CREATE));
+                    skipped.remove(id);
+                    (known ? metrics.updated : metrics.created).incrementAndGet();
+                    if (raw) {
+                        metrics.raw.incrementAndGet();
+                    }
+                }
+                default -> throw new IllegalStateException();
+            }
+        }
+        cursor = nextCursor;
+        pageFetched = true;
+        return out;
+    }
+
+    private Decision decide(MemoryBlob b, Opener opener) {
+        String fp = Fingerprints.blob(b);
+        if (fp.equals(memories.fingerprint(b.id())) || fp.equals(skipped.get(b.id()))) {
+            return new Decision(b, fp, Kind.UNCHANGED, null, null);
+        }
+        if (b.content() == null) {
+            return new Decision(b, fp, Kind.EMIT, null, null);
+        }
+        try {
+            KeyRing.Opened opened = opener.open(b.content());
+            return new Decision(b, fp, Kind.EMIT, opened.plaintext(), opened.keyVersion());
+        } catch (ContentCryptoException e) {
+            switch (settings.onDecryptionError()) {
+                case "skip":
+                    return new Decision(b, fp, Kind.SKIP, null, null);
+                case "raw":
+                    if (!fp.equals(skipped.get(b.id()))) {
+                        log.warn("Emitting memory blob {} of user {} with its content still sealed: no known key opens it "
+                                + "(behavior.on.decryption.error=raw)", b.id(), userId);
+                    }
+                    return new Decision(b, fp, Kind.RAW, b.content(), null);
+                default:
+                    metrics.decryptionFailures.incrementAndGet();
+                    throw new ConnectException("Cannot decrypt memory blob " + b.id() + " of user " + userId + " ("
+                            + e.getClass().getSimpleName() + "): no known key of the user opens it. Set "
+                            + "behavior.on.decryption.error=skip or raw to keep streaming past such blobs.");
+            }
+        }
+    }
+
+    /**
+     * The listing just completed (the last page was applied): blobs missed by this listing and the
+     * one before become tombstones (or are forgotten). Starts the next pass.
+     */
+    List<SourceRecord> completeListing(Instant now) {
+        List<SourceRecord> out = new ArrayList<>();
+        Set<String> nextSuspects = new HashSet<>();
+        for (String id : memories.ids()) {
+            if (seen.contains(id)) {
+                continue;
+            }
+            if (!suspects.contains(id)) {
+                nextSuspects.add(id);
+            } else if (settings.tombstoneOnDelete()) {
+                out.add(SourceRecords.memoryTombstone(settings.memoriesTopic(), memories.remove(id), userId, id, now));
+                metrics.deleted.incrementAndGet();
+            } else {
+                memories.forget(id);
+            }
+        }
+        suspects = nextSuspects;
+        skipped.keySet().retainAll(seen);
+        cursor = null;
+        tagsDone = false;
+        pageFetched = false;
+        seen.clear();
+        return out;
+    }
+
+    /** Whether at least one page of the current pass was applied. */
+    boolean passInProgress() {
+        return pageFetched || tagsDone;
+    }
+}

@@ -1,0 +1,135 @@
+package io.memoram.connect.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.memoram.connect.client.MemoryBlob;
+import io.memoram.connect.client.Tag;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ManifestAndOffsetsTest {
+
+    private static MemoryBlob blob(String id, String content, Instant updated) {
+        return new MemoryBlob(id, "u1", content, Instant.parse("2026-01-01T00:00:00Z"), updated, "src", "title", null,
+                0.5, null, List.of("a"), List.of("t1"));
+    }
+
+    @Test
+    void manifestRoundTripsIdsWithSeparatorsInThem() {
+        Manifest m = new Manifest();
+        m.put("plain", "AAAAAAAAAAA");
+        m.put("we,ird:id%", "BBBBBBBBBBB");
+        Manifest back = Manifest.parse(m.encode());
+        assertThat(back.ids()).containsExactlyInAnyOrder("plain", "we,ird:id%");
+        assertThat(back.fingerprint("we,ird:id%")).isEqualTo("BBBBBBBBBBB");
+        assertThat(Manifest.parse("").size()).isZero();
+    }
+
+    @Test
+    void malformedManifestsAreRejected() {
+        assertThatThrownBy(() -> Manifest.parse("no-colon")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Manifest.parse("id:")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Manifest.parse("a%zz:AAAAAAAAAAA")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void fingerprintIsShortAndChangesWithEveryEmittedField() {
+        Instant t = Instant.parse("2026-02-01T00:00:00Z");
+        String fp = Fingerprints.blob(blob("b1", "sealed", t));
+        assertThat(fp).hasSize(Fingerprints.LENGTH).matches("[A-Za-z0-9_-]+");
+        assertThat(Fingerprints.blob(blob("b1", "sealed", t))).isEqualTo(fp);
+        assertThat(Fingerprints.blob(blob("b1", "sealed2", t))).isNotEqualTo(fp);
+        assertThat(Fingerprints.blob(blob("b1", "sealed", t.plusMillis(1)))).isNotEqualTo(fp);
+        assertThat(Fingerprints.blob(blob("b2", "sealed", t))).isNotEqualTo(fp);
+        MemoryBlob retitled = new MemoryBlob("b1", "u1", "sealed", Instant.parse("2026-01-01T00:00:00Z"), t, "src", "other", null,
+                0.5, null, List.of("a"), List.of("t1"));
+        assertThat(Fingerprints.blob(retitled)).isNotEqualTo(fp);
+        Tag tag = new Tag("t1", "work", null, "#ff0000", true, t, t);
+        assertThat(Fingerprints.tag(tag)).isNotEqualTo(Fingerprints.tag(new Tag("t1", "work", null, "#00ff00", true, t, t)));
+    }
+
+    @Test
+    void bucketsAreStableHexDigitsAndSpread() {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 500; i++) {
+            String b = Fingerprints.bucket("blob-" + i);
+            assertThat(SourceOffsets.BUCKETS).contains(b);
+            seen.add(b);
+        }
+        assertThat(seen).hasSize(16);
+        assertThat(Fingerprints.bucket("blob-1")).isEqualTo(Fingerprints.bucket("blob-1"));
+    }
+
+    @Test
+    void everyChangeCarriesTheWholeUpdatedBucketAsItsOffset() {
+        StreamManifests s = new StreamManifests("u1", SourceOffsets.MEMORIES);
+        // Two ids in the same bucket.
+        String a = "blob-0";
+        String b = null;
+        for (int i = 1; b == null; i++) {
+            if (Fingerprints.bucket("blob-" + i).equals(Fingerprints.bucket(a))) {
+                b = "blob-" + i;
+            }
+        }
+        StreamManifests.Position p1 = s.put(a, "AAAAAAAAAAA");
+        StreamManifests.Position p2 = s.put(b, "BBBBBBBBBBB");
+        assertThat(p1.partition()).isEqualTo(Map.of("user_id", "u1", "stream", "memories", "bucket", Fingerprints.bucket(a)));
+        assertThat(SourceOffsets.manifestOf(p1.offset()).ids()).containsExactly(a);
+        assertThat(SourceOffsets.manifestOf(p2.offset()).ids()).containsExactlyInAnyOrder(a, b);
+        StreamManifests.Position p3 = s.remove(a);
+        assertThat(SourceOffsets.manifestOf(p3.offset()).ids()).containsExactly(b);
+        // Earlier snapshots are untouched (copy-on-write).
+        assertThat(SourceOffsets.manifestOf(p2.offset()).ids()).containsExactlyInAnyOrder(a, b);
+
+        StreamManifests reloaded = new StreamManifests("u1", SourceOffsets.MEMORIES);
+        Map<Map<String, String>, Map<String, Object>> stored = new HashMap<>();
+        @SuppressWarnings("unchecked")
+        Map<String, String> part = (Map<String, String>) p3.partition();
+        Map<String, Object> off = new HashMap<>(p3.offset());
+        off.put("v", 1L); // as read back through JSON
+        stored.put(part, off);
+        assertThat(reloaded.load(stored)).isEmpty();
+        assertThat(reloaded.ids()).containsExactly(b);
+        assertThat(reloaded.fingerprint(b)).isEqualTo("BBBBBBBBBBB");
+    }
+
+    @Test
+    void malformedStoredOffsetsAreReportedAndTreatedAsEmpty() {
+        StreamManifests s = new StreamManifests("u1", SourceOffsets.MEMORIES);
+        Map<Map<String, String>, Map<String, Object>> stored = new HashMap<>();
+        stored.put(SourceOffsets.streamPartition("u1", "memories", "3"), Map.of("v", 7, "manifest", ""));
+        assertThat(s.load(stored)).singleElement().asString().contains("bucket 3");
+        assertThat(s.size()).isZero();
+    }
+
+    @Test
+    void alterOffsetsValidationAcceptsOurShapesAndResets() {
+        SourceOffsets.validate(Map.of("user_id", "u1", "stream", "memories", "bucket", "a"), null);
+        SourceOffsets.validate(Map.of("user_id", "u1", "stream", "tags", "bucket", "0"), Map.of("v", 1, "manifest", "x:AAAAAAAAAAA"));
+        SourceOffsets.validate(Map.of("memory_key_sha256", "ab".repeat(32)), Map.of("request_id", "r1", "status", "pending"));
+        SourceOffsets.validate(Map.of("access_request_id", "r1"), null);
+    }
+
+    @Test
+    void alterOffsetsValidationRejectsEverythingElseWithAReason() {
+        assertThatThrownBy(() -> SourceOffsets.validate(Map.of("foo", "bar"), null)).hasMessageContaining("unknown source partition");
+        assertThatThrownBy(() -> SourceOffsets.validate(Map.of("user_id", "u1", "stream", "other", "bucket", "a"), null))
+                .hasMessageContaining("stream");
+        assertThatThrownBy(() -> SourceOffsets.validate(Map.of("user_id", "u1", "stream", "tags", "bucket", "g"), null))
+                .hasMessageContaining("bucket");
+        assertThatThrownBy(() -> SourceOffsets.validate(Map.of("user_id", "u1", "stream", "tags", "bucket", "1"),
+                Map.of("v", 2, "manifest", ""))).hasMessageContaining("version");
+        assertThatThrownBy(() -> SourceOffsets.validate(Map.of("user_id", "u1", "stream", "tags", "bucket", "1"),
+                Map.of("v", 1, "manifest", "broken"))).hasMessageContaining("manifest entry");
+        assertThatThrownBy(() -> SourceOffsets.validate(Map.of("memory_key_sha256", "not-a-hash"), null))
+                .hasMessageContaining("64");
+        assertThatThrownBy(() -> SourceOffsets.validate(Map.of("access_request_id", "r1"), Map.of("status", "approved")))
+                .hasMessageContaining("request_id");
+    }
+}

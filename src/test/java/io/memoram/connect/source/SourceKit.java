@@ -1,0 +1,143 @@
+package io.memoram.connect.source;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.memoram.connect.emulator.MemoramEmulator;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+
+/** Shared helpers of the source integration tests: cluster, connector configs, reading topics, metrics. */
+final class SourceKit {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SourceKit() { }
+
+    static EmbeddedConnectCluster cluster(String name, int workers, Map<String, String> extraWorkerProps) {
+        Map<String, String> workerProps = new HashMap<>();
+        workerProps.put("offset.flush.interval.ms", "1000");
+        workerProps.put("plugin.discovery", "service_load");
+        workerProps.putAll(extraWorkerProps);
+        Properties brokerProps = new Properties();
+        brokerProps.put("auto.create.topics.enable", "true");
+        // One broker: transactions (exactly-once workers) need a transaction log it can host alone.
+        brokerProps.put("transaction.state.log.replication.factor", "1");
+        brokerProps.put("transaction.state.log.min.isr", "1");
+        EmbeddedConnectCluster connect = new EmbeddedConnectCluster.Builder()
+                .name(name).numWorkers(workers).numBrokers(1).workerProps(workerProps).brokerProps(brokerProps).build();
+        connect.start();
+        return connect;
+    }
+
+    /** A connector config for the emulator: small pages and intervals, schemaless JSON. */
+    static Map<String, String> config(MemoramEmulator emu, String apiKey, String prefix) {
+        Map<String, String> c = new HashMap<>();
+        c.put("connector.class", MemoramSourceConnector.class.getName());
+        c.put("tasks.max", "1");
+        c.put("memoram.api.url", emu.baseUrl());
+        c.put("memoram.api.key", apiKey);
+        c.put("topic.prefix", prefix);
+        c.put("poll.interval.ms", "500");
+        c.put("memoram.access.check.interval.ms", "500");
+        c.put("memoram.page.size", "4");
+        c.put("memoram.retry.backoff.ms", "100");
+        c.put("memoram.retry.backoff.max.ms", "1000");
+        c.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+        c.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        c.put("key.converter.schemas.enable", "false");
+        c.put("value.converter.schemas.enable", "false");
+        return c;
+    }
+
+    static void createTopics(EmbeddedConnectCluster connect, String prefix) {
+        for (String t : List.of(".memories", ".tags", ".access")) {
+            connect.kafka().createTopic(prefix + t, 1);
+        }
+    }
+
+    /** One record as a test sees it (schemaless or with schemas: the payload is unwrapped). */
+    record Rec(String userId, String id, JsonNode value, String op, boolean raw, long timestamp, String keyText) {
+        String content() {
+            return value == null || value.get("content").isNull() ? null : value.get("content").asText();
+        }
+
+        boolean tombstone() {
+            return value == null;
+        }
+    }
+
+    /** Everything committed in {@code topic} so far (read_committed, from the beginning to the end offsets). */
+    static List<Rec> readAll(EmbeddedConnectCluster connect, String topic) {
+        try {
+            Map<String, Object> consumerProps = Map.of("isolation.level", "read_committed");
+            Map<String, Object> adminProps = Map.of();
+            List<Rec> out = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> r : connect.kafka().consumeAll(30_000, consumerProps, adminProps, topic)) {
+                out.add(rec(r));
+            }
+            return out;
+        } catch (Exception e) {
+            throw new AssertionError("could not read " + topic, e);
+        }
+    }
+
+    static Rec rec(ConsumerRecord<byte[], byte[]> r) throws java.io.IOException {
+        JsonNode key = payload(JSON.readTree(r.key()));
+        JsonNode value = r.value() == null ? null : payload(JSON.readTree(r.value()));
+        String op = header(r, SourceRecords.OP_HEADER);
+        String raw = header(r, SourceRecords.RAW_HEADER);
+        String userId = key.isObject() ? key.get("user_id").asText() : null;
+        String id = key.isObject() ? key.get("id").asText() : null;
+        return new Rec(userId, id, value, op, "true".equals(raw), r.timestamp(), key.isObject() ? null : key.asText());
+    }
+
+    private static JsonNode payload(JsonNode n) {
+        return n != null && n.isObject() && n.has("schema") && n.has("payload") ? n.get("payload") : n;
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /** Sum of an attribute of the connector's source-task MXBeans (all tasks in this JVM). */
+    static long taskMetric(String connector, String attribute) {
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            Set<ObjectName> names = server.queryNames(new ObjectName("kafka.connect.memoram:type=source-task,connector="
+                    + ObjectName.quote(connector) + ",*"), null);
+            long sum = 0;
+            for (ObjectName n : names) {
+                sum += ((Number) server.getAttribute(n, attribute)).longValue();
+            }
+            return sum;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    static long passes(String connector) {
+        return taskMetric(connector, "PassesCompleted");
+    }
+
+    static boolean running(EmbeddedConnectCluster connect, String connector, int tasks) {
+        try {
+            ConnectorStateInfo s = connect.connectorStatus(connector);
+            return s.connector().state().equals("RUNNING") && s.tasks().size() == tasks
+                    && s.tasks().stream().allMatch(t -> t.state().equals("RUNNING"));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}

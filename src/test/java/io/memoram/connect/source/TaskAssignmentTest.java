@@ -1,0 +1,65 @@
+package io.memoram.connect.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.memoram.connect.config.MemoramCommonConfig;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TaskAssignmentTest {
+    private static final String KEY = "mk_secret_value_1234";
+
+    private static Map<String, String> connectorProps() {
+        Map<String, String> p = new HashMap<>();
+        p.put("name", "src");
+        p.put(MemoramCommonConfig.MEMORY_KEYS_CONFIG, KEY);
+        p.put(MemoramCommonConfig.API_KEY_CONFIG, "mem_x");
+        return p;
+    }
+
+    @Test
+    void requestsOfOneUserStayTogetherAndUnknownUsersStandAlone() {
+        List<TaskAssignment.Request> rs = List.of(
+                new TaskAssignment.Request("r1", "alice", null),
+                new TaskAssignment.Request("r2", "bob", null),
+                new TaskAssignment.Request("r3", "alice", "f".repeat(64)),
+                new TaskAssignment.Request("r4", null, "e".repeat(64)),
+                new TaskAssignment.Request("r5", null, null));
+        List<List<TaskAssignment.Request>> groups = TaskAssignment.groups(rs);
+        assertThat(groups).hasSize(4);
+        assertThat(groups).anySatisfy(g -> assertThat(g).extracting(TaskAssignment.Request::requestId).containsExactly("r1", "r3"));
+
+        List<Map<String, String>> configs = TaskAssignment.taskConfigs(connectorProps(), groups, 3);
+        assertThat(configs).hasSize(3);
+        Map<String, Integer> taskOfUser = new HashMap<>();
+        List<String> allIds = new ArrayList<>();
+        for (int t = 0; t < configs.size(); t++) {
+            Map<String, String> c = configs.get(t);
+            assertThat(c).doesNotContainKey(MemoramCommonConfig.MEMORY_KEYS_CONFIG);
+            assertThat(c.values()).noneMatch(v -> v.contains(KEY));
+            assertThat(c.get(TaskAssignment.TASK_NUMBER)).isEqualTo(Integer.toString(t));
+            for (TaskAssignment.Request r : TaskAssignment.parse(c)) {
+                allIds.add(r.requestId());
+                if (r.userId() != null) {
+                    Integer prev = taskOfUser.put(r.userId(), t);
+                    assertThat(prev == null || prev == t).as("user %s in one task", r.userId()).isTrue();
+                }
+            }
+        }
+        assertThat(allIds).containsExactlyInAnyOrder("r1", "r2", "r3", "r4", "r5");
+        TaskAssignment.Request r3 = configs.stream().flatMap(c -> TaskAssignment.parse(c).stream())
+                .filter(r -> r.requestId().equals("r3")).findFirst().orElseThrow();
+        assertThat(r3).isEqualTo(new TaskAssignment.Request("r3", "alice", "f".repeat(64)));
+    }
+
+    @Test
+    void neverMoreTasksThanGroupsAndStableOrder() {
+        List<TaskAssignment.Request> rs = List.of(new TaskAssignment.Request("r2", "bob", null), new TaskAssignment.Request("r1", "amy", null));
+        assertThat(TaskAssignment.taskConfigs(connectorProps(), TaskAssignment.groups(rs), 8)).hasSize(2);
+        assertThat(TaskAssignment.groups(rs)).isEqualTo(TaskAssignment.groups(List.of(rs.get(1), rs.get(0))));
+        assertThat(TaskAssignment.taskConfigs(connectorProps(), List.of(), 4)).isEmpty();
+    }
+}
