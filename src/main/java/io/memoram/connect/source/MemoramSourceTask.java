@@ -14,6 +14,8 @@ import io.memoram.connect.client.MemoramUnavailableException;
 import io.memoram.connect.client.MemoryBlobPage;
 import io.memoram.connect.config.MemoramSourceConfig;
 import io.memoram.connect.crypto.ContentCipher;
+import io.memoram.connect.crypto.ContentCryptoException;
+import io.memoram.connect.crypto.NoKeyOpensException;
 import io.memoram.connect.crypto.ContentCiphers;
 import io.memoram.connect.util.Jmx;
 import java.time.Clock;
@@ -257,6 +259,12 @@ public class MemoramSourceTask extends SourceTask {
                     w.requestId, w.backoff.consecutiveFailures(), wait.toMillis(), e.getMessage());
             w.checkAfter(now, wait);
             return;
+        } catch (ContentCryptoException e) {
+            // An unusable encryption key from the server: this user waits, the others go on.
+            log.error("Access request {}: the credentials hold an unusable encryption key ({}); checking again in {} ms",
+                    w.requestId, e.getMessage(), accessCheckInterval.toMillis());
+            w.checkAfter(now, accessCheckInterval);
+            return;
         }
         if (!slot.stream.userId().equals(access.userId())) {
             log.error("Access request {} was assigned for user {} but its credentials are for user {}: not streaming it",
@@ -282,8 +290,8 @@ public class MemoramSourceTask extends SourceTask {
                 slot.dueAt = now;
             } else {
                 MemoryBlobPage page = client.listMemoryBlobs(userId, query, stream.cursor());
-                UserAccess access = slot.access;
-                out = new ArrayList<>(stream.applyBlobs(page.memoryBlobs(), page.hasMore() ? page.nextCursor() : null, access::open));
+                out = new ArrayList<>(stream.applyBlobs(page.memoryBlobs(), page.hasMore() ? page.nextCursor() : null,
+                        refreshingOpener(slot.access)));
                 if (page.hasMore()) {
                     slot.dueAt = now;
                 } else {
@@ -313,6 +321,30 @@ public class MemoramSourceTask extends SourceTask {
             slot.dueAt = now + wait.toMillis();
             return List.of();
         }
+    }
+
+    /**
+     * Opens with the user's key ring. UserAccess refreshes credentials on a failed open only when a
+     * refresh is due (it rate-limits them), so a blob sealed with a key rotated in moments ago could
+     * look undecryptable; before such a blob counts as a decryption failure this fetches the
+     * credentials explicitly, at most once per page, so corrupt blobs cannot cause a fetch each.
+     */
+    private static UserStream.Opener refreshingOpener(UserAccess access) {
+        boolean[] refreshed = {false};
+        return content -> {
+            try {
+                return access.open(content);
+            } catch (NoKeyOpensException e) {
+                if (refreshed[0]) {
+                    throw e;
+                }
+                refreshed[0] = true;
+                if (!access.refresh()) {
+                    throw e;
+                }
+                return access.open(content);
+            }
+        };
     }
 
     private void failed(MemoramException e) {

@@ -1,6 +1,8 @@
 package io.memoram.connect.source;
 
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -40,12 +42,23 @@ final class SourceOffsets {
 
     private SourceOffsets() { }
 
+    /**
+     * Connect looks offsets up by the bytes of the serialized partition, and JSON keeps a map's
+     * iteration order, so the order must be the same in every JVM and survive a round trip through
+     * Connect (GET /offsets, then PATCH back): Connect reads partitions back into a default
+     * {@link HashMap}, whose order for these String keys is fixed, so this builds exactly that.
+     * Never {@code Map.of}: its iteration order changes from one JVM run to the next.
+     */
     static Map<String, String> streamPartition(String userId, String stream, String bucket) {
-        return Map.of(USER_ID, userId, STREAM, stream, BUCKET, bucket);
+        Map<String, String> m = new HashMap<>();
+        m.put(USER_ID, userId);
+        m.put(STREAM, stream);
+        m.put(BUCKET, bucket);
+        return Collections.unmodifiableMap(m);
     }
 
     static Map<String, Object> streamOffset(String manifest) {
-        Map<String, Object> m = new HashMap<>(4);
+        Map<String, Object> m = new LinkedHashMap<>(4);
         m.put(VERSION, FORMAT_VERSION);
         m.put(MANIFEST, manifest);
         return m;
@@ -60,7 +73,7 @@ final class SourceOffsets {
     }
 
     static Map<String, Object> accessOffset(String requestId, String status) {
-        Map<String, Object> m = new HashMap<>(4);
+        Map<String, Object> m = new LinkedHashMap<>(4);
         m.put(REQUEST_ID, requestId);
         m.put(STATUS, status);
         return m;

@@ -132,4 +132,18 @@ class ManifestAndOffsetsTest {
         assertThatThrownBy(() -> SourceOffsets.validate(Map.of("access_request_id", "r1"), Map.of("status", "approved")))
                 .hasMessageContaining("request_id");
     }
+
+    @Test
+    void partitionsSerializeToTheSameBytesAfterARoundTripThroughConnect() {
+        org.apache.kafka.connect.json.JsonConverter json = new org.apache.kafka.connect.json.JsonConverter();
+        json.configure(Map.of("schemas.enable", "false"), true);
+        Map<String, String> partition = SourceOffsets.streamPartition("5c7e92f2-ba4e-41da-bbd0-9039310a3fa6", "memories", "c");
+        byte[] written = json.fromConnectData("offsets", null, partition);
+        // What GET /offsets shows and an operator sends back: the map Connect deserialized.
+        Object readBack = json.toConnectData("offsets", written).value();
+        java.util.LinkedHashMap<Object, Object> resent = new java.util.LinkedHashMap<>((Map<?, ?>) readBack);
+        assertThat(json.fromConnectData("offsets", null, resent)).isEqualTo(written);
+        assertThat(new String(written, java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("{\"bucket\":\"c\",\"user_id\":\"5c7e92f2-ba4e-41da-bbd0-9039310a3fa6\",\"stream\":\"memories\"}");
+    }
 }

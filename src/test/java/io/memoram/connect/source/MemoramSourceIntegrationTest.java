@@ -313,12 +313,14 @@ class MemoramSourceIntegrationTest {
         awaitState(name, "STOPPED");
         assertThatThrownBy(() -> connect.alterSourceConnectorOffset(name, Map.of("user_id", h.userId(), "stream", "memories",
                 "bucket", "z"), Map.of("v", 1, "manifest", ""))).hasMessageContaining("bucket");
+        // As an operator would: take the user's partitions from GET /offsets and reset them.
         List<ConnectorOffset> resets = new ArrayList<>();
-        for (String stream : SourceOffsets.STREAMS) {
-            for (String bucket : SourceOffsets.BUCKETS) {
-                resets.add(new ConnectorOffset(Map.of("user_id", h.userId(), "stream", stream, "bucket", bucket), null));
+        for (ConnectorOffset o : connect.connectorOffsets(name).offsets()) {
+            if (h.userId().equals(o.partition().get("user_id"))) {
+                resets.add(new ConnectorOffset(o.partition(), null));
             }
         }
+        assertThat(resets).isNotEmpty();
         connect.alterConnectorOffsets(name, new ConnectorOffsets(resets));
         connect.resumeConnector(name);
 
@@ -330,6 +332,34 @@ class MemoramSourceIntegrationTest {
         assertThat(reread).allSatisfy(r -> assertThat(r.userId()).isEqualTo(h.userId()));
         assertThat(reread.stream().collect(Collectors.toMap(Rec::id, Rec::content))).isEqualTo(hBlobs);
         assertThat(reread).extracting(Rec::op).containsOnly("c");
+        connect.deleteConnector(name);
+    }
+
+    @Test
+    void aKeyRotationIsFollowedAndOldBlobsStillOpen() {
+        String apiKey = emu.createApiKey();
+        String name = "src-rotate";
+        String prefix = "rotate";
+        EmulatedUser k = emu.createUser();
+        String old = emu.putBlob(k.userId(), "sealed with v1", "t", List.of());
+        SourceKit.createTopics(connect, prefix);
+        Map<String, String> config = SourceKit.config(emu, apiKey, prefix);
+        config.put("memoram.access.request.ids", emu.grantAccess(apiKey, k));
+        connect.configureConnector(name, config);
+        String memories = prefix + ".memories";
+        assertThat(awaitRecords(memories, 1).get(0).value().get("key_version").asInt()).isEqualTo(1);
+
+        String sealedWithV1 = emu.seal(k.userId(), "still sealed with v1");
+        assertThat(emu.rotateKey(k.userId())).isEqualTo(2);
+        String fresh = emu.putBlob(k.userId(), "sealed with v2", "t", List.of());
+        emu.updateBlob(k.userId(), old, "old blob, re-sealed with v2");
+        // Stored as given: a blob written after the rotation by a client that still had the old key.
+        String stillOld = emu.putRawBlob(k.userId(), sealedWithV1, "t", List.of());
+        List<Rec> recs = awaitRecords(memories, 4);
+        Map<String, String> byId = recs.subList(1, recs.size()).stream()
+                .collect(Collectors.toMap(Rec::id, r -> r.content() + "@" + r.value().get("key_version").asInt()));
+        assertThat(byId).containsEntry(fresh, "sealed with v2@2").containsEntry(old, "old blob, re-sealed with v2@2")
+                .containsEntry(stillOld, "still sealed with v1@1");
         connect.deleteConnector(name);
     }
 }

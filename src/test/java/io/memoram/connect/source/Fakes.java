@@ -1,0 +1,87 @@
+package io.memoram.connect.source;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.connect.source.SourceConnectorContext;
+import org.apache.kafka.connect.source.SourceTaskContext;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+
+/** Hand-written framework contexts for tests without a cluster (offset storage is a map). */
+final class Fakes {
+    private Fakes() { }
+
+    static final class Offsets implements OffsetStorageReader {
+        final Map<Map<String, ?>, Map<String, Object>> stored = new HashMap<>();
+
+        @Override
+        public <T> Map<String, Object> offset(Map<String, T> partition) {
+            return stored.get(partition);
+        }
+
+        @Override
+        public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
+            Map<Map<String, T>, Map<String, Object>> out = new HashMap<>();
+            for (Map<String, T> p : partitions) {
+                if (stored.containsKey(p)) {
+                    out.put(p, stored.get(p));
+                }
+            }
+            return out;
+        }
+    }
+
+    static final class ConnectorContext implements SourceConnectorContext {
+        final Offsets offsets = new Offsets();
+        final AtomicInteger reconfigurations = new AtomicInteger();
+        final List<Exception> errors = new ArrayList<>();
+
+        @Override
+        public OffsetStorageReader offsetStorageReader() {
+            return offsets;
+        }
+
+        @Override
+        public void requestTaskReconfiguration() {
+            reconfigurations.incrementAndGet();
+        }
+
+        @Override
+        public synchronized void raiseError(Exception e) {
+            errors.add(e);
+        }
+
+        @Override
+        public PluginMetrics pluginMetrics() {
+            return null;
+        }
+    }
+
+    static final class TaskContext implements SourceTaskContext {
+        final Offsets offsets = new Offsets();
+        private final Map<String, String> configs;
+
+        TaskContext(Map<String, String> configs) {
+            this.configs = configs;
+        }
+
+        @Override
+        public Map<String, String> configs() {
+            return configs;
+        }
+
+        @Override
+        public OffsetStorageReader offsetStorageReader() {
+            return offsets;
+        }
+
+        @Override
+        public PluginMetrics pluginMetrics() {
+            return null;
+        }
+    }
+}

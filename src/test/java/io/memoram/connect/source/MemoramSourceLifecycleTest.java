@@ -1,0 +1,228 @@
+package io.memoram.connect.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.memoram.connect.access.AccessRequestResolver;
+import io.memoram.connect.client.Secret;
+import io.memoram.connect.emulator.EmulatedUser;
+import io.memoram.connect.emulator.Fault;
+import io.memoram.connect.emulator.MemoramEmulator;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Connector start/monitor and task polling discipline against the emulator, without a Connect cluster. */
+class MemoramSourceLifecycleTest {
+    private static MemoramEmulator emu;
+
+    @BeforeAll
+    static void start() {
+        emu = MemoramEmulator.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        emu.close();
+    }
+
+    private static Map<String, String> props(String url, String apiKey) {
+        Map<String, String> p = new HashMap<>();
+        p.put("name", "lifecycle");
+        p.put("memoram.api.url", url);
+        p.put("memoram.api.key", apiKey);
+        p.put("memoram.access.check.interval.ms", "100");
+        p.put("memoram.retry.backoff.ms", "10");
+        p.put("memoram.retry.backoff.max.ms", "20");
+        p.put("memoram.http.request.timeout.ms", "2000");
+        return p;
+    }
+
+    private static MemoramSourceConnector connector(Fakes.ConnectorContext ctx) {
+        MemoramSourceConnector c = new MemoramSourceConnector();
+        c.initialize(ctx);
+        return c;
+    }
+
+    @Test
+    void anUnreachableApiAtStartDoesNotFailTheConnector() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Map<String, String> p = props("http://127.0.0.1:" + port + "/api/v1", emu.createApiKey());
+        p.put("memoram.access.request.ids", "req1,req2");
+        Fakes.ConnectorContext ctx = new Fakes.ConnectorContext();
+        MemoramSourceConnector c = connector(ctx);
+        c.start(p);
+        try {
+            List<Map<String, String>> configs = c.taskConfigs(4);
+            assertThat(configs).hasSize(2);
+            assertThat(configs).extracting(m -> m.get(TaskAssignment.TASK_REQUEST_IDS)).containsExactlyInAnyOrder("req1", "req2");
+            assertThat(ctx.errors).isEmpty();
+        } finally {
+            c.stop();
+        }
+    }
+
+    @Test
+    void aRefusedApiKeyFailsTheConnectorClearly() {
+        String badKey = "mem_" + "1".repeat(48);
+        Map<String, String> p = props(emu.baseUrl(), badKey);
+        p.put("memoram.memory.keys", emu.createUser().memoryKey());
+        MemoramSourceConnector c = connector(new Fakes.ConnectorContext());
+        assertThatThrownBy(() -> c.start(p)).isInstanceOf(ConnectException.class)
+                .hasMessageContaining("memoram.api.key").hasMessageNotContaining(badKey);
+    }
+
+    @Test
+    void aMemoryKeyGetsOneRequestAndItsApprovalRequestsReconfiguration() {
+        String apiKey = emu.createApiKey();
+        EmulatedUser u = emu.createUser();
+        Map<String, String> p = props(emu.baseUrl(), apiKey);
+        p.put("memoram.memory.keys", u.memoryKey());
+        String fp = AccessRequestResolver.keyFingerprint(Secret.of(u.memoryKey()));
+
+        Fakes.ConnectorContext ctx = new Fakes.ConnectorContext();
+        MemoramSourceConnector c = connector(ctx);
+        c.start(p);
+        String requestId;
+        try {
+            List<Map<String, String>> configs = c.taskConfigs(2);
+            assertThat(configs).hasSize(1);
+            assertThat(configs.get(0).values()).noneMatch(v -> v.contains(u.memoryKey()));
+            TaskAssignment.Request r = TaskAssignment.parse(configs.get(0)).get(0);
+            requestId = r.requestId();
+            assertThat(r.keyFingerprint()).isEqualTo(fp);
+            assertThat(r.userId()).isNull();
+            assertThat(emu.accessRequest(requestId).status()).isEqualTo("pending");
+
+            emu.approve(requestId);
+            await().atMost(Duration.ofSeconds(10)).until(() -> ctx.reconfigurations.get() > 0);
+            assertThat(TaskAssignment.parse(c.taskConfigs(2).get(0)).get(0).userId()).isEqualTo(u.userId());
+        } finally {
+            c.stop();
+        }
+
+        // Restarted with the id in offset storage: no API lookup, no second request.
+        int posts = emu.requestCount("POST", "/access-requests");
+        int lists = emu.requestCount("GET", "/access-requests");
+        Fakes.ConnectorContext again = new Fakes.ConnectorContext();
+        again.offsets.stored.put(SourceOffsets.keyPartition(fp), new HashMap<>(SourceOffsets.accessOffset(requestId, "approved")));
+        MemoramSourceConnector c2 = connector(again);
+        c2.start(p);
+        try {
+            assertThat(TaskAssignment.parse(c2.taskConfigs(1).get(0))).extracting(TaskAssignment.Request::requestId).containsExactly(requestId);
+        } finally {
+            c2.stop();
+        }
+        // Offsets lost: the API's list finds the same request.
+        MemoramSourceConnector c3 = connector(new Fakes.ConnectorContext());
+        c3.start(p);
+        try {
+            assertThat(TaskAssignment.parse(c3.taskConfigs(1).get(0))).extracting(TaskAssignment.Request::requestId).containsExactly(requestId);
+        } finally {
+            c3.stop();
+        }
+        assertThat(emu.requestCount("POST", "/access-requests")).isEqualTo(posts);
+        assertThat(emu.requestCount("GET", "/access-requests")).isGreaterThan(lists);
+        assertThat(emu.accessRequests().stream().filter(r -> u.memoryKey().equals(r.memoryKey()))).hasSize(1);
+    }
+
+    private static MemoramSourceTask task(Map<String, String> connectorProps, List<TaskAssignment.Request> requests) {
+        Map<String, String> taskProps = TaskAssignment.taskConfigs(connectorProps, TaskAssignment.groups(requests), 1).get(0);
+        MemoramSourceTask t = new MemoramSourceTask();
+        t.initialize(new Fakes.TaskContext(taskProps));
+        t.start(taskProps);
+        return t;
+    }
+
+    @Test
+    void pollReturnsPromptlyWhenIdleAndStopWakesIt() throws Exception {
+        String apiKey = emu.createApiKey();
+        EmulatedUser u = emu.createUser();
+        String pending = emu.requestAccess(apiKey, u);
+        Map<String, String> p = props(emu.baseUrl(), apiKey);
+        p.put("memoram.access.check.interval.ms", "60000");
+        MemoramSourceTask t = task(p, List.of(new TaskAssignment.Request(pending, null, null)));
+        try {
+            List<SourceRecord> first = t.poll();
+            assertThat(first).singleElement().satisfies(r -> {
+                assertThat(r.key()).isEqualTo(pending);
+                assertThat(((Struct) r.value()).getString("status")).isEqualTo("pending");
+                assertThat(r.sourcePartition()).isEqualTo(SourceOffsets.requestPartition(pending));
+            });
+            long start = System.nanoTime();
+            assertThat(t.poll()).isNull();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(MemoramSourceTask.MAX_IDLE_WAIT.plusMillis(500));
+
+            CompletableFuture<List<SourceRecord>> blocked = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return t.poll();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            t.stop();
+            assertThat(blocked.get(MemoramSourceTask.MAX_IDLE_WAIT.toMillis(), TimeUnit.MILLISECONDS)).isNull();
+        } finally {
+            t.stop();
+        }
+    }
+
+    @Test
+    void failuresAreRetriedWithTheTasksOwnBackoffThenRecordsFlow() throws Exception {
+        String apiKey = emu.createApiKey();
+        EmulatedUser one = emu.createUser();
+        EmulatedUser two = emu.createUser();
+        String blobOne = emu.putBlob(one.userId(), "one", "t", List.of());
+        String blobTwo = emu.putBlob(two.userId(), "two", "t", List.of());
+        Map<String, String> p = props(emu.baseUrl(), apiKey);
+        p.put("memoram.retry.backoff.ms", "400");
+        p.put("memoram.retry.backoff.max.ms", "400");
+        p.put("memoram.tags.enabled", "false");
+        MemoramSourceTask t = task(p, List.of(new TaskAssignment.Request(emu.grantAccess(apiKey, one), one.userId(), null),
+                new TaskAssignment.Request(emu.grantAccess(apiKey, two), two.userId(), null)));
+        emu.faults().on("GET", "/memory-blobs").next(1_000, Fault.status(503));
+        int before = emu.requestCount("GET", "/memory-blobs");
+        List<SourceRecord> records = new ArrayList<>();
+        try {
+            long end = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+            while (System.nanoTime() < end) {
+                List<SourceRecord> batch = t.poll();
+                assertThat(batch == null || batch.stream().noneMatch(r -> r.topic().endsWith(".memories"))).isTrue();
+            }
+            // 1.5 s of polling, two users, 200-400 ms between attempts each: a handful of calls, not hundreds.
+            int calls = emu.requestCount("GET", "/memory-blobs") - before;
+            assertThat(calls).isBetween(2, 16);
+            assertThat(t.metrics().getFailedCalls()).isEqualTo(calls);
+
+            emu.faults().clear();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                List<SourceRecord> batch = t.poll();
+                if (batch != null) {
+                    records.addAll(batch);
+                }
+                return records.stream().filter(r -> r.topic().endsWith(".memories")).count() == 2;
+            });
+            assertThat(records).filteredOn(r -> r.topic().endsWith(".memories"))
+                    .extracting(r -> ((Struct) r.key()).getString("id")).containsExactlyInAnyOrder(blobOne, blobTwo);
+        } finally {
+            emu.faults().clear();
+            t.stop();
+        }
+    }
+}
