@@ -280,12 +280,13 @@ class MemoramEndToEndIT {
             for (ObjectName n : server.queryNames(new ObjectName("kafka.connect.memoram:*"), null)) {
                 types.add(n.getKeyProperty("type"));
             }
-            assertThat(types).contains("source-task", "client-source", "sink-task");
+            assertThat(types).contains("source-task", "client-source", "sink-task", "client-sink");
             // Every task now runs on the survivor: its beans must show the work done since the failover.
             assertThat(sum(server, "source-task", "PassesCompleted")).isPositive();
             assertThat(sum(server, "client-source", "Responses2xx")).isPositive();
             assertThat(sum(server, "sink-task", "RecordsIn")).isPositive();
             assertThat(sum(server, "sink-task", "BlobsCreated")).isPositive();
+            assertThat(sum(server, "client-sink", "Responses2xx")).isPositive();
             progress.step("e2e: JMX on " + survivor.name() + " shows " + types);
         }
     }
