@@ -66,11 +66,17 @@ public final class BlobWriter implements LaneScheduler.Executor {
         } catch (Refused r) {
             return r.outcome;
         } catch (UserDirectory.UserNotAuthorizedException e) {
-            return new Outcome.Rejected("user", e.getMessage());
+            return new Outcome.Rejected("user", e.getMessage(), true);
         } catch (MemoramUnavailableException e) {
             return new Outcome.Retry(e.retryAfter(), e.getMessage());
         } catch (MemoramAuthenticationException e) {
             return new Outcome.Fatal("the Memoram API refused the developer API key (memoram.api.key): " + e.getMessage(), e);
+        } catch (MemoramAccessDeniedException e) {
+            // A read (the listing) refused: reads need an approved request too, so access is gone.
+            if (op.userId() != null) {
+                users.revoked(op.userId());
+            }
+            return new Outcome.Rejected("user", "user '" + op.userId() + "' is not authorised: " + e.getMessage(), true);
         } catch (ContentCryptoException e) {
             return new Outcome.Rejected("content", "the content could not be encrypted for user '" + op.userId()
                     + "': " + e.getMessage());
@@ -170,7 +176,7 @@ public final class BlobWriter implements LaneScheduler.Executor {
             } catch (MemoramAccessDeniedException | MemoramNotFoundException gone) {
                 users.revoked(access.userId());
                 throw new Refused(new Outcome.Rejected("user", "user '" + access.userId() + "' is not authorised: "
-                        + "the access request of this connector for that user is no longer approved"));
+                        + "the access request of this connector for that user is no longer approved", true));
             }
             if (keyChanged) {
                 log.info("User {} has a new key version {}; retrying {} once with it", access.userId(),
@@ -189,7 +195,7 @@ public final class BlobWriter implements LaneScheduler.Executor {
         if (e instanceof MemoramAccessDeniedException) {
             users.revoked(access.userId());
             return new Refused(new Outcome.Rejected("user", "user '" + access.userId() + "' is not authorised: the "
-                    + "Memoram API refused the write with " + e.status() + ": " + e.getMessage()));
+                    + "Memoram API refused the write with " + e.status() + ": " + e.getMessage(), true));
         }
         return new Refused(new Outcome.Rejected(null, "the Memoram API refused the blob with " + e.status() + ": "
                 + e.getMessage()));

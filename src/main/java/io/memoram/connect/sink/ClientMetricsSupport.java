@@ -1,17 +1,18 @@
 package io.memoram.connect.sink;
 
-import io.memoram.connect.client.RequestListener;
+import io.memoram.connect.client.ClientMetrics;
+import io.memoram.connect.util.Jmx;
 import javax.management.ObjectName;
 
-/** The task's client metrics listener and its JMX registration (client-sink). */
+/** The task's client metrics and their JMX name ({@code type=client-sink}). */
 final class ClientMetricsSupport {
     private ClientMetricsSupport() { }
 
-    static RequestListener create() {
-        return RequestListener.NONE;
+    static ClientMetrics create() {
+        return new ClientMetrics();
     }
 
-    static ObjectName register(RequestListener listener, String connector, int task) {
-        return null;
+    static ObjectName register(ClientMetrics metrics, String connector, int task) {
+        return Jmx.register(metrics, Jmx.name("client-sink", connector, task));
     }
 }

@@ -3,7 +3,6 @@ package io.memoram.connect.sink;
 import io.memoram.connect.Version;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramClientConfig;
-import io.memoram.connect.client.RequestListener;
 import io.memoram.connect.config.MemoramSinkConfig;
 import io.memoram.connect.crypto.ContentCipher;
 import io.memoram.connect.crypto.ContentCiphers;
@@ -50,7 +49,7 @@ public class MemoramSinkTask extends SinkTask {
     /** How often requests that are not approved are checked again when their user's records arrive. */
     static final Duration ACCESS_RECHECK = Duration.ofSeconds(5);
 
-    private record Rejection(SinkRecord record, String field, String reason) { }
+    private record Rejection(SinkRecord record, String field, String reason, boolean accessDenied) { }
 
     private record PendingReport(TopicPartition partition, long offset, Future<Void> future) { }
 
@@ -83,7 +82,7 @@ public class MemoramSinkTask extends SinkTask {
         String connector = props.getOrDefault("name", "memoram-sink");
         int taskNumber = taskNumber(props);
 
-        RequestListener clientMetrics = ClientMetricsSupport.create();
+        io.memoram.connect.client.ClientMetrics clientMetrics = ClientMetricsSupport.create();
         MemoramClientConfig clientConfig = config.clientConfig(clientMetrics);
         client = MemoramClient.create(clientConfig);
         // Creates are not idempotent: their retries are the lanes' own, after re-listing (see BlobWriter).
@@ -137,10 +136,10 @@ public class MemoramSinkTask extends SinkTask {
             try {
                 op = mapper.map(record);
             } catch (InvalidRecordException e) {
-                reject(record, e.field(), e.getMessage(), true);
+                reject(record, e.field(), e.getMessage(), false, true);
                 continue;
             } catch (RuntimeException e) {
-                reject(record, "key", "the record key cannot be serialized to identify its blob: " + e.getMessage(), true);
+                reject(record, "key", "the record key cannot be serialized to identify its blob: " + e.getMessage(), false, true);
                 continue;
             }
             if (op == null) {
@@ -185,7 +184,7 @@ public class MemoramSinkTask extends SinkTask {
             }
             tracker.confirm(op.partition(), op.offset());
         } else if (outcome instanceof Outcome.Rejected rejected) {
-            rejections.add(new Rejection(op.record(), rejected.field(), rejected.reason()));
+            rejections.add(new Rejection(op.record(), rejected.field(), rejected.reason(), rejected.accessDenied()));
         } else if (outcome instanceof Outcome.Fatal f) {
             fail(new ConnectException("Memoram sink cannot go on: " + f.message(), f.error()));
         }
@@ -195,16 +194,16 @@ public class MemoramSinkTask extends SinkTask {
     private void drainRejections(boolean mayThrow) {
         Rejection r;
         while ((r = rejections.poll()) != null) {
-            reject(r.record(), r.field(), r.reason(), mayThrow);
+            reject(r.record(), r.field(), r.reason(), r.accessDenied(), mayThrow);
         }
     }
 
-    private void reject(SinkRecord record, String field, String reason, boolean mayThrow) {
+    private void reject(SinkRecord record, String field, String reason, boolean accessDenied, boolean mayThrow) {
         String fieldName = "user".equals(field)
                 ? (config.userId() != null ? MemoramSinkConfig.USER_ID_CONFIG : config.userIdField())
                 : field;
         TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition() == null ? 0 : record.kafkaPartition());
-        if (tolerant && reporter != null) {
+        if (tolerant && reporter != null && !(accessDenied && config.failOnAccessRevoked())) {
             log.warn("Record {}-{}@{} sent to the errant record reporter: {}", record.topic(), tp.partition(),
                     record.kafkaOffset(), reason);
             Future<Void> future = reporter.report(record, new InvalidRecordException(fieldName, reason));
@@ -215,8 +214,10 @@ public class MemoramSinkTask extends SinkTask {
         ConnectException e = new ConnectException("Record of topic '" + record.topic() + "', partition " + tp.partition()
                 + ", offset " + record.kafkaOffset() + " cannot be written to Memoram"
                 + (fieldName == null ? "" : " (field '" + fieldName + "')") + ": " + reason
-                + ". To route such records to a dead letter queue instead, set errors.tolerance=all and "
-                + "errors.deadletterqueue.topic.name.");
+                + (accessDenied && config.failOnAccessRevoked()
+                        ? " (behavior.on.access.revoked=fail)."
+                        : ". To route such records to a dead letter queue instead, set errors.tolerance=all and "
+                        + "errors.deadletterqueue.topic.name."));
         fail(e);
         if (mayThrow) {
             throw e;

@@ -1,0 +1,269 @@
+package io.memoram.connect.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.memoram.connect.crypto.ContentCiphers;
+import io.memoram.connect.crypto.EncryptionKey;
+import io.memoram.connect.emulator.EmulatedUser;
+import io.memoram.connect.emulator.Fault;
+import io.memoram.connect.emulator.MemoramEmulator;
+import io.memoram.connect.emulator.StoredBlob;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.management.ObjectName;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The task on its own (no worker): a real client against the emulator over HTTP, a fake context.
+ * Covers what a cluster cannot make deterministic: preCommit while writes are pending, redelivery
+ * to a fresh task, lost responses of creates, the failure message without a dead letter queue.
+ */
+class MemoramSinkTaskTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
+    private static MemoramEmulator emu;
+    private static String apiKey;
+    private EmulatedUser user;
+    private String requestId;
+    private final List<MemoramSinkTask> tasks = new ArrayList<>();
+    private final TopicPartition tp = new TopicPartition("chats", 0);
+
+    @BeforeAll
+    static void startEmulator() {
+        emu = MemoramEmulator.start();
+        apiKey = emu.createApiKey();
+    }
+
+    @AfterAll
+    static void stopEmulator() {
+        emu.close();
+    }
+
+    @BeforeEach
+    void newUser() {
+        user = emu.createUser();
+        requestId = emu.grantAccess(apiKey, user);
+        emu.faults().clear();
+    }
+
+    @AfterEach
+    void stopTasks() {
+        tasks.forEach(MemoramSinkTask::stop);
+    }
+
+    private Map<String, String> props(String... kv) {
+        Map<String, String> p = new HashMap<>();
+        p.put("name", "task-test-" + NAMES.incrementAndGet());
+        p.put("memoram.api.url", emu.baseUrl());
+        p.put("memoram.api.key", apiKey);
+        p.put("memoram.access.request.ids", requestId);
+        p.put("memoram.retry.backoff.ms", "20");
+        p.put("memoram.retry.backoff.max.ms", "200");
+        p.put("memoram.max.retries", "2");
+        p.put("errors.tolerance", "all");
+        p.put(MemoramSinkTask.TASK_NUMBER_CONFIG, "0");
+        for (int i = 0; i < kv.length; i += 2) {
+            p.put(kv[i], kv[i + 1]);
+        }
+        return p;
+    }
+
+    private MemoramSinkTask start(FakeSinkContext ctx) {
+        MemoramSinkTask task = new MemoramSinkTask();
+        task.initialize(ctx);
+        task.start(ctx.configs);
+        ctx.assignment.add(tp);
+        task.open(List.of(tp));
+        tasks.add(task);
+        return task;
+    }
+
+    private SinkRecord rec(Object key, String content, long offset) {
+        Map<String, Object> v = new HashMap<>();
+        v.put("user_id", user.userId());
+        v.put("content", content);
+        v.put("title", "t-" + key);
+        return new SinkRecord(tp.topic(), tp.partition(), null, key, null, v, offset);
+    }
+
+    private long committable(MemoramSinkTask task) {
+        OffsetAndMetadata o = task.preCommit(Map.of(tp, new OffsetAndMetadata(999))).get(tp);
+        return o == null ? -1 : o.offset();
+    }
+
+    private List<String> contents() {
+        return emu.blobs(user.userId()).stream().map(b -> emu.decrypt(user.userId(), b.content())).sorted().toList();
+    }
+
+    @Test
+    void upsertsCreateThenPatchAndTombstonesDeleteWithContentEncrypted() {
+        MemoramSinkTask task = start(new FakeSinkContext(props(), true));
+        task.put(List.of(rec("a", "first", 0), rec("b", "other", 1), rec("a", "second", 2)));
+        await().atMost(WAIT).until(() -> committable(task) == 3);
+        List<StoredBlob> blobs = emu.blobs(user.userId());
+        assertThat(blobs).hasSize(2);
+        assertThat(contents()).containsExactly("other", "second");
+        StoredBlob a = blobs.stream().filter(b -> b.title().equals("t-a")).findFirst().orElseThrow();
+        assertThat(a.content()).isNotEqualTo("second"); // sealed on the worker
+        assertThat(a.source()).isEqualTo("kafka-connect #kc:" + BlobMarker.forKey("chats", "a"));
+
+        emu.expireAllTokens(); // a 401 renews the token; nothing is lost
+        task.put(List.of(new SinkRecord("chats", 0, null, "a", null, null, 3)));
+        await().atMost(WAIT).until(() -> committable(task) == 4);
+        assertThat(contents()).containsExactly("other");
+
+        // The blob of "b" vanishes behind the sink's back: its tombstone still counts as done (404).
+        emu.deleteBlob(user.userId(), emu.blobs(user.userId()).get(0).id());
+        task.put(List.of(new SinkRecord("chats", 0, null, "b", null, null, 4)));
+        await().atMost(WAIT).until(() -> committable(task) == 5);
+        assertThat(task.metrics().getBlobsCreated()).isEqualTo(2);
+        assertThat(task.metrics().getBlobsUpdated()).isEqualTo(1);
+        assertThat(task.metrics().getBlobsDeleted()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void preCommitNeverPassesARecordWhoseWriteIsPending() {
+        MemoramSinkTask task = start(new FakeSinkContext(props(), true));
+        task.put(List.of(rec("warm-up", "w", 9))); // builds the user's index first
+        await().atMost(WAIT).until(() -> committable(task) == 10);
+        // The next create hangs for a while; the two after it (other keys) complete at once.
+        emu.faults().on("POST", "/memory-blobs").next(1, Fault.delay(Duration.ofMillis(1500)));
+        int posts = emu.requestCount("POST", "/memory-blobs");
+        task.put(List.of(rec("slow", "s", 10)));
+        await().atMost(WAIT).until(() -> emu.requestCount("POST", "/memory-blobs") > posts);
+        task.put(List.of(rec("x", "x", 11), rec("y", "y", 12)));
+        await().atMost(WAIT).until(() -> emu.blobs(user.userId()).size() >= 3);
+        assertThat(committable(task)).isEqualTo(10);
+        await().atMost(WAIT).until(() -> committable(task) == 13);
+        assertThat(contents()).containsExactly("s", "w", "x", "y");
+    }
+
+    @Test
+    void aFreshTaskGivenTheSameRecordsCreatesNoSecondBlob() {
+        List<SinkRecord> batch = List.of(rec("k1", "one", 0), rec("k2", "two", 1), rec(null, "keyless", 2));
+        MemoramSinkTask first = start(new FakeSinkContext(props(), true));
+        first.put(batch);
+        await().atMost(WAIT).until(() -> committable(first) == 3);
+        first.stop(); // "crash" before the offsets were committed
+        tasks.remove(first);
+
+        MemoramSinkTask upsert = start(new FakeSinkContext(props(), true));
+        upsert.put(batch);
+        await().atMost(WAIT).until(() -> committable(upsert) == 3);
+        assertThat(contents()).containsExactly("keyless", "one", "two");
+        assertThat(upsert.metrics().getBlobsCreated()).isZero();
+        assertThat(upsert.metrics().getRecordsAlreadyWritten()).isEqualTo(1); // the null key
+        assertThat(upsert.metrics().getBlobsUpdated()).isEqualTo(2);
+
+        List<SinkRecord> inserts = List.of(rec("k1", "again", 5), rec("k1", "and again", 6));
+        MemoramSinkTask insert1 = start(new FakeSinkContext(props("memoram.write.mode", "insert"), true));
+        insert1.put(inserts);
+        await().atMost(WAIT).until(() -> committable(insert1) == 7);
+        MemoramSinkTask insert2 = start(new FakeSinkContext(props("memoram.write.mode", "insert"), true));
+        insert2.put(inserts);
+        await().atMost(WAIT).until(() -> committable(insert2) == 7);
+        assertThat(insert2.metrics().getRecordsAlreadyWritten()).isEqualTo(2);
+        assertThat(contents()).containsExactly("again", "and again", "keyless", "one", "two");
+    }
+
+    @Test
+    void aCreateWhoseResponseIsLostIsNotRepeated() {
+        MemoramSinkTask task = start(new FakeSinkContext(props("memoram.write.mode", "insert"), true));
+        emu.faults().on("POST", "/memory-blobs").next(2, Fault.dropAfterHandling());
+        emu.faults().on("POST", "/memory-blobs").next(1, Fault.status(503));
+        emu.faults().on("POST", "/memory-blobs").next(1, Fault.tooManyRequests(0));
+        task.put(List.of(rec("a", "A", 0), rec("b", "B", 1), rec("c", "C", 2), rec("d", "D", 3)));
+        await().atMost(WAIT).until(() -> committable(task) == 4);
+        assertThat(contents()).containsExactly("A", "B", "C", "D");
+        assertThat(task.metrics().getRetriesQueued()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void withoutADeadLetterQueueABadRecordFailsTheTaskNamingTopicPartitionOffsetAndField() {
+        MemoramSinkTask task = start(new FakeSinkContext(props("errors.tolerance", "none"), false));
+        Map<String, Object> bad = new HashMap<>();
+        bad.put("user_id", user.userId());
+        bad.put("content", "x");
+        bad.put("importance", 7);
+        assertThatThrownBy(() -> task.put(List.of(rec("ok", "fine", 0), new SinkRecord("chats", 0, null, "k", null, bad, 1))))
+                .isInstanceOf(ConnectException.class)
+                .hasMessageContaining("topic 'chats', partition 0, offset 1")
+                .hasMessageContaining("field 'importance'")
+                .hasMessageContaining("from 0.0 to 1.0");
+        assertThat(committable(task)).isLessThanOrEqualTo(1);
+        assertThatThrownBy(() -> task.put(List.of())).isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void apiRefusalsAndUnknownUsersAreReportedWithTheirReason() throws Exception {
+        FakeSinkContext ctx = new FakeSinkContext(props(), true);
+        MemoramSinkTask task = start(ctx);
+        emu.faults().on("POST", "/memory-blobs").next(1, Fault.status(400));
+        Map<String, Object> stranger = new HashMap<>();
+        stranger.put("user_id", "no-such-user");
+        stranger.put("content", "x");
+        task.put(List.of(rec("refused", "r", 0), new SinkRecord("chats", 0, null, "s", null, stranger, 1),
+                rec("refused", "f", 2))); // same key: runs after the refused one, in order
+        await().atMost(WAIT).until(() -> committable(task) == 3);
+        assertThat(ctx.reports).hasSize(2);
+        Map<Long, String> reasons = new HashMap<>();
+        ctx.reports.forEach(r -> reasons.put(r.record().kafkaOffset(), r.error().getMessage()));
+        assertThat(reasons.get(0L)).contains("refused the blob with 400");
+        assertThat(reasons.get(1L)).contains("user 'no-such-user' is unknown");
+        assertThat(contents()).containsExactly("f");
+        assertThat(reasons.values()).noneMatch(m -> m.contains(user.memoryKey()));
+
+        ObjectName bean = new ObjectName("kafka.connect.memoram:type=sink-task,connector=\"" + ctx.configs.get("name") + "\",task=0");
+        assertThat(ManagementFactory.getPlatformMBeanServer().getAttribute(bean, "RecordsReported")).isEqualTo(2L);
+        ObjectName client = new ObjectName("kafka.connect.memoram:type=client-sink,connector=\"" + ctx.configs.get("name") + "\",task=0");
+        assertThat(ManagementFactory.getPlatformMBeanServer().isRegistered(client)).isTrue();
+    }
+
+    @Test
+    void aRefusedWriteAfterAKeyRotationIsRetriedOnceWithTheNewKey() {
+        FakeSinkContext ctx = new FakeSinkContext(props(), true);
+        MemoramSinkTask task = start(ctx);
+        task.put(List.of(rec("a", "old key", 0)));
+        await().atMost(WAIT).until(() -> committable(task) == 1);
+        int newVersion = emu.rotateKey(user.userId());
+        emu.faults().on("POST", "/memory-blobs").next(1, Fault.status(400));
+        task.put(List.of(rec("b", "new key", 1)));
+        await().atMost(WAIT).until(() -> committable(task) == 2);
+        assertThat(ctx.reports).isEmpty();
+        StoredBlob b = emu.blobs(user.userId()).stream().filter(x -> x.title().equals("t-b")).findFirst().orElseThrow();
+        EncryptionKey newKey = EncryptionKey.fromHex(emu.user(user.userId()).encryptionKeyHex(), newVersion);
+        assertThat(ContentCiphers.forName("aes-gcm").open(b.content(), newKey)).isEqualTo("new key");
+    }
+
+    @Test
+    void revokedAccessFailsTheTaskWhenConfigured() {
+        MemoramSinkTask task = start(new FakeSinkContext(props("behavior.on.access.revoked", "fail"), true));
+        task.put(List.of(rec("a", "before", 0)));
+        await().atMost(WAIT).until(() -> committable(task) == 1);
+        emu.revoke(requestId);
+        task.put(List.of(rec("b", "after", 1)));
+        await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(() -> task.put(List.of()))
+                .isInstanceOf(ConnectException.class)
+                .hasMessageContaining("offset 1")
+                .hasMessageContaining("not authorised")
+                .hasMessageContaining("behavior.on.access.revoked=fail"));
+        assertThat(committable(task)).isEqualTo(1);
+        assertThat(contents()).containsExactly("before");
+    }
+}

@@ -1,0 +1,102 @@
+package io.memoram.connect.sink;
+
+import io.memoram.connect.emulator.MemoramEmulator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.storage.StringConverter;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+
+/** Shared set-up of the cluster tests: one broker, two workers, fast commits and rebalances. */
+final class SinkClusterSupport {
+    static final int MAX_MESSAGE_BYTES = 3_000_000;
+    static final String REASON_HEADER = "__connect.errors.exception.message";
+    static final String CLASS_HEADER = "__connect.errors.exception.class.name";
+
+    private SinkClusterSupport() { }
+
+    static EmbeddedConnectCluster startCluster(String name) {
+        Map<String, String> worker = new HashMap<>();
+        worker.put("offset.flush.interval.ms", "500");
+        worker.put("scheduled.rebalance.max.delay.ms", "500");
+        worker.put("producer.max.request.size", Integer.toString(MAX_MESSAGE_BYTES)); // the DLQ takes oversize records
+        Properties broker = new Properties();
+        broker.put("message.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
+        EmbeddedConnectCluster cluster = (EmbeddedConnectCluster) new EmbeddedConnectCluster.Builder()
+                .name(name).numWorkers(2).numBrokers(1).workerProps(worker).brokerProps(broker).build();
+        cluster.start();
+        return cluster;
+    }
+
+    /** A schemaless-JSON sink connector config for {@code topic}, with fast retries. */
+    static Map<String, String> sinkConfig(MemoramEmulator emu, String apiKey, String topic, List<String> requestIds) {
+        Map<String, String> c = new HashMap<>();
+        c.put("connector.class", MemoramSinkConnector.class.getName());
+        c.put("tasks.max", "2");
+        c.put("topics", topic);
+        c.put("key.converter", StringConverter.class.getName());
+        c.put("value.converter", JsonConverter.class.getName());
+        c.put("value.converter.schemas.enable", "false");
+        c.put("memoram.api.url", emu.baseUrl());
+        c.put("memoram.api.key", apiKey);
+        c.put("memoram.access.request.ids", String.join(",", requestIds));
+        c.put("memoram.retry.backoff.ms", "20");
+        c.put("memoram.retry.backoff.max.ms", "300");
+        c.put("memoram.max.retries", "2");
+        c.put("memoram.max.in.flight.requests", "4");
+        return c;
+    }
+
+    static void withDlq(Map<String, String> config, String dlqTopic) {
+        config.put("errors.tolerance", "all");
+        config.put("errors.deadletterqueue.topic.name", dlqTopic);
+        config.put("errors.deadletterqueue.topic.replication.factor", "1");
+        config.put("errors.deadletterqueue.context.headers.enable", "true");
+    }
+
+    static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    static String key(ConsumerRecord<byte[], byte[]> r) {
+        return r.key() == null ? null : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Produces a record too large for the harness's default producer. */
+    static void produceLarge(EmbeddedConnectCluster connect, String topic, String key, String value) throws Exception {
+        Map<String, Object> props = new HashMap<>();
+        props.put("max.request.size", MAX_MESSAGE_BYTES);
+        try (KafkaProducer<byte[], byte[]> p = connect.kafka().createProducer(props)) {
+            p.send(new ProducerRecord<>(topic, key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    value.getBytes(java.nio.charset.StandardCharsets.UTF_8))).get();
+        }
+    }
+
+    static String json(Map<String, ?> m) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(m);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Map<String, Object> map(Object... kv) {
+        Map<String, Object> m = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    static String describe(Map<String, String> reasons) {
+        return reasons.entrySet().stream().map(e -> e.getKey() + " -> " + e.getValue()).collect(Collectors.joining("\n"));
+    }
+}
