@@ -72,7 +72,7 @@ public final class MemoramDemo {
 
             try (ConnectStack stack = ConnectStack.start(work, progress)) {
                 ConnectWorker worker = stack.startWorkers(List.of(stack.spec("connect-worker", "memoram-demo", "service_load",
-                        Map.of("MEMORAM_MEMORY_KEYS", data.grace.user().memoryKey()), Map.of(), false)), progress).get(0);
+                        Map.of("MEMORAM_MEMORY_KEYS", data.grace.user().memoryKey()), Map.of(), false, false)), progress).get(0);
                 ConnectRest rest = worker.rest();
                 listPlugins(rest);
                 runSource(stack, rest, emulator, data, adaRequest, secrets);

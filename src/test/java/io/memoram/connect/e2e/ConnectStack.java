@@ -57,8 +57,9 @@ public final class ConnectStack implements AutoCloseable {
 
     /** Specs with this stack's broker and plugin.path filled in. */
     public ConnectWorker.Spec spec(String name, String groupId, String discovery, java.util.Map<String, String> env,
-                                   java.util.Map<String, String> extraConfig, boolean jmx) {
-        return new ConnectWorker.Spec(name, broker.bootstrapServers(), pluginPath, groupId, discovery, env, extraConfig, jmx);
+                                   java.util.Map<String, String> extraConfig, boolean jmx, boolean verboseLogs) {
+        return new ConnectWorker.Spec(name, broker.bootstrapServers(), pluginPath, groupId, discovery, env, extraConfig, jmx,
+                verboseLogs);
     }
 
     public KafkaBroker broker() {

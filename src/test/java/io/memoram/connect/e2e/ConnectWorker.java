@@ -27,7 +27,7 @@ public final class ConnectWorker implements AutoCloseable {
 
     /** What a worker needs; the rest of its config is the defaults a small cluster uses. */
     public record Spec(String name, String bootstrapServers, Path pluginPath, String groupId, String discovery,
-                       Map<String, String> env, Map<String, String> extraConfig, boolean jmx) {
+                       Map<String, String> env, Map<String, String> extraConfig, boolean jmx, boolean verboseLogs) {
         public Spec {
             env = Map.copyOf(env);
             extraConfig = Map.copyOf(extraConfig);
@@ -73,6 +73,9 @@ public final class ConnectWorker implements AutoCloseable {
 
         List<String> jvm = new ArrayList<>(dist.loggingJvmArgs());
         jvm.add("-Xmx512m");
+        if (spec.verboseLogs()) {
+            jvm.add("-Dmemoram.kafka.log.level=info");
+        }
         int jmxPort = -1;
         if (spec.jmx()) {
             jmxPort = Ports.free();

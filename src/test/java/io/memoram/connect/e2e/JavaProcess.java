@@ -136,6 +136,17 @@ public final class JavaProcess implements AutoCloseable {
         }
     }
 
+    /** The last {@code max} WARN and ERROR lines of the log. */
+    public String recentProblems(int max) {
+        try {
+            List<String> problems = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                    .filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList();
+            return String.join("\n", problems.subList(Math.max(0, problems.size() - max), problems.size()));
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
     @Override
     public void close() {
         stop(Duration.ofSeconds(30));

@@ -25,6 +25,7 @@ import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -95,8 +96,8 @@ class MemoramEndToEndIT {
         // A departed worker's tasks are reassigned after this delay (default 5 minutes).
         Map<String, String> fastRebalance = Map.of("scheduled.rebalance.max.delay.ms", "3000");
         List<ConnectWorker> workers = stack.startWorkers(List.of(
-                stack.spec("worker-1", "memoram-e2e", "service_load", env, fastRebalance, true),
-                stack.spec("worker-2", "memoram-e2e", null, env, fastRebalance, true)), progress);
+                stack.spec("worker-1", "memoram-e2e", "service_load", env, fastRebalance, true, true),
+                stack.spec("worker-2", "memoram-e2e", null, env, fastRebalance, true, true)), progress);
         worker1 = workers.get(0);
         worker2 = workers.get(1);
         survivor = worker1;
@@ -306,6 +307,31 @@ class MemoramEndToEndIT {
         }
     }
 
+    @Test
+    @Order(7)
+    void noSecretOrContentInTheWorkersLogs() throws Exception {
+        // The workers log Kafka at INFO here (config dumps included), as a default installation does.
+        Map<String, String> secrets = new LinkedHashMap<>();
+        secrets.put("the API key", apiKey);
+        for (EmulatedUser u : List.of(ada, grace)) {
+            EmulatedUser now = emulator.user(u.userId());
+            secrets.put("a memory key", now.memoryKey());
+            secrets.put("an encryption key", now.encryptionKeyHex());
+        }
+        List<Path> logs = List.of(worker1.process().log(), worker2.process().log());
+        StringBuilder all = new StringBuilder();
+        for (Path log : logs) {
+            String text = Files.readString(log);
+            all.append(text);
+            secrets.forEach((what, secret) -> assertThat(text.contains(secret)).as(log + " contains " + what).isFalse());
+            expected.values().forEach(plaintext -> assertThat(text.contains(plaintext))
+                    .as(log + " contains decrypted content").isFalse());
+        }
+        // Proof that the check saw verbose logs: the connectors' config dumps are in them.
+        assertThat(all.toString()).containsAnyOf("MemoramSourceConfig values", "MemoramSinkConfig values");
+        progress.step("e2e: no secret and no content in " + logs.size() + " worker logs");
+    }
+
     private Map<String, KafkaTopics.Record> latestMemories() {
         Map<String, KafkaTopics.Record> byId = new LinkedHashMap<>();
         for (KafkaTopics.Record r : KafkaTopics.readAll(stack.broker().bootstrapServers(), MEMORIES)) {
@@ -363,16 +389,26 @@ class MemoramEndToEndIT {
     /** Polls until {@code value} is non-null; fails at once when {@code connector} reports a failed task. */
     private <T> T await(String what, String connector, Callable<T> value) {
         Object[] holder = new Object[1];
-        Awaitility.await(what).atMost(DEADLINE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).until(() -> {
-            if (connector != null) {
-                String failure = survivor.rest().failure(connector);
-                if (failure != null) {
-                    throw new AssertionError(connector + " failed while waiting for " + what + ": " + failure);
+        try {
+            Awaitility.await(what).atMost(DEADLINE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).until(() -> {
+                if (connector != null) {
+                    String failure = survivor.rest().failure(connector);
+                    if (failure != null) {
+                        throw new AssertionError(connector + " failed while waiting for " + what + ": " + failure);
+                    }
                 }
+                holder[0] = value.call();
+                return holder[0] != null;
+            });
+        } catch (ConditionTimeoutException e) {
+            // CI shows only the build log: carry the workers' recent warnings and errors along.
+            StringBuilder logs = new StringBuilder();
+            for (ConnectWorker w : stack.workers()) {
+                logs.append("\n--- ").append(w.process().log()).append(" (WARN/ERROR, last lines) ---\n")
+                        .append(w.process().recentProblems(15));
             }
-            holder[0] = value.call();
-            return holder[0] != null;
-        });
+            throw new AssertionError("Timed out after " + DEADLINE.toSeconds() + " s waiting for " + what + logs, e);
+        }
         @SuppressWarnings("unchecked")
         T t = (T) holder[0];
         return t;
