@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
 public final class BlobWriter implements LaneScheduler.Executor {
     private static final Logger log = LoggerFactory.getLogger(BlobWriter.class);
 
+    /** Page size asked for when listing a user's blobs to build the index (the server may cap it). */
+    static final BlobQuery LISTING = BlobQuery.ofLimit(100);
+
     private final MemoramClient client;
     private final MemoramClient createClient;
     private final UserDirectory users;
@@ -103,7 +106,7 @@ public final class BlobWriter implements LaneScheduler.Executor {
         }
         UserBlobIndex index = indexes.forUser(op.userId());
         String source = BlobMarker.markedSource(f.source() != null ? f.source() : sourceDefault, op.marker());
-        String existing = index.lookup(op.marker(), () -> client.iterateMemoryBlobs(op.userId(), BlobQuery.DEFAULT));
+        String existing = index.lookup(op.marker(), () -> client.iterateMemoryBlobs(op.userId(), LISTING));
         if (existing != null) {
             if (op.kind() == WriteOp.Kind.INSERT) {
                 metrics.alreadyWritten();
@@ -146,7 +149,7 @@ public final class BlobWriter implements LaneScheduler.Executor {
         for (String userId : targets) {
             UserAccess access = users.require(userId);
             UserBlobIndex index = indexes.forUser(userId);
-            String blobId = index.lookup(op.marker(), () -> client.iterateMemoryBlobs(userId, BlobQuery.DEFAULT));
+            String blobId = index.lookup(op.marker(), () -> client.iterateMemoryBlobs(userId, LISTING));
             if (blobId == null) {
                 continue;
             }

@@ -143,10 +143,10 @@ public class MemoramSourceConnector extends SourceConnector {
     }
 
     /**
-     * Supported: every record's offset describes exactly the state up to and including it (the
-     * bucket manifests are copy-on-write), and each poll() returns a self-contained batch, so the
-     * framework's per-poll transactions commit records and offsets atomically; a restarted task
-     * resumes from the committed manifests and emits nothing twice.
+     * Supported: each poll() returns a self-contained batch whose last record per bucket carries
+     * the bucket's full manifest after the batch, so the framework's per-poll transactions commit
+     * records and the matching offsets atomically; a restarted task resumes from the committed
+     * manifests and emits nothing twice.
      */
     @Override
     public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> connectorConfig) {

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
@@ -113,7 +114,8 @@ final class UserStream {
 
     /** The complete tag list of the user (one call, no pages): changes and disappearances. */
     List<SourceRecord> applyTags(List<Tag> listed, Instant now) {
-        List<SourceRecord> out = new ArrayList<>();
+        StreamManifests.Batch batch = tags.batch();
+        List<Function<StreamManifests.Position, SourceRecord>> pending = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (Tag t : listed) {
             if (t.id() == null || !ids.add(t.id())) {
@@ -125,20 +127,30 @@ final class UserStream {
                 continue;
             }
             String op = old == null ? SourceRecords.CREATE : SourceRecords.UPDATE;
-            out.add(SourceRecords.tag(settings.tagsTopic(), tags.put(t.id(), fp), userId, t, op));
-            metrics.tags.incrementAndGet();
+            batch.put(t.id(), fp);
+            pending.add(pos -> SourceRecords.tag(settings.tagsTopic(), pos, userId, t, op));
         }
         for (String id : tags.ids()) {
             if (!ids.contains(id)) {
                 if (settings.tombstoneOnDelete()) {
-                    out.add(SourceRecords.tagTombstone(settings.tagsTopic(), tags.remove(id), userId, id, now));
-                    metrics.tags.incrementAndGet();
+                    batch.remove(id);
+                    pending.add(pos -> SourceRecords.tagTombstone(settings.tagsTopic(), pos, userId, id, now));
                 } else {
                     tags.forget(id);
                 }
             }
         }
         tagsDone = true;
+        metrics.tags.addAndGet(pending.size());
+        return build(batch, pending);
+    }
+
+    private static List<SourceRecord> build(StreamManifests.Batch batch, List<Function<StreamManifests.Position, SourceRecord>> pending) {
+        List<StreamManifests.Position> positions = batch.close();
+        List<SourceRecord> out = new ArrayList<>(pending.size());
+        for (int i = 0; i < pending.size(); i++) {
+            out.add(pending.get(i).apply(positions.get(i)));
+        }
         return out;
     }
 
@@ -165,7 +177,8 @@ final class UserStream {
             decisions.add(decide(b, opener));
         }
 
-        List<SourceRecord> out = new ArrayList<>();
+        StreamManifests.Batch batch = memories.batch();
+        List<Function<StreamManifests.Position, SourceRecord>> pending = new ArrayList<>();
         for (Decision d : decisions) {
             String id = d.blob().id();
             seen.add(id);
@@ -182,8 +195,10 @@ final class UserStream {
                 case EMIT, RAW -> {
                     boolean known = memories.contains(id);
                     boolean raw = d.kind() == Kind.RAW;
-                    out.add(SourceRecords.memory(settings.memoriesTopic(), memories.put(id, d.fp()), userId, d.blob(),
-                            d.content(), d.keyVersion(), raw, known ? SourceRecords.UPDATE : SourceRecords.CREATE));
+                    String op = known ? SourceRecords.UPDATE : SourceRecords.CREATE;
+                    batch.put(id, d.fp());
+                    pending.add(pos -> SourceRecords.memory(settings.memoriesTopic(), pos, userId, d.blob(),
+                            d.content(), d.keyVersion(), raw, op));
                     skipped.remove(id);
                     (known ? metrics.updated : metrics.created).incrementAndGet();
                     if (raw) {
@@ -195,7 +210,7 @@ final class UserStream {
         }
         cursor = nextCursor;
         pageFetched = true;
-        return out;
+        return build(batch, pending);
     }
 
     private Decision decide(MemoryBlob b, Opener opener) {
@@ -233,7 +248,8 @@ final class UserStream {
      * one before become tombstones (or are forgotten). Starts the next pass.
      */
     List<SourceRecord> completeListing(Instant now) {
-        List<SourceRecord> out = new ArrayList<>();
+        StreamManifests.Batch batch = memories.batch();
+        List<Function<StreamManifests.Position, SourceRecord>> pending = new ArrayList<>();
         Set<String> nextSuspects = new HashSet<>();
         for (String id : memories.ids()) {
             if (seen.contains(id)) {
@@ -242,12 +258,14 @@ final class UserStream {
             if (!suspects.contains(id)) {
                 nextSuspects.add(id);
             } else if (settings.tombstoneOnDelete()) {
-                out.add(SourceRecords.memoryTombstone(settings.memoriesTopic(), memories.remove(id), userId, id, now));
+                batch.remove(id);
+                pending.add(pos -> SourceRecords.memoryTombstone(settings.memoriesTopic(), pos, userId, id, now));
                 metrics.deleted.incrementAndGet();
             } else {
                 memories.forget(id);
             }
         }
+        List<SourceRecord> out = build(batch, pending);
         suspects = nextSuspects;
         skipped.keySet().retainAll(seen);
         cursor = null;

@@ -60,6 +60,7 @@ class MemoramSinkTaskTest {
         user = emu.createUser();
         requestId = emu.grantAccess(apiKey, user);
         emu.faults().clear();
+        emu.pageCap(50);
     }
 
     @AfterEach
@@ -156,6 +157,7 @@ class MemoramSinkTaskTest {
 
     @Test
     void aFreshTaskGivenTheSameRecordsCreatesNoSecondBlob() {
+        emu.pageCap(2); // the markers must be found on every page of the listing
         List<SinkRecord> batch = List.of(rec("k1", "one", 0), rec("k2", "two", 1), rec(null, "keyless", 2));
         MemoramSinkTask first = start(new FakeSinkContext(props(), true));
         first.put(batch);

@@ -66,37 +66,63 @@ class ManifestAndOffsetsTest {
         assertThat(Fingerprints.bucket("blob-1")).isEqualTo(Fingerprints.bucket("blob-1"));
     }
 
-    @Test
-    void everyChangeCarriesTheWholeUpdatedBucketAsItsOffset() {
-        StreamManifests s = new StreamManifests("u1", SourceOffsets.MEMORIES);
-        // Two ids in the same bucket.
-        String a = "blob-0";
-        String b = null;
-        for (int i = 1; b == null; i++) {
-            if (Fingerprints.bucket("blob-" + i).equals(Fingerprints.bucket(a))) {
-                b = "blob-" + i;
+    private static String sameBucketAs(String a, String other) {
+        for (int i = 1; ; i++) {
+            String b = "blob-" + i;
+            if (!b.equals(other) && Fingerprints.bucket(b).equals(Fingerprints.bucket(a))) {
+                return b;
             }
         }
-        StreamManifests.Position p1 = s.put(a, "AAAAAAAAAAA");
-        StreamManifests.Position p2 = s.put(b, "BBBBBBBBBBB");
-        assertThat(p1.partition()).isEqualTo(Map.of("user_id", "u1", "stream", "memories", "bucket", Fingerprints.bucket(a)));
-        assertThat(SourceOffsets.manifestOf(p1.offset()).ids()).containsExactly(a);
-        assertThat(SourceOffsets.manifestOf(p2.offset()).ids()).containsExactlyInAnyOrder(a, b);
-        StreamManifests.Position p3 = s.remove(a);
-        assertThat(SourceOffsets.manifestOf(p3.offset()).ids()).containsExactly(b);
-        // Earlier snapshots are untouched (copy-on-write).
-        assertThat(SourceOffsets.manifestOf(p2.offset()).ids()).containsExactlyInAnyOrder(a, b);
+    }
+
+    @Test
+    void theLastRecordOfABucketInABatchCarriesTheWholeNewManifestEarlierOnesTheStateBefore() {
+        StreamManifests s = new StreamManifests("u1", SourceOffsets.MEMORIES);
+        String a = "blob-0";
+        String b = sameBucketAs(a, a);
+        String c = sameBucketAs(a, b);
+        String other = null;
+        for (int i = 1; other == null; i++) {
+            if (!Fingerprints.bucket("x-" + i).equals(Fingerprints.bucket(a))) {
+                other = "x-" + i;
+            }
+        }
+        StreamManifests.Batch first = s.batch();
+        first.put(a, "AAAAAAAAAAA");
+        first.put(other, "OOOOOOOOOOO");
+        first.put(b, "BBBBBBBBBBB");
+        List<StreamManifests.Position> p1 = first.close();
+        assertThat(p1.get(0).partition()).isEqualTo(Map.of("user_id", "u1", "stream", "memories", "bucket", Fingerprints.bucket(a)));
+        assertThat(SourceOffsets.manifestOf(p1.get(0).offset()).ids()).as("before the batch").isEmpty();
+        assertThat(SourceOffsets.manifestOf(p1.get(1).offset()).ids()).containsExactly(other);
+        assertThat(SourceOffsets.manifestOf(p1.get(2).offset()).ids()).containsExactlyInAnyOrder(a, b);
+
+        StreamManifests.Batch second = s.batch();
+        second.remove(a);
+        second.put(c, "CCCCCCCCCCC");
+        List<StreamManifests.Position> p2 = second.close();
+        assertThat(SourceOffsets.manifestOf(p2.get(0).offset()).ids()).as("state after the first batch").containsExactlyInAnyOrder(a, b);
+        assertThat(SourceOffsets.manifestOf(p2.get(1).offset()).ids()).containsExactlyInAnyOrder(b, c);
+        // Handed-out offsets never change afterwards.
+        assertThat(SourceOffsets.manifestOf(p1.get(2).offset()).ids()).containsExactlyInAnyOrder(a, b);
 
         StreamManifests reloaded = new StreamManifests("u1", SourceOffsets.MEMORIES);
         Map<Map<String, String>, Map<String, Object>> stored = new HashMap<>();
-        @SuppressWarnings("unchecked")
-        Map<String, String> part = (Map<String, String>) p3.partition();
-        Map<String, Object> off = new HashMap<>(p3.offset());
-        off.put("v", 1L); // as read back through JSON
-        stored.put(part, off);
+        for (StreamManifests.Position p : List.of(p1.get(1), p2.get(1))) {
+            @SuppressWarnings("unchecked")
+            Map<String, String> part = (Map<String, String>) p.partition();
+            Map<String, Object> off = new HashMap<>(p.offset());
+            off.put("v", 1L); // as read back through JSON
+            stored.put(part, off);
+        }
         assertThat(reloaded.load(stored)).isEmpty();
-        assertThat(reloaded.ids()).containsExactly(b);
-        assertThat(reloaded.fingerprint(b)).isEqualTo("BBBBBBBBBBB");
+        assertThat(reloaded.ids()).containsExactlyInAnyOrder(b, c, other);
+        assertThat(reloaded.fingerprint(c)).isEqualTo("CCCCCCCCCCC");
+        StreamManifests.Batch third = reloaded.batch();
+        third.put(a, "AAAAAAAAAAA");
+        third.put(b, "BBBBBBBBBB2");
+        List<StreamManifests.Position> p3 = third.close();
+        assertThat(SourceOffsets.manifestOf(p3.get(0).offset()).ids()).as("the loaded state").containsExactlyInAnyOrder(b, c);
     }
 
     @Test

@@ -225,4 +225,62 @@ class MemoramSourceLifecycleTest {
             t.stop();
         }
     }
+
+    /** Polls until {@code done} holds for what was collected, at most 10 s. */
+    private static List<SourceRecord> pollUntil(MemoramSourceTask t, java.util.function.Predicate<List<SourceRecord>> done) {
+        List<SourceRecord> records = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            List<SourceRecord> batch = t.poll();
+            if (batch != null) {
+                records.addAll(batch);
+            }
+            return done.test(records);
+        });
+        return records;
+    }
+
+    private static List<SourceRecord> memories(List<SourceRecord> records) {
+        return records.stream().filter(r -> r.topic().endsWith(".memories")).toList();
+    }
+
+    @Test
+    void revokedAccessFailsTheTaskWhenConfiguredTo() {
+        String apiKey = emu.createApiKey();
+        EmulatedUser u = emu.createUser();
+        String req = emu.grantAccess(apiKey, u);
+        emu.revoke(req);
+        Map<String, String> p = props(emu.baseUrl(), apiKey);
+        p.put("behavior.on.access.revoked", "fail");
+        MemoramSourceTask t = task(p, List.of(new TaskAssignment.Request(req, u.userId(), null)));
+        try {
+            assertThatThrownBy(t::poll).isInstanceOf(ConnectException.class).hasMessageContaining(req).hasMessageContaining("revoked");
+        } finally {
+            t.stop();
+        }
+    }
+
+    @Test
+    void aBlobThatLeavesTheFilterLooksDeleted() {
+        String apiKey = emu.createApiKey();
+        EmulatedUser u = emu.createUser();
+        String kept = emu.putBlob(u.userId(), "kept", "t", List.of("keep"));
+        emu.putBlob(u.userId(), "other", "t", List.of("other"));
+        Map<String, String> p = props(emu.baseUrl(), apiKey);
+        p.put("memoram.filter.tags", "keep");
+        p.put("poll.interval.ms", "50");
+        p.put("memoram.tags.enabled", "false");
+        MemoramSourceTask t = task(p, List.of(new TaskAssignment.Request(emu.grantAccess(apiKey, u), u.userId(), null)));
+        try {
+            List<SourceRecord> first = pollUntil(t, rs -> !memories(rs).isEmpty());
+            assertThat(memories(first)).extracting(r -> ((Struct) r.key()).getString("id")).containsExactly(kept);
+            emu.retagBlob(u.userId(), kept, List.of("other"));
+            List<SourceRecord> gone = pollUntil(t, rs -> !memories(rs).isEmpty());
+            assertThat(memories(gone)).singleElement().satisfies(r -> {
+                assertThat(((Struct) r.key()).getString("id")).isEqualTo(kept);
+                assertThat(r.value()).isNull();
+            });
+        } finally {
+            t.stop();
+        }
+    }
 }

@@ -25,11 +25,16 @@ class SourceRecordsTest {
         return bytes == null ? null : new ObjectMapper().readTree(bytes);
     }
 
+    private static StreamManifests.Position position(String id) {
+        StreamManifests.Batch batch = new StreamManifests("u1", SourceOffsets.MEMORIES).batch();
+        batch.put(id, "AAAAAAAAAAA");
+        return batch.close().get(0);
+    }
+
     private static SourceRecord memory() {
         MemoryBlob b = new MemoryBlob("b1", "u1", "sealed", CREATED, UPDATED, "chat", "Title", null, 0.7, null,
                 List.of("work", "ideas"), List.of("t1", "t2"));
-        StreamManifests s = new StreamManifests("u1", SourceOffsets.MEMORIES);
-        return SourceRecords.memory("p.memories", s.put("b1", "AAAAAAAAAAA"), "u1", b, "hello", 2, false, SourceRecords.CREATE);
+        return SourceRecords.memory("p.memories", position("b1"), "u1", b, "hello", 2, false, SourceRecords.CREATE);
     }
 
     @Test
@@ -55,9 +60,7 @@ class SourceRecordsTest {
 
     @Test
     void tombstonesKeepTheKeyAndHaveNoValueOrSchema() throws Exception {
-        StreamManifests s = new StreamManifests("u1", SourceOffsets.MEMORIES);
-        s.put("b1", "AAAAAAAAAAA");
-        SourceRecord t = SourceRecords.memoryTombstone("p.memories", s.remove("b1"), "u1", "b1", UPDATED);
+        SourceRecord t = SourceRecords.memoryTombstone("p.memories", position("b1"), "u1", "b1", UPDATED);
         assertThat(t.value()).isNull();
         assertThat(t.valueSchema()).isNull();
         assertThat(t.key()).isEqualTo(SourceRecords.memoryKey("u1", "b1"));
@@ -67,8 +70,7 @@ class SourceRecordsTest {
 
     @Test
     void tagAndAccessRecords() throws Exception {
-        StreamManifests s = new StreamManifests("u1", SourceOffsets.TAGS);
-        SourceRecord tag = SourceRecords.tag("p.tags", s.put("t1", "AAAAAAAAAAA"), "u1",
+        SourceRecord tag = SourceRecords.tag("p.tags", position("t1"), "u1",
                 new Tag("t1", "work", null, "#aabbcc", true, CREATED, UPDATED), SourceRecords.UPDATE);
         assertThat(tag.valueSchema().name()).isEqualTo("io.memoram.connect.Tag");
         assertThat(json(tag, false).get("is_enabled").asBoolean()).isTrue();

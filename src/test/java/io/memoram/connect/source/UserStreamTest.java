@@ -194,4 +194,30 @@ class UserStreamTest {
         assertThat(restarted.blobsKnown()).isEqualTo(40);
         assertThat(pass(restarted, blobs, 7)).isEmpty();
     }
+
+    @Test
+    void aPartlyAcknowledgedBatchMayReEmitButNeverMisses() {
+        UserStream s = stream("tombstone", "fail");
+        List<MemoryBlob> blobs = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            blobs.add(blob("blob-" + i, "sealed(" + i + ")", 1));
+        }
+        List<SourceRecord> emitted = pass(s, blobs, 40);
+        for (int acked = 0; acked <= emitted.size(); acked += 7) {
+            // The framework commits, per partition, the offset of the last acknowledged record.
+            Map<Map<String, String>, Map<String, Object>> committed = new HashMap<>();
+            for (SourceRecord r : emitted.subList(0, acked)) {
+                @SuppressWarnings("unchecked")
+                Map<String, String> p = (Map<String, String>) r.sourcePartition();
+                @SuppressWarnings("unchecked")
+                Map<String, Object> o = (Map<String, Object>) r.sourceOffset();
+                committed.put(p, o);
+            }
+            UserStream restarted = stream("tombstone", "fail");
+            restarted.load(committed);
+            List<String> again = pass(restarted, blobs, 40).stream().map(UserStreamTest::id).toList();
+            List<String> notAcked = emitted.subList(acked, emitted.size()).stream().map(UserStreamTest::id).toList();
+            assertThat(again).as("after %s acknowledged", acked).containsAll(notAcked);
+        }
+    }
 }
