@@ -1,0 +1,107 @@
+package io.memoram.connect.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs every benchmark of the project and writes docs/benchmarks.md: {@code mvn -B -Pbench}.
+ * Argument: the Markdown file to write (default docs/benchmarks.md).
+ */
+public final class BenchMain {
+    static final int WARMUP_ITERATIONS = 2;
+    static final int MEASUREMENT_ITERATIONS = 3;
+    static final TimeValue ITERATION_TIME = TimeValue.seconds(1);
+    static final String FORK_JVM_ARGS = "-Xmx512m";
+
+    static final int[] OFFSET_USERS_BLOBS = {1_000, 10_000, 100_000};
+    static final int SOURCE_USERS = 4;
+    static final int SOURCE_BLOBS_PER_USER = 2_500;
+    static final int SOURCE_PAGE_SIZE = 100;
+    static final int CONTENT_BYTES = 1024;
+    static final int SINK_USERS = 4;
+    static final int SINK_RECORDS = 5_000;
+    static final List<Integer> SINK_IN_FLIGHT = List.of(1, 4, 16);
+
+    private BenchMain() { }
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : "docs/benchmarks.md");
+        Instant started = Instant.now();
+
+        log("JMH: crypto and manifest benchmarks");
+        Collection<RunResult> jmh = runJmh();
+        log("offset sizes");
+        List<OffsetSizes.Result> sizes = new ArrayList<>();
+        for (int n : OFFSET_USERS_BLOBS) {
+            sizes.add(OffsetSizes.measure(n));
+        }
+        log("source pipeline");
+        SourcePipelineBench.Result source = SourcePipelineBench.run(SOURCE_USERS, SOURCE_BLOBS_PER_USER, CONTENT_BYTES, SOURCE_PAGE_SIZE);
+        log("sink pipeline");
+        List<SinkPipelineBench.Result> sink = SinkPipelineBench.run(SINK_USERS, SINK_RECORDS, CONTENT_BYTES, SINK_IN_FLIGHT);
+        Duration took = Duration.between(started, Instant.now());
+
+        String doc = BenchReport.render(new BenchReport.Inputs(started.truncatedTo(ChronoUnit.SECONDS), took,
+                machine(), jmh, sizes, OffsetSizes.sample(), source, sink));
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, doc, StandardCharsets.UTF_8);
+        log("wrote " + out + " (whole run " + took.toSeconds() + " s)");
+        // The emulator's and the clients' pools are daemon threads, but HttpClient selector threads may linger.
+        System.exit(0);
+    }
+
+    private static Collection<RunResult> runJmh() throws RunnerException {
+        Options options = new OptionsBuilder()
+                .include(CryptoBench.class.getName() + "\\.")
+                .include(ManifestBench.class.getName() + "\\.")
+                .forks(1)
+                .threads(1)
+                .warmupIterations(WARMUP_ITERATIONS)
+                .warmupTime(ITERATION_TIME)
+                .measurementIterations(MEASUREMENT_ITERATIONS)
+                .measurementTime(ITERATION_TIME)
+                .jvmArgs(FORK_JVM_ARGS)
+                .shouldFailOnError(true)
+                .build();
+        return new Runner(options).run();
+    }
+
+    static String machine() {
+        String cpu = "unknown CPU";
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    cpu = line.substring(line.indexOf(':') + 1).strip();
+                    break;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: the CPU model is just not shown
+        }
+        return String.format(Locale.ROOT, "%d cores (`nproc`: %d) shared with other work, %s; %s %s (%s), %s %s; bench JVM -Xmx%d MiB",
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors(), cpu,
+                System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"), System.getProperty("java.vendor"),
+                System.getProperty("os.name"), System.getProperty("os.arch"),
+                ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax() / (1024 * 1024));
+    }
+
+    private static void log(String what) {
+        System.out.println("[bench] " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " " + what);
+    }
+}

@@ -1,0 +1,95 @@
+package io.memoram.connect.source;
+
+import io.memoram.connect.client.MemoryBlob;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Bench-only window onto the source package's package-private classes (io.memoram.connect.bench),
+ * so that the benchmarks measure the real manifest, fingerprint and offset code rather than copies.
+ * Nothing here is used by tests or shipped.
+ */
+public final class SourceBenchAccess {
+    private SourceBenchAccess() { }
+
+    /** The fingerprint the source keeps for a blob (Fingerprints.blob). */
+    public static String fingerprint(MemoryBlob blob) {
+        return Fingerprints.blob(blob);
+    }
+
+    /** The bucket "0".."f" of an item id. */
+    public static String bucket(String id) {
+        return Fingerprints.bucket(id);
+    }
+
+    /** One bucket's manifest. */
+    public static final class BucketManifest {
+        private final Manifest manifest;
+
+        private BucketManifest(Manifest manifest) {
+            this.manifest = manifest;
+        }
+
+        public static BucketManifest empty() {
+            return new BucketManifest(new Manifest());
+        }
+
+        /** Manifest.parse: what a task does with each stored offset at start. */
+        public static BucketManifest parse(String encoded) {
+            return new BucketManifest(Manifest.parse(encoded));
+        }
+
+        public void put(String id, String fingerprint) {
+            manifest.put(id, fingerprint);
+        }
+
+        public int size() {
+            return manifest.size();
+        }
+
+        /** Manifest.encode: what a poll batch does for each bucket it touches. */
+        public String encode() {
+            return manifest.encode();
+        }
+    }
+
+    /**
+     * The offsets a task hands to Connect after emitting these blobs of one user in one batch:
+     * per bucket partition, the bucket's final offset (StreamManifests.Batch, the real code path).
+     *
+     * @param idToFingerprint blob id to fingerprint, in emission order
+     */
+    public static Map<Map<String, ?>, Map<String, ?>> memoriesOffsets(String userId, Map<String, String> idToFingerprint) {
+        StreamManifests manifests = new StreamManifests(userId, SourceOffsets.MEMORIES);
+        StreamManifests.Batch batch = manifests.batch();
+        idToFingerprint.forEach(batch::put);
+        Map<Map<String, ?>, Map<String, ?>> last = new LinkedHashMap<>();
+        for (StreamManifests.Position p : batch.close()) {
+            last.put(p.partition(), p.offset());
+        }
+        return last;
+    }
+
+    /**
+     * A task config for MemoramSourceTask serving these approved requests, as the connector would make it.
+     *
+     * @param requestUsers access request id to user id
+     */
+    public static Map<String, String> taskConfig(Map<String, String> connectorProps, Map<String, String> requestUsers) {
+        List<TaskAssignment.Request> requests = new ArrayList<>();
+        requestUsers.forEach((req, user) -> requests.add(new TaskAssignment.Request(req, user, null)));
+        return TaskAssignment.taskConfigs(connectorProps, TaskAssignment.groups(requests), 1).get(0);
+    }
+
+    /** Passes completed by the task (all users), from its metrics. */
+    public static long passesCompleted(MemoramSourceTask task) {
+        return task.metrics().getPassesCompleted();
+    }
+
+    /** Memory blob records emitted as new (op c). */
+    public static long recordsCreated(MemoramSourceTask task) {
+        return task.metrics().getRecordsCreated();
+    }
+}
