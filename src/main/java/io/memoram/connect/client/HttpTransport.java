@@ -8,6 +8,7 @@ import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.memoram.connect.util.ExponentialBackoff;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * {@link RateLimiter}, one permit every {@code 1/rate} seconds, so no bursts), the circuit breaker
  * (Resilience4j {@link CircuitBreaker}, API calls only), the JWT, one HTTP exchange. A 401 drops
  * the token and re-sends once with a fresh one inside the same attempt. Around the attempts a
- * Resilience4j {@link Retry} retries 408, 429, 5xx and I/O failures with {@link Backoff}, honouring
+ * Resilience4j {@link Retry} retries 408, 429, 5xx and I/O failures with {@link ExponentialBackoff}, honouring
  * {@code Retry-After} when it is longer. Permanent statuses are returned to the caller unretried.
  *
  * <p>The circuit breaker counts consecutive retriable failures: a count-based window of
@@ -50,7 +51,7 @@ final class HttpTransport implements AutoCloseable {
     private final HttpClient http;
     private final ObjectMapper mapper;
     private final RequestListener listener;
-    private final Backoff backoff;
+    private final ExponentialBackoff backoff;
     private final Retry retry;
     private final CircuitBreaker circuit;
     private final Duration circuitOpenDuration;
@@ -71,7 +72,7 @@ final class HttpTransport implements AutoCloseable {
                 // Never follow redirects: the Authorization header must not travel to another host.
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        this.backoff = new Backoff(orDefault(config.retryBackoff(), Duration.ofMillis(500)),
+        this.backoff = new ExponentialBackoff(orDefault(config.retryBackoff(), Duration.ofMillis(500)),
                 orDefault(config.retryBackoffMax(), Duration.ofSeconds(60)));
         this.retry = buildRetry();
         this.circuitOpenDuration = atLeast(orDefault(config.circuitBreakerOpenDuration(), Duration.ofSeconds(30)),

@@ -1,5 +1,6 @@
 package io.memoram.connect.sink;
 
+import io.memoram.connect.util.ExponentialBackoff;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -11,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,8 +51,7 @@ public final class LaneScheduler implements AutoCloseable {
 
     private final Executor executor;
     private final Listener listener;
-    private final Duration backoff;
-    private final Duration backoffMax;
+    private final ExponentialBackoff backoff;
     private final ExecutorService pool;
     private final ScheduledExecutorService timer;
     private final Map<String, Lane> lanes = new HashMap<>();
@@ -65,8 +64,7 @@ public final class LaneScheduler implements AutoCloseable {
                          Executor executor, Listener listener) {
         this.executor = executor;
         this.listener = listener;
-        this.backoff = backoff;
-        this.backoffMax = backoffMax;
+        this.backoff = new ExponentialBackoff(backoff, backoffMax);
         this.pool = Executors.newFixedThreadPool(maxInFlight, threads(threadPrefix + "-write-"));
         this.timer = Executors.newSingleThreadScheduledExecutor(threads(threadPrefix + "-retry-"));
     }
@@ -168,14 +166,7 @@ public final class LaneScheduler implements AutoCloseable {
     }
 
     long delayMs(int attempts, Duration retryAfter) {
-        long base = backoff.toMillis();
-        long max = backoffMax.toMillis();
-        long exp = base << Math.min(attempts - 1, 20);
-        long capped = Math.min(max, exp < 0 ? max : exp);
-        // Full jitter in [capped/2, capped]: lanes that failed together do not retry together.
-        long jittered = capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
-        long hinted = retryAfter == null ? 0 : Math.min(retryAfter.toMillis(), max);
-        return Math.max(jittered, hinted);
+        return backoff.waitBefore(attempts, retryAfter).toMillis();
     }
 
     /**

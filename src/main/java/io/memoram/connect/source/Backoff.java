@@ -1,18 +1,18 @@
 package io.memoram.connect.source;
 
+import io.memoram.connect.util.ExponentialBackoff;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
 /**
- * Capped exponential backoff with jitter for one user (or one access request). The task owns its
- * backoff because the framework polls again at once after a failure; a longer server
- * {@code Retry-After} wins. Not thread-safe.
+ * The consecutive failures of one user (or one access request) and the wait they call for. The
+ * task owns its backoff because the framework polls again at once after a failure; the waits
+ * themselves come from the plugin's one {@link ExponentialBackoff} (a longer server
+ * {@code Retry-After} wins). Not thread-safe.
  */
 final class Backoff {
-    private final long initialMs;
-    private final long maxMs;
-    private final DoubleSupplier random;
+    private final ExponentialBackoff backoff;
     private int failures;
 
     Backoff(Duration initial, Duration max) {
@@ -20,22 +20,14 @@ final class Backoff {
     }
 
     Backoff(Duration initial, Duration max, DoubleSupplier random) {
-        this.initialMs = Math.max(1, initial.toMillis());
-        this.maxMs = Math.max(initialMs, max.toMillis());
-        this.random = random;
+        this.backoff = new ExponentialBackoff(initial, max, random);
     }
 
     /** Records a failure; returns how long to wait before the next attempt. */
     Duration onFailure(Duration retryAfter) {
         failures++;
-        int shift = Math.min(failures - 1, 30);
-        long ceiling = Math.min(maxMs, initialMs << shift);
-        // "Equal jitter": at least half the ceiling, so waits still grow, plus a random share.
-        long wait = ceiling / 2 + (long) (random.getAsDouble() * (ceiling - ceiling / 2));
-        if (retryAfter != null && retryAfter.toMillis() > wait) {
-            wait = retryAfter.toMillis();
-        }
-        return Duration.ofMillis(Math.max(1, wait));
+        Duration wait = backoff.waitBefore(failures, retryAfter);
+        return wait.isZero() ? Duration.ofMillis(1) : wait;
     }
 
     void onSuccess() {

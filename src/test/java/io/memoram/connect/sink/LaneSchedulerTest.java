@@ -86,13 +86,14 @@ class LaneSchedulerTest {
     }
 
     @Test
-    void retryAfterHintIsHonouredAndBackoffIsCapped() {
+    void retryAfterHintWinsWhenLongerAndBackoffIsCapped() {
         try (LaneScheduler s = new LaneScheduler(1, Duration.ofMillis(100), Duration.ofMillis(1000), "t",
                 op -> new Outcome.Done(Outcome.Effect.CREATED), (op, out) -> { })) {
             assertThat(s.delayMs(1, null)).isBetween(50L, 100L);
             assertThat(s.delayMs(30, null)).isBetween(500L, 1000L);
             assertThat(s.delayMs(1, Duration.ofMillis(700))).isEqualTo(700L);
-            assertThat(s.delayMs(1, Duration.ofSeconds(60))).isEqualTo(1000L);
+            // connector-contract.md: a Retry-After longer than the backoff wins, even past its cap.
+            assertThat(s.delayMs(1, Duration.ofSeconds(60))).isEqualTo(60_000L);
         }
     }
 

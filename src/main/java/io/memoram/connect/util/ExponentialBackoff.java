@@ -1,4 +1,4 @@
-package io.memoram.connect.client;
+package io.memoram.connect.util;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -9,24 +9,28 @@ import java.util.function.DoubleSupplier;
  * {@code [b/2, b]} where {@code b = min(initial * 2^(n-1), max)}. Half the interval stays fixed so
  * retries never come faster than half the nominal backoff; the random half spreads out clients
  * that failed together. A {@code Retry-After} longer than that wins.
+ *
+ * <p>The one backoff of the plugin: the client's retries, the source task's per-user waits and
+ * the sink's per-key lanes all use it. Stateless and thread-safe; the random source is injectable
+ * so tests can pin the jitter.
  */
-final class Backoff {
+public final class ExponentialBackoff {
     private final long initialMs;
     private final long maxMs;
     private final DoubleSupplier random;
 
-    Backoff(Duration initial, Duration max) {
+    public ExponentialBackoff(Duration initial, Duration max) {
         this(initial, max, () -> ThreadLocalRandom.current().nextDouble());
     }
 
-    Backoff(Duration initial, Duration max, DoubleSupplier random) {
+    public ExponentialBackoff(Duration initial, Duration max, DoubleSupplier random) {
         this.initialMs = Math.max(0, initial.toMillis());
         this.maxMs = Math.max(this.initialMs, max.toMillis());
         this.random = random;
     }
 
     /** The nominal (un-jittered) backoff before retry {@code retry} (1-based). */
-    long nominalMs(int retry) {
+    public long nominalMs(int retry) {
         long b = initialMs;
         for (int i = 1; i < retry && b < maxMs; i++) {
             b = b * 2;
@@ -35,7 +39,7 @@ final class Backoff {
     }
 
     /** The wait before retry {@code retry} (1-based), honouring {@code retryAfter} (may be null) when longer. */
-    Duration waitBefore(int retry, Duration retryAfter) {
+    public Duration waitBefore(int retry, Duration retryAfter) {
         long nominal = nominalMs(retry);
         long jittered = nominal / 2 + Math.round(random.getAsDouble() * (nominal - nominal / 2));
         Duration wait = Duration.ofMillis(jittered);
@@ -45,7 +49,7 @@ final class Backoff {
         return wait;
     }
 
-    Duration max() {
+    public Duration max() {
         return Duration.ofMillis(maxMs);
     }
 }

@@ -1,15 +1,15 @@
-package io.memoram.connect.client;
+package io.memoram.connect.util;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-class BackoffTest {
+class ExponentialBackoffTest {
 
     @Test
     void doublesFromTheInitialBackoffUpToTheCap() {
-        Backoff b = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(3), () -> 1.0);
+        ExponentialBackoff b = new ExponentialBackoff(Duration.ofMillis(500), Duration.ofSeconds(3), () -> 1.0);
         assertThat(b.nominalMs(1)).isEqualTo(500);
         assertThat(b.nominalMs(2)).isEqualTo(1000);
         assertThat(b.nominalMs(3)).isEqualTo(2000);
@@ -19,11 +19,11 @@ class BackoffTest {
 
     @Test
     void jitterStaysBetweenHalfAndTheFullBackoff() {
-        Backoff low = new Backoff(Duration.ofMillis(1000), Duration.ofSeconds(60), () -> 0.0);
-        Backoff high = new Backoff(Duration.ofMillis(1000), Duration.ofSeconds(60), () -> 1.0);
+        ExponentialBackoff low = new ExponentialBackoff(Duration.ofMillis(1000), Duration.ofSeconds(60), () -> 0.0);
+        ExponentialBackoff high = new ExponentialBackoff(Duration.ofMillis(1000), Duration.ofSeconds(60), () -> 1.0);
         assertThat(low.waitBefore(2, null)).isEqualTo(Duration.ofMillis(1000));
         assertThat(high.waitBefore(2, null)).isEqualTo(Duration.ofMillis(2000));
-        Backoff random = new Backoff(Duration.ofMillis(1000), Duration.ofSeconds(60));
+        ExponentialBackoff random = new ExponentialBackoff(Duration.ofMillis(1000), Duration.ofSeconds(60));
         for (int i = 0; i < 200; i++) {
             assertThat(random.waitBefore(1, null)).isBetween(Duration.ofMillis(500), Duration.ofMillis(1000));
         }
@@ -31,14 +31,14 @@ class BackoffTest {
 
     @Test
     void retryAfterWinsOnlyWhenLonger() {
-        Backoff b = new Backoff(Duration.ofMillis(1000), Duration.ofSeconds(60), () -> 1.0);
+        ExponentialBackoff b = new ExponentialBackoff(Duration.ofMillis(1000), Duration.ofSeconds(60), () -> 1.0);
         assertThat(b.waitBefore(1, Duration.ofSeconds(5))).isEqualTo(Duration.ofSeconds(5));
         assertThat(b.waitBefore(1, Duration.ofMillis(10))).isEqualTo(Duration.ofMillis(1000));
     }
 
     @Test
     void maxBelowInitialIsRaisedToInitial() {
-        Backoff b = new Backoff(Duration.ofMillis(800), Duration.ofMillis(100), () -> 1.0);
+        ExponentialBackoff b = new ExponentialBackoff(Duration.ofMillis(800), Duration.ofMillis(100), () -> 1.0);
         assertThat(b.nominalMs(3)).isEqualTo(800);
     }
 }
