@@ -1,6 +1,7 @@
 package io.memoram.connect.sink;
 
 import io.memoram.connect.util.ExponentialBackoff;
+import io.memoram.connect.util.Threads;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -11,9 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
 
@@ -65,17 +64,8 @@ public final class LaneScheduler implements AutoCloseable {
         this.executor = executor;
         this.listener = listener;
         this.backoff = new ExponentialBackoff(backoff, backoffMax);
-        this.pool = Executors.newFixedThreadPool(maxInFlight, threads(threadPrefix + "-write-"));
-        this.timer = Executors.newSingleThreadScheduledExecutor(threads(threadPrefix + "-retry-"));
-    }
-
-    private static ThreadFactory threads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        this.pool = Executors.newFixedThreadPool(maxInFlight, Threads.inheritingContext(threadPrefix + "-write-"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(Threads.inheritingContext(threadPrefix + "-retry-"));
     }
 
     public void submit(WriteOp op) {

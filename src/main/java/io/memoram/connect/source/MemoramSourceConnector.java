@@ -6,6 +6,7 @@ import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.RequestListener;
 import io.memoram.connect.config.ConnectorValidation;
 import io.memoram.connect.config.MemoramSourceConfig;
+import io.memoram.connect.util.Threads;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +25,6 @@ import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Streams the memory blobs and tags of the users who granted access into Kafka (docs/source.md).
@@ -77,14 +77,8 @@ public class MemoramSourceConnector extends SourceConnector {
         monitor = new AccessMonitor(client, new AccessRequestResolver(client, config.accessRequestReason()),
                 context().offsetStorageReader(), config.accessRequestIds(), config.memoryKeys(),
                 () -> context().requestTaskReconfiguration());
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(() -> {
-                MDC.put("connector.context", "[" + name + "|access-monitor] ");
-                r.run();
-            }, "memoram-source-access-monitor-" + name);
-            t.setDaemon(true);
-            return t;
-        });
+        executor = Executors.newSingleThreadScheduledExecutor(
+                Threads.withConnectorContext("memoram-source-access-monitor-" + name + "-", "[" + name + "|access-monitor] "));
 
         Future<?> first = executor.submit(monitor::refresh);
         try {

@@ -134,6 +134,8 @@ class HubArchiveIT {
         "etc/memoram-source.properties", "etc/memoram-sink.properties", "etc/memoram-source.json",
         "etc/memoram-sink.json", "etc/connect-standalone-memoram.properties",
         "doc/README.md", "doc/LICENSE", "doc/NOTICE", "doc/THIRD-PARTY-NOTICES.md", "doc/configuration.md",
+        "doc/installation.md", "doc/access-flow.md", "doc/operations.md", "doc/security.md", "doc/troubleshooting.md",
+        "doc/source.md", "doc/sink.md",
         "assets/memoram-logo.png", "assets/memoram-logo.svg"})
     void shipsExamplesDocsAndAssets(String path) {
         ZipEntry e = zip.getEntry(root + path);
