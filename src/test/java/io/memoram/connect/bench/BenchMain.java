@@ -24,8 +24,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Argument: the Markdown file to write (default docs/benchmarks.md).
  */
 public final class BenchMain {
-    static final int WARMUP_ITERATIONS = 2;
-    static final int MEASUREMENT_ITERATIONS = 3;
+    static final int WARMUP_ITERATIONS = 3;
+    static final int MEASUREMENT_ITERATIONS = 5;
     static final TimeValue ITERATION_TIME = TimeValue.seconds(1);
     static final String FORK_JVM_ARGS = "-Xmx512m";
 
@@ -43,6 +43,7 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "docs/benchmarks.md");
         Instant started = Instant.now();
+        String loadBefore = loadAverage();
 
         log("JMH: crypto and manifest benchmarks");
         Collection<RunResult> jmh = runJmh();
@@ -58,7 +59,7 @@ public final class BenchMain {
         Duration took = Duration.between(started, Instant.now());
 
         String doc = BenchReport.render(new BenchReport.Inputs(started.truncatedTo(ChronoUnit.SECONDS), took,
-                machine(), jmh, sizes, OffsetSizes.sample(), source, sink));
+                machine() + "; load average (1, 5, 15 min) " + loadBefore + " at the start, " + loadAverage() + " at the end", jmh, sizes, OffsetSizes.sample(), source, sink));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, doc, StandardCharsets.UTF_8);
         log("wrote " + out + " (whole run " + took.toSeconds() + " s)");
@@ -99,6 +100,16 @@ public final class BenchMain {
                 System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"), System.getProperty("java.vendor"),
                 System.getProperty("os.name"), System.getProperty("os.arch"),
                 ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax() / (1024 * 1024));
+    }
+
+    /** The 1, 5 and 15 minute load averages (Linux), to show how busy the shared cores were. */
+    static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
+            return parts[0] + ", " + parts[1] + ", " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static void log(String what) {
