@@ -35,6 +35,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The brief's rule, checked end to end on a real Connect worker: the API key, memory keys, JWTs,
@@ -45,7 +46,9 @@ import org.junit.jupiter.api.io.TempDir;
 class SecretsNeverLeakTest {
     private static final String SENTINEL = "PLAINTEXT-SENTINEL-7f3a";
 
-    private static MemoramEmulator emu;
+    /** Started with the class, closed after all its tests. */
+    @RegisterExtension
+    static final MemoramEmulator emu = MemoramEmulator.start();
     private static EmbeddedConnectCluster connect;
     private static final List<String> logLines = Collections.synchronizedList(new ArrayList<>());
     private static AbstractAppender appender;
@@ -56,7 +59,6 @@ class SecretsNeverLeakTest {
     @BeforeAll
     static void start() {
         captureLogs();
-        emu = MemoramEmulator.start();
         Map<String, String> worker = new HashMap<>();
         worker.put("plugin.discovery", "service_load");
         worker.put("offset.flush.interval.ms", "500");
@@ -71,9 +73,6 @@ class SecretsNeverLeakTest {
     static void stop() {
         if (connect != null) {
             connect.stop();
-        }
-        if (emu != null) {
-            emu.close();
         }
         LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
         ctx.getConfiguration().getRootLogger().removeAppender(appender.getName());

@@ -12,30 +12,21 @@ import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
 import java.net.URI;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link AccessRequestResolver} against the emulator over real HTTP. */
 class AccessRequestResolverTest {
     private static final String REASON = "Kafka Connect test: stream your memories to Kafka";
 
-    private static MemoramEmulator emu;
+    /** Started with the class, closed after all its tests. */
+    @RegisterExtension
+    static final MemoramEmulator emu = MemoramEmulator.start();
     private String apiKey;
     private MemoramClient client;
     private AccessRequestResolver resolver;
-
-    @BeforeAll
-    static void startEmulator() {
-        emu = MemoramEmulator.start();
-    }
-
-    @AfterAll
-    static void stopEmulator() {
-        emu.close();
-    }
 
     @BeforeEach
     void newDeveloper() {

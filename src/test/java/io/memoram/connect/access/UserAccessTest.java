@@ -26,33 +26,24 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link UserAccess} against the emulator over real HTTP: interop, key rotation, refresh limits, revocation. */
 class UserAccessTest {
     private static final Duration INTERVAL = Duration.ofSeconds(30);
     private static final ContentCipher AES = ContentCiphers.forName("aes-gcm");
 
-    private static MemoramEmulator emu;
+    /** Started with the class, closed after all its tests. */
+    @RegisterExtension
+    static final MemoramEmulator emu = MemoramEmulator.start();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T12:00:00Z"));
     private String apiKey;
     private MemoramClient client;
     private EmulatedUser user;
     private String requestId;
-
-    @BeforeAll
-    static void startEmulator() {
-        emu = MemoramEmulator.start();
-    }
-
-    @AfterAll
-    static void stopEmulator() {
-        emu.close();
-    }
 
     @BeforeEach
     void grantedUser() {

@@ -13,29 +13,20 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every endpoint of memoram-api.md Part A against the emulator over real HTTP. */
 class MemoramClientEndpointsTest {
-    private static MemoramEmulator emu;
+    /** Started with the class, closed after all its tests. */
+    @RegisterExtension
+    static final MemoramEmulator emu = MemoramEmulator.start();
     private String apiKey;
     private EmulatedUser user;
     private String requestId;
     private MemoramClient client;
-
-    @BeforeAll
-    static void startEmulator() {
-        emu = MemoramEmulator.start();
-    }
-
-    @AfterAll
-    static void stopEmulator() {
-        emu.close();
-    }
 
     @BeforeEach
     void setUp() {

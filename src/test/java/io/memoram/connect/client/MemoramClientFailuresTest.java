@@ -9,28 +9,19 @@ import io.memoram.connect.emulator.Fault;
 import io.memoram.connect.emulator.MemoramEmulator;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Part B.3 against the emulator's injected faults: what is retried, how often, and what surfaces. */
 class MemoramClientFailuresTest {
-    private static MemoramEmulator emu;
+    /** Started with the class, closed after all its tests. */
+    @RegisterExtension
+    static final MemoramEmulator emu = MemoramEmulator.start();
     private String apiKey;
     private EmulatedUser user;
-
-    @BeforeAll
-    static void startEmulator() {
-        emu = MemoramEmulator.start();
-    }
-
-    @AfterAll
-    static void stopEmulator() {
-        emu.close();
-    }
 
     @BeforeEach
     void setUp() {

@@ -15,26 +15,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The developer JWT: lazy, cached, renewed before expiry and after a 401, one renewal for all threads. */
 class MemoramClientTokenTest {
-    private static MemoramEmulator emu;
+    /** Started with the class, closed after all its tests. */
+    @RegisterExtension
+    static final MemoramEmulator emu = MemoramEmulator.start();
     private String apiKey;
     private EmulatedUser user;
-
-    @BeforeAll
-    static void startEmulator() {
-        emu = MemoramEmulator.start();
-    }
-
-    @AfterAll
-    static void stopEmulator() {
-        emu.close();
-    }
 
     @BeforeEach
     void setUp() {

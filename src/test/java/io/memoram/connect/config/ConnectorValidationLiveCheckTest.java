@@ -10,24 +10,20 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigValue;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The bounded live check of validate(), against the emulator over real HTTP. */
 class ConnectorValidationLiveCheckTest {
-    private static MemoramEmulator emu;
+    /** Started with the class, closed after all its tests. */
+    @RegisterExtension
+    static final MemoramEmulator emu = MemoramEmulator.start();
     private static String apiKey;
 
     @BeforeAll
     static void start() {
-        emu = MemoramEmulator.start();
         apiKey = emu.createApiKey();
-    }
-
-    @AfterAll
-    static void stop() {
-        emu.close();
     }
 
     private static Map<String, String> props(String url, String key) {

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * An in-memory Memoram service on a real socket, for tests, the demo and local experiments.
@@ -25,8 +27,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     emu.putBlob(u.userId(), "plaintext", "title", List.of("tag"));
  * }
  * </pre>
+ *
+ * <p>In a test class, {@code @RegisterExtension static final MemoramEmulator emu = MemoramEmulator.start();}
+ * starts one for the class and closes it after all its tests.
  */
-public final class MemoramEmulator implements AutoCloseable {
+public final class MemoramEmulator implements AutoCloseable, AfterAllCallback {
     public static final String DEFAULT_HOST = "127.0.0.1";
     private static final AtomicInteger SERVER_COUNT = new AtomicInteger();
 
@@ -280,6 +285,12 @@ public final class MemoramEmulator implements AutoCloseable {
         }
         server.stop(0);
         executor.shutdownNow();
+    }
+
+    /** As a JUnit extension on a static field: closes the emulator after the class's tests. */
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     @Override

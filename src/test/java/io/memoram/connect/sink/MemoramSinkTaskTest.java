@@ -22,11 +22,11 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The task on its own (no worker): a real client against the emulator over HTTP, a fake context.
@@ -37,7 +37,9 @@ class MemoramSinkTaskTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final AtomicInteger NAMES = new AtomicInteger();
 
-    private static MemoramEmulator emu;
+    /** Started with the class, closed after all its tests. */
+    @RegisterExtension
+    static final MemoramEmulator emu = MemoramEmulator.start();
     private static String apiKey;
     private EmulatedUser user;
     private String requestId;
@@ -46,13 +48,7 @@ class MemoramSinkTaskTest {
 
     @BeforeAll
     static void startEmulator() {
-        emu = MemoramEmulator.start();
         apiKey = emu.createApiKey();
-    }
-
-    @AfterAll
-    static void stopEmulator() {
-        emu.close();
     }
 
     @BeforeEach

@@ -26,6 +26,7 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The sink in a real Connect cluster (one broker, two workers) writing to the emulator over HTTP:
@@ -34,13 +35,14 @@ import org.junit.jupiter.api.Test;
 class SinkClusterTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private static MemoramEmulator emu;
+    /** Started with the class, closed after all its tests. */
+    @RegisterExtension
+    static final MemoramEmulator emu = MemoramEmulator.start();
     private static EmbeddedConnectCluster connect;
     private static String apiKey;
 
     @BeforeAll
     static void start() {
-        emu = MemoramEmulator.start();
         apiKey = emu.createApiKey();
         connect = SinkClusterSupport.startCluster("sink-cluster-test");
     }
@@ -49,9 +51,6 @@ class SinkClusterTest {
     static void stop() {
         if (connect != null) {
             connect.stop();
-        }
-        if (emu != null) {
-            emu.close();
         }
     }
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Exactly once in effect: injected 429s, 5xx, dropped connections and lost responses, a task
@@ -27,13 +28,14 @@ import org.junit.jupiter.api.Test;
 class SinkResilienceClusterTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
 
-    private static MemoramEmulator emu;
+    /** Started with the class, closed after all its tests. */
+    @RegisterExtension
+    static final MemoramEmulator emu = MemoramEmulator.start();
     private static EmbeddedConnectCluster connect;
     private static String apiKey;
 
     @BeforeAll
     static void start() {
-        emu = MemoramEmulator.start();
         apiKey = emu.createApiKey();
         connect = SinkClusterSupport.startCluster("sink-resilience-test");
     }
@@ -42,9 +44,6 @@ class SinkResilienceClusterTest {
     static void stop() {
         if (connect != null) {
             connect.stop();
-        }
-        if (emu != null) {
-            emu.close();
         }
     }
 

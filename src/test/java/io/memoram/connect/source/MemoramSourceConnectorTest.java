@@ -12,23 +12,14 @@ import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The connector's framework-facing answers, without a cluster. */
 class MemoramSourceConnectorTest {
-    private static MemoramEmulator emu;
-
-    @BeforeAll
-    static void start() {
-        emu = MemoramEmulator.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        emu.close();
-    }
+    /** Started with the class, closed after all its tests. */
+    @RegisterExtension
+    static final MemoramEmulator emu = MemoramEmulator.start();
 
     private static Map<String, String> valid(String apiKey) {
         Map<String, String> p = new HashMap<>();

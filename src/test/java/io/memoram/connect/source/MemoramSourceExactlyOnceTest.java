@@ -18,16 +18,18 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Exactly-once delivery on a worker with exactly.once.source.support=enabled, across a task restart mid-load. */
 class MemoramSourceExactlyOnceTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
-    private static MemoramEmulator emu;
+    /** Started with the class, closed after all its tests. */
+    @RegisterExtension
+    static final MemoramEmulator emu = MemoramEmulator.start();
     private static EmbeddedConnectCluster connect;
 
     @BeforeAll
     static void start() {
-        emu = MemoramEmulator.start();
         connect = SourceKit.cluster("memoram-source-eos", 1, Map.of("exactly.once.source.support", "enabled"));
     }
 
@@ -35,9 +37,6 @@ class MemoramSourceExactlyOnceTest {
     static void stop() {
         if (connect != null) {
             connect.stop();
-        }
-        if (emu != null) {
-            emu.close();
         }
     }
 

@@ -24,6 +24,7 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The source connector on a real Connect worker (EmbeddedConnectCluster) against the Memoram
@@ -32,12 +33,13 @@ import org.junit.jupiter.api.Test;
  */
 class MemoramSourceIntegrationTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private static MemoramEmulator emu;
+    /** Started with the class, closed after all its tests. */
+    @RegisterExtension
+    static final MemoramEmulator emu = MemoramEmulator.start();
     private static EmbeddedConnectCluster connect;
 
     @BeforeAll
     static void start() {
-        emu = MemoramEmulator.start();
         connect = SourceKit.cluster("memoram-source-it", 1, Map.of());
     }
 
@@ -45,9 +47,6 @@ class MemoramSourceIntegrationTest {
     static void stop() {
         if (connect != null) {
             connect.stop();
-        }
-        if (emu != null) {
-            emu.close();
         }
     }
 

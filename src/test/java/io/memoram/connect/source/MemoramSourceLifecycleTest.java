@@ -21,23 +21,14 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Connector start/monitor and task polling discipline against the emulator, without a Connect cluster. */
 class MemoramSourceLifecycleTest {
-    private static MemoramEmulator emu;
-
-    @BeforeAll
-    static void start() {
-        emu = MemoramEmulator.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        emu.close();
-    }
+    /** Started with the class, closed after all its tests. */
+    @RegisterExtension
+    static final MemoramEmulator emu = MemoramEmulator.start();
 
     private static Map<String, String> props(String url, String apiKey) {
         Map<String, String> p = new HashMap<>();

@@ -22,16 +22,18 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two workers, two tasks: the users are split, each served by exactly one task. */
 class MemoramSourceTwoWorkersTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
-    private static MemoramEmulator emu;
+    /** Started with the class, closed after all its tests. */
+    @RegisterExtension
+    static final MemoramEmulator emu = MemoramEmulator.start();
     private static EmbeddedConnectCluster connect;
 
     @BeforeAll
     static void start() {
-        emu = MemoramEmulator.start();
         connect = SourceKit.cluster("memoram-source-2w", 2, Map.of());
     }
 
@@ -39,9 +41,6 @@ class MemoramSourceTwoWorkersTest {
     static void stop() {
         if (connect != null) {
             connect.stop();
-        }
-        if (emu != null) {
-            emu.close();
         }
     }
 
