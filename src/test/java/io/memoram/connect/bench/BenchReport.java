@@ -33,7 +33,8 @@ final class BenchReport {
         md.append("**Machine:** ").append(in.machine()).append(".\n\n");
         md.append("**Read the numbers as indicative.** The machine has 2 cores shared with other work (builds, tests of other\n");
         md.append("contributors); iterations are short and there is one fork. Compare orders of magnitude and ratios, not\n");
-        md.append("digits, and rerun on your own hardware before sizing anything. In the pipeline benchmarks the emulator\n");
+        md.append("digits, and rerun on your own hardware before sizing anything (successive runs on this machine, while these\n");
+        md.append("benchmarks were written, differed by up to 3x in sections 3 and 4). In the pipeline benchmarks the emulator\n");
         md.append("(a JDK `HttpServer`, synchronized in-memory state) runs in the same JVM and competes for the same cores, so\n");
         md.append("they show the connector's overhead plus a local API, not what a remote Memoram service would allow.\n\n");
         md.append("## How to rerun\n\n");
