@@ -4,9 +4,9 @@ import io.memoram.connect.client.AccessRequest;
 import io.memoram.connect.client.AccessStatus;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.Secret;
+import io.memoram.connect.util.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -110,13 +110,7 @@ public final class AccessRequestResolver {
      */
     public static String keyFingerprint(Secret memoryKey) {
         Objects.requireNonNull(memoryKey, "memoryKey");
-        try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            byte[] digest = sha256.digest((FINGERPRINT_DOMAIN + memoryKey.reveal()).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e); // every JVM must have it
-        }
+        return HexFormat.of().formatHex(Sha256.of(FINGERPRINT_DOMAIN + memoryKey.reveal()));
     }
 
     @Override

@@ -2,9 +2,9 @@ package io.memoram.connect.source;
 
 import io.memoram.connect.client.MemoryBlob;
 import io.memoram.connect.client.Tag;
+import io.memoram.connect.util.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 
@@ -83,10 +83,6 @@ final class Fingerprints {
     }
 
     private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
+        return Sha256.newDigest();
     }
 }
