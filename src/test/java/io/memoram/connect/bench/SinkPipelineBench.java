@@ -2,6 +2,7 @@ package io.memoram.connect.bench;
 
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
+import io.memoram.connect.sink.FakeSinkContext;
 import io.memoram.connect.sink.MemoramSinkTask;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -83,7 +84,7 @@ final class SinkPipelineBench {
             expected.put(partitions.get(u), (long) ((records - u + users - 1) / users));
         }
 
-        BenchContexts.Sink context = new BenchContexts.Sink(props);
+        FakeSinkContext context = new FakeSinkContext(props, false);
         MemoramSinkTask task = new MemoramSinkTask();
         int createsBefore = emu.requestCount("POST", "/memory-blobs");
         task.initialize(context);

@@ -2,6 +2,7 @@ package io.memoram.connect.bench;
 
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
+import io.memoram.connect.source.Fakes;
 import io.memoram.connect.source.MemoramSourceTask;
 import io.memoram.connect.source.SourceBenchAccess;
 import java.util.HashMap;
@@ -65,7 +66,7 @@ final class SourcePipelineBench {
 
             warmUp(emu, apiKey, connector, contentBytes, pageSize);
             long heapBaseline = Heap.usedAfterGc();
-            BenchContexts.Offsets offsets = new BenchContexts.Offsets();
+            Fakes.Offsets offsets = new Fakes.Offsets();
             int callsBefore = emu.requestCount(null, null);
             MemoramSourceTask task = new MemoramSourceTask();
             long t0 = System.nanoTime();
@@ -118,14 +119,14 @@ final class SourcePipelineBench {
         config.put("name", "bench-source-warm-up");
         config.put("memoram.access.request.ids", String.join(",", requestUsers.keySet()));
         MemoramSourceTask task = new MemoramSourceTask();
-        drive(task, SourceBenchAccess.taskConfig(config, requestUsers), new BenchContexts.Offsets(), 1);
+        drive(task, SourceBenchAccess.taskConfig(config, requestUsers), new Fakes.Offsets(), 1);
         task.stop();
     }
 
     /** Starts the task and polls until every user completed one pass; commits every record's offset. */
-    private static long drive(MemoramSourceTask task, Map<String, String> config, BenchContexts.Offsets offsets, int users)
+    private static long drive(MemoramSourceTask task, Map<String, String> config, Fakes.Offsets offsets, int users)
             throws InterruptedException {
-        task.initialize(new BenchContexts.Source(config, offsets));
+        task.initialize(new Fakes.TaskContext(config, offsets));
         task.start(config);
         long deadline = System.nanoTime() + 180_000_000_000L;
         long records = 0;

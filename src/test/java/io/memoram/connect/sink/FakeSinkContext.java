@@ -13,17 +13,20 @@ import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 
-/** A SinkTaskContext for driving a task without a worker; its reporter remembers what it got. */
-final class FakeSinkContext implements SinkTaskContext {
+/**
+ * A SinkTaskContext for driving a task without a worker (tests, benchmarks); its reporter, when
+ * there is one, remembers what it got.
+ */
+public final class FakeSinkContext implements SinkTaskContext {
     record Report(SinkRecord record, Throwable error) { }
 
     final Map<String, String> configs;
-    final Set<TopicPartition> assignment = new HashSet<>();
+    public final Set<TopicPartition> assignment = new HashSet<>();
     final Set<TopicPartition> paused = new HashSet<>();
     final List<Report> reports = Collections.synchronizedList(new ArrayList<>());
     final boolean withReporter;
 
-    FakeSinkContext(Map<String, String> configs, boolean withReporter) {
+    public FakeSinkContext(Map<String, String> configs, boolean withReporter) {
         this.configs = configs;
         this.withReporter = withReporter;
     }

@@ -11,12 +11,15 @@ import org.apache.kafka.connect.source.SourceConnectorContext;
 import org.apache.kafka.connect.source.SourceTaskContext;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
 
-/** Hand-written framework contexts for tests without a cluster (offset storage is a map). */
-final class Fakes {
+/**
+ * Hand-written framework contexts for tests and benchmarks that drive the source without a worker
+ * (offset storage is a map).
+ */
+public final class Fakes {
     private Fakes() { }
 
-    static final class Offsets implements OffsetStorageReader {
-        final Map<Map<String, ?>, Map<String, Object>> stored = new HashMap<>();
+    public static final class Offsets implements OffsetStorageReader {
+        public final Map<Map<String, ?>, Map<String, Object>> stored = new HashMap<>();
 
         @Override
         public <T> Map<String, Object> offset(Map<String, T> partition) {
@@ -61,12 +64,18 @@ final class Fakes {
         }
     }
 
-    static final class TaskContext implements SourceTaskContext {
-        final Offsets offsets = new Offsets();
+    public static final class TaskContext implements SourceTaskContext {
+        final Offsets offsets;
         private final Map<String, String> configs;
 
         TaskContext(Map<String, String> configs) {
+            this(configs, new Offsets());
+        }
+
+        /** A context whose offset storage is {@code offsets}, shared across task runs. */
+        public TaskContext(Map<String, String> configs, Offsets offsets) {
             this.configs = configs;
+            this.offsets = offsets;
         }
 
         @Override
