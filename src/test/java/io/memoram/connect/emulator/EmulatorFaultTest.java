@@ -135,6 +135,17 @@ class EmulatorFaultTest {
         assertThat(emu.requestCount(null, null)).isZero();
     }
 
+    @Test
+    void latencyDelaysEveryApiCallButNotTheAdminInterface() {
+        emu.latency(Duration.ofMillis(400));
+        long t0 = System.nanoTime();
+        assertThat(list().status()).isEqualTo(200);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+        emu.latency(Duration.ZERO);
+        assertThat(list().status()).isEqualTo(200);
+        assertThatThrownBy(() -> emu.latency(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
+    }
+
     private EmulatorHttp.Reply list() {
         return http.api("GET", "/memory-blobs?user_id=" + user.userId(), token, null);
     }

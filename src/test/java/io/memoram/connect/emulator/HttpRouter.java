@@ -27,6 +27,8 @@ final class HttpRouter implements HttpHandler {
     private final AdminHandler admin;
     private final FaultInjector faults;
     private final RequestLog requestLog;
+    /** Added to every API call before it is handled (a remote server's round trip); calls overlap. */
+    private volatile long latencyMillis;
 
     HttpRouter(ApiHandler api, OAuthHandler oauth, AdminHandler admin, FaultInjector faults, RequestLog requestLog) {
         this.api = api;
@@ -64,8 +66,24 @@ final class HttpRouter implements HttpHandler {
         }
     }
 
+    void latency(java.time.Duration latency) {
+        if (latency.isNegative()) {
+            throw new IllegalArgumentException("latency must not be negative");
+        }
+        this.latencyMillis = latency.toMillis();
+    }
+
     private void handleApi(HttpExchange ex, Request r) throws IOException {
         requestLog.record(r.method(), r.path());
+        long latency = latencyMillis;
+        if (latency > 0) {
+            try {
+                Thread.sleep(latency);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
         Fault fault = faults.take(r.method(), r.path());
         if (fault != null) {
             Log.LOG.info("Injecting {} into {} {}", fault, r.method(), r.path());

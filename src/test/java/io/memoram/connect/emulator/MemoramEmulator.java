@@ -47,6 +47,7 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback {
     private final FaultInjector faults = new FaultInjector();
     private final RequestLog requestLog = new RequestLog();
     private final HttpServer server;
+    private final HttpRouter router;
     private final ExecutorService executor;
     private final String root;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -66,8 +67,9 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback {
             executor.shutdownNow();
             throw new UncheckedIOException("cannot bind the Memoram emulator to " + host + ":" + port, e);
         }
-        server.createContext("/", new HttpRouter(new ApiHandler(state), new OAuthHandler(state),
-                new AdminHandler(this, state), faults, requestLog));
+        this.router = new HttpRouter(new ApiHandler(state), new OAuthHandler(state),
+                new AdminHandler(this, state), faults, requestLog);
+        server.createContext("/", router);
         server.setExecutor(executor);
         server.start();
         this.root = "http://" + host + ":" + server.getAddress().getPort();
@@ -130,6 +132,16 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback {
     /** Every JWT issued so far becomes invalid: the next call with one gets 401. */
     public void expireAllTokens() {
         state.expireAllTokens();
+    }
+
+    /**
+     * Every API call (not the admin interface) answers after this delay, as a server that far away
+     * would; calls overlap (each has its own thread), so a client with N calls in flight sees N at a
+     * time. Zero (the default) turns it off.
+     */
+    public MemoramEmulator latency(Duration latency) {
+        router.latency(latency);
+        return this;
     }
 
     /** Server-side cap on the page size of GET /memory-blobs (default 50). */

@@ -15,13 +15,13 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs the emulator as a process: {@code mvn -Pemulator} (defaults: --port 8089 --seed; override with
  * -Demulator.args="..."). Options: --port N (default 8089, 0 = any free port), --seed, --state-file FILE,
- * --token-ttl SECONDS, --page-cap N, --host H (default 127.0.0.1; the admin interface has no authentication).
+ * --token-ttl SECONDS, --page-cap N, --latency-ms N (every API call answers after N ms), --host H (default 127.0.0.1; the admin interface has no authentication).
  */
 public final class MemoramEmulatorMain {
     static final int DEFAULT_PORT = 8089;
 
     /** Parsed command line. */
-    record Options(String host, int port, boolean seed, Path stateFile, Duration tokenTtl, Integer pageCap) {
+    record Options(String host, int port, boolean seed, Path stateFile, Duration tokenTtl, Integer pageCap, Duration latency) {
         static Options parse(String[] args) {
             String host = MemoramEmulator.DEFAULT_HOST;
             int port = DEFAULT_PORT;
@@ -29,6 +29,7 @@ public final class MemoramEmulatorMain {
             Path stateFile = null;
             Duration ttl = null;
             Integer pageCap = null;
+            Duration latency = Duration.ZERO;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -50,11 +51,14 @@ public final class MemoramEmulatorMain {
                     case "--page-cap":
                         pageCap = intValue(a, value(args, ++i, a), 1, Integer.MAX_VALUE);
                         break;
+                    case "--latency-ms":
+                        latency = Duration.ofMillis(intValue(a, value(args, ++i, a), 0, 600_000));
+                        break;
                     default:
                         throw new IllegalArgumentException("unknown option " + a);
                 }
             }
-            return new Options(host, port, seed, stateFile, ttl, pageCap);
+            return new Options(host, port, seed, stateFile, ttl, pageCap, latency);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -86,7 +90,7 @@ public final class MemoramEmulatorMain {
             options = Options.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("memoram-emulator: " + e.getMessage());
-            System.err.println("usage: [--port N] [--seed] [--state-file FILE] [--token-ttl SECONDS] [--page-cap N] [--host H]");
+            System.err.println("usage: [--port N] [--seed] [--state-file FILE] [--token-ttl SECONDS] [--page-cap N] [--host H] [--latency-ms N]");
             System.exit(2);
             return;
         }
