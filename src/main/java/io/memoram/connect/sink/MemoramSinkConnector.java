@@ -2,6 +2,7 @@ package io.memoram.connect.sink;
 
 import io.memoram.connect.Version;
 import io.memoram.connect.access.AccessRequestResolver;
+import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.Secret;
 import io.memoram.connect.config.ConnectorValidation;
@@ -45,8 +46,9 @@ public class MemoramSinkConnector extends SinkConnector {
         Set<String> ids = new LinkedHashSet<>(config.accessRequestIds());
         List<Secret> keys = config.memoryKeys();
         if (!keys.isEmpty()) {
-            try (MemoramClient client = MemoramClient.create(config.clientConfig(null))) {
-                AccessRequestResolver resolver = new AccessRequestResolver(client, config.accessRequestReason());
+            try (MemoramClient client = MemoramClient.create(config.clientConfig(null));
+                 MemoramClient createClient = MemoramClient.create(client.config().toBuilder().maxRetries(0).build())) {
+                AccessRequestResolver resolver = new AccessRequestResolver(client, createClient, config.accessRequestReason());
                 for (Secret key : keys) {
                     String id = resolver.resolve(key);
                     log.info("Memory key {} maps to access request {}", AccessRequestResolver.keyFingerprint(key), id);
@@ -72,9 +74,8 @@ public class MemoramSinkConnector extends SinkConnector {
         for (int i = 0; i < maxTasks; i++) {
             Map<String, String> task = new HashMap<>(props);
             task.remove(MemoramCommonConfig.MEMORY_KEYS_CONFIG);
-            task.put(MemoramCommonConfig.ACCESS_REQUEST_IDS_CONFIG, String.join(",", requestIds));
-            task.put(MemoramSinkTask.TASK_NUMBER_CONFIG, Integer.toString(i));
-            configs.add(task);
+            configs.add(AccessTaskConfig.write(task, i,
+                    requestIds.stream().map(id -> new AccessTaskConfig.Request(id, null, null)).toList()));
         }
         return configs;
     }

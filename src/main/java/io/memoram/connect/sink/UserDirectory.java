@@ -1,15 +1,22 @@
 package io.memoram.connect.sink;
 
+import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.access.UserAccess;
 import io.memoram.connect.client.AccessRequest;
 import io.memoram.connect.client.AccessStatus;
 import io.memoram.connect.client.MemoramAccessDeniedException;
+import io.memoram.connect.client.MemoramAuthenticationException;
+import io.memoram.connect.client.MemoramException;
+import io.memoram.connect.client.MemoramUnavailableException;
+import io.memoram.connect.config.MemoramSinkConfig;
+import io.memoram.connect.crypto.ContentCryptoException;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramNotFoundException;
 import io.memoram.connect.crypto.ContentCipher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +49,10 @@ public final class UserDirectory {
     private final Map<String, UserAccess> byUser = new ConcurrentHashMap<>();
     private final Set<String> unopened;                              // request ids, guarded by this
     private final Map<String, AccessStatus> statusByUser = new HashMap<>(); // guarded by this
+    /** Request id to why it cannot be used (400 on its id, no user_id, unusable key); guarded by this. */
+    private final Map<String, String> problems = new LinkedHashMap<>();
+    /** Set when the last look could not reach the API for some request; guarded by this. */
+    private MemoramUnavailableException unavailable;
     private long lastCheckNanos;
     private boolean checkedOnce;
 
@@ -82,9 +93,31 @@ public final class UserDirectory {
                 throw new UserNotAuthorizedException("user '" + userId + "' is not authorised: the access request of "
                         + "this connector for that user is " + status.wire());
             }
+            if (unavailable != null) {
+                // Some request could not be read: it may be this user's, so the record waits rather than being refused.
+                throw unavailable;
+            }
             throw new UserNotAuthorizedException("user '" + userId + "' is unknown: no approved access request of this "
-                    + "connector (memoram.access.request.ids, memoram.memory.keys) is for that user");
+                    + "connector (memoram.access.request.ids, memoram.memory.keys) is for that user" + problemsText());
         }
+    }
+
+    private String problemsText() {
+        if (problems.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("; requests that cannot be used:");
+        problems.forEach((id, reason) -> sb.append(' ').append(id).append(" (").append(reason).append(')'));
+        return sb.toString();
+    }
+
+    /**
+     * The request ids a task serves: the connector's task keys, or (a task started directly, as in
+     * tests) the configured {@code memoram.access.request.ids}.
+     */
+    public static List<String> requestIds(Map<String, String> taskProps, MemoramSinkConfig config) {
+        return taskProps.containsKey(AccessTaskConfig.REQUEST_IDS_CONFIG)
+                ? AccessTaskConfig.requestIds(taskProps) : config.accessRequestIds();
     }
 
     /** Every user with an approved request (opening pending ones first when due). */
@@ -109,22 +142,45 @@ public final class UserDirectory {
         }
     }
 
+    /**
+     * Tries every request not opened yet. Each request's failure stays with that request: a 400 on
+     * its id, credentials without a user_id or an unusable key are remembered as that request's
+     * problem (named in the reason of records no approved request covers), an unreachable API
+     * leaves it for the next look; the other requests are opened regardless. Only a refused API key
+     * concerns every request and goes to the caller.
+     */
     private void openPending() {
+        unavailable = null;
         for (String requestId : new ArrayList<>(unopened)) {
             try {
                 UserAccess access = UserAccess.open(client, requestId, cipher);
                 byUser.put(access.userId(), access);
                 statusByUser.remove(access.userId());
                 unopened.remove(requestId);
+                problems.remove(requestId);
                 log.info("Access request {} is approved: writing to user {}", requestId, access.userId());
             } catch (MemoramAccessDeniedException denied) {
+                problems.remove(requestId);
                 noteStatus(requestId);
             } catch (MemoramNotFoundException gone) {
-                log.warn("Access request {} does not exist", requestId);
+                problem(requestId, "does not exist for this API key");
+            } catch (MemoramUnavailableException e) {
+                unavailable = e;
+                log.warn("Could not open access request {} now ({}); the other requests go on", requestId, e.getMessage());
+            } catch (MemoramAuthenticationException e) {
+                throw e;
+            } catch (MemoramException | ContentCryptoException e) {
+                problem(requestId, e.getMessage());
             }
         }
         checkedOnce = true;
         lastCheckNanos = nanoTime.getAsLong();
+    }
+
+    private void problem(String requestId, String reason) {
+        if (!reason.equals(problems.put(requestId, reason))) {
+            log.warn("Access request {} cannot be used: {}; the other requests are not affected", requestId, reason);
+        }
     }
 
     private void noteStatus(String requestId) {
@@ -134,8 +190,12 @@ public final class UserDirectory {
                 statusByUser.put(request.userId(), request.status());
             }
             log.debug("Access request {} is {}", requestId, request.status());
-        } catch (MemoramNotFoundException | MemoramAccessDeniedException e) {
-            log.warn("Access request {} cannot be read: {}", requestId, e.getMessage());
+        } catch (MemoramUnavailableException e) {
+            unavailable = e;
+        } catch (MemoramAuthenticationException e) {
+            throw e;
+        } catch (MemoramException e) {
+            problem(requestId, "its status cannot be read: " + e.getMessage());
         }
     }
 }

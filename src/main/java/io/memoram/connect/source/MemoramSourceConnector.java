@@ -41,6 +41,7 @@ public class MemoramSourceConnector extends SourceConnector {
 
     private Map<String, String> props;
     private MemoramClient client;
+    private MemoramClient createClient;
     private AccessMonitor monitor;
     private ScheduledExecutorService executor;
 
@@ -74,7 +75,9 @@ public class MemoramSourceConnector extends SourceConnector {
         }
         client = MemoramClient.create(config.clientConfig(RequestListener.NONE).toBuilder()
                 .maxRetries(Math.min(config.maxRetries(), 3)).build());
-        monitor = new AccessMonitor(client, new AccessRequestResolver(client, config.accessRequestReason()),
+        // Filing an access request is not idempotent: never retried blind (see AccessRequestResolver).
+        createClient = MemoramClient.create(client.config().toBuilder().maxRetries(0).build());
+        monitor = new AccessMonitor(client, new AccessRequestResolver(client, createClient, config.accessRequestReason()),
                 context().offsetStorageReader(), config.accessRequestIds(), config.memoryKeys(),
                 () -> context().requestTaskReconfiguration());
         executor = Executors.newSingleThreadScheduledExecutor(
@@ -133,6 +136,9 @@ public class MemoramSourceConnector extends SourceConnector {
         }
         if (client != null) {
             client.close();
+        }
+        if (createClient != null) {
+            createClient.close();
         }
     }
 

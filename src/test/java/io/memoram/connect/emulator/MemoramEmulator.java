@@ -150,6 +150,16 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback {
         return this;
     }
 
+    /**
+     * Caps how many items GET /access-requests returns while {@code total} still counts them all, as a
+     * server that paged or truncated that list would (the API documents no paging for it). 0 (the
+     * default) returns every request.
+     */
+    public MemoramEmulator accessRequestListCap(int cap) {
+        state.accessRequestListCap(cap);
+        return this;
+    }
+
     // ---------------------------------------------------------------- users and access
 
     public EmulatedUser createUser() {
