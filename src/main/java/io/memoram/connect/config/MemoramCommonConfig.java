@@ -49,6 +49,10 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
     private static final String ACCESS_REQUEST_REASON_DISPLAY = "Access request reason";
     public static final int ACCESS_REQUEST_REASON_MAX = 255;
 
+    public static final String ACCESS_DISCOVERY_CONFIG = "memoram.access.discovery";
+    public static final String ACCESS_DISCOVERY_DEFAULT = "off";
+    private static final String ACCESS_DISCOVERY_DOC = "Serve users without listing them: 'off' serves only memoram.access.request.ids and memoram.memory.keys; 'reason' also every approved access request of the developer account whose reason is exactly memoram.access.request.reason (one pipeline's users: give each pipeline its own reason); 'all' also every approved request of the account. The account's requests are read at start and every memoram.access.check.interval.ms; see docs/access-flow.md.";
+
     public static final String CONTENT_ENCRYPTION_CONFIG = "memoram.content.encryption";
     public static final String CONTENT_ENCRYPTION_DEFAULT = ContentCiphers.AES_GCM;
     private static final String CONTENT_ENCRYPTION_DOC = "How blob content is sealed: 'aes-gcm' (AES-GCM with the user's key, Base64 of nonce || ciphertext || tag) or 'plaintext' (content passes unchanged, for deployments where the server seals it).";
@@ -98,6 +102,9 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
         def.define(ACCESS_REQUEST_REASON_CONFIG, Type.STRING, ACCESS_REQUEST_REASON_DEFAULT,
                 Validators.nonBlankMaxLength(ACCESS_REQUEST_REASON_MAX), Importance.LOW, ACCESS_REQUEST_REASON_DOC,
                 ACCESS_GROUP, ++order, Width.LONG, ACCESS_REQUEST_REASON_DISPLAY);
+        def.define(ACCESS_DISCOVERY_CONFIG, Type.STRING, ACCESS_DISCOVERY_DEFAULT, Validators.oneOf(AccessDiscovery.VALUES),
+                Importance.MEDIUM, ACCESS_DISCOVERY_DOC, ACCESS_GROUP, ++order, Width.SHORT, "Access discovery",
+                Validators.recommend(AccessDiscovery.VALUES));
 
         order = 0;
         def.define(MAX_RETRIES_CONFIG, Type.INT, MAX_RETRIES_DEFAULT, ConfigDef.Range.atLeast(0), Importance.LOW,
@@ -153,6 +160,10 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
 
     public String accessRequestReason() {
         return getString(ACCESS_REQUEST_REASON_CONFIG);
+    }
+
+    public AccessDiscovery accessDiscovery() {
+        return AccessDiscovery.parse(getString(ACCESS_DISCOVERY_CONFIG));
     }
 
     public String contentEncryption() {

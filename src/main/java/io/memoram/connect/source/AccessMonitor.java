@@ -1,13 +1,16 @@
 package io.memoram.connect.source;
 
+import io.memoram.connect.access.AccessListing;
 import io.memoram.connect.access.AccessRequestResolver;
 import io.memoram.connect.client.AccessRequest;
+import io.memoram.connect.client.AccessStatus;
 import io.memoram.connect.client.MemoramAuthenticationException;
 import io.memoram.connect.client.MemoramBadRequestException;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramException;
 import io.memoram.connect.client.MemoramNotFoundException;
 import io.memoram.connect.client.Secret;
+import io.memoram.connect.config.AccessDiscovery;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * The connector's view of its access requests: resolves memory keys to request ids (offset
  * storage first, then the API, which reuses or files a request), learns each request's user, and
  * asks for task reconfiguration when the grouping of requests into users changes (an approval
- * links a pending request to its user). Runs on the connector's monitor thread; {@link #requests()}
+ * links a pending request to its user, discovery finds a new user or loses one). Runs on the connector's monitor thread; {@link #requests()}
  * is read by the herder's thread.
  */
 final class AccessMonitor {
@@ -46,6 +49,11 @@ final class AccessMonitor {
     private final Map<String, Secret> keys = new LinkedHashMap<>();
     private final Runnable onChange;
 
+    private final AccessDiscovery discovery;
+    private final String scopeReason;
+    /** Requests found by discovery, id to user, in listing order; guarded by this. */
+    private final Map<String, String> discovered = new LinkedHashMap<>();
+
     private final Map<String, String> requestByKey = new HashMap<>();
     private final Map<String, String> userByRequest = new HashMap<>();
     private final Set<String> unknownIds = new HashSet<>();
@@ -53,7 +61,19 @@ final class AccessMonitor {
 
     AccessMonitor(MemoramClient client, AccessRequestResolver resolver, OffsetStorageReader offsets,
                   List<String> configuredIds, List<Secret> memoryKeys, Runnable onChange) {
+        this(client, resolver, offsets, configuredIds, memoryKeys, AccessDiscovery.OFF, null, onChange);
+    }
+
+    /**
+     * @param discovery   which of the account's requests are served besides the configured ones
+     * @param scopeReason the reason a request must have with {@link AccessDiscovery#REASON}
+     */
+    AccessMonitor(MemoramClient client, AccessRequestResolver resolver, OffsetStorageReader offsets,
+                  List<String> configuredIds, List<Secret> memoryKeys, AccessDiscovery discovery, String scopeReason,
+                  Runnable onChange) {
         this.client = client;
+        this.discovery = discovery;
+        this.scopeReason = scopeReason;
         this.resolver = resolver;
         this.offsets = offsets;
         this.configuredIds = List.copyOf(new LinkedHashSet<>(configuredIds));
@@ -70,6 +90,7 @@ final class AccessMonitor {
             out.put(id, new TaskAssignment.Request(id, userByRequest.get(id), null));
         }
         requestByKey.forEach((fp, id) -> out.put(id, new TaskAssignment.Request(id, userByRequest.get(id), fp)));
+        discovered.forEach((id, user) -> out.putIfAbsent(id, new TaskAssignment.Request(id, user, null)));
         return new ArrayList<>(out.values());
     }
 
@@ -142,21 +163,26 @@ final class AccessMonitor {
         for (TaskAssignment.Request r : requests()) {
             ids.add(r.requestId());
         }
-        if (ids.isEmpty()) {
+        if (ids.isEmpty() && !discovery.enabled()) {
             return;
         }
         Map<String, AccessRequest> found = new HashMap<>();
+        AccessListing listing;
         try {
-            for (AccessRequest r : client.listAccessRequests()) {
-                if (ids.contains(r.id())) {
-                    found.put(r.id(), r);
-                }
-            }
+            listing = AccessListing.read(client);
         } catch (MemoramAuthenticationException e) {
             throw new PermanentFailure("The Memoram API refused the API key (memoram.api.key): " + e.getMessage(), e);
         }
+        for (AccessRequest r : listing.items()) {
+            if (ids.contains(r.id())) {
+                found.put(r.id(), r);
+            }
+        }
+        if (discovery.enabled()) {
+            discover(listing);
+        }
         for (String id : ids) {
-            if (!found.containsKey(id)) {
+            if (!found.containsKey(id) && !isDiscovered(id)) {
                 try {
                     found.put(id, client.getAccessRequest(id));
                 } catch (MemoramNotFoundException e) {
@@ -173,5 +199,52 @@ final class AccessMonitor {
                 }
             }
         }
+    }
+
+    private synchronized boolean isDiscovered(String id) {
+        return discovered.containsKey(id);
+    }
+
+    /**
+     * Takes the requests in scope whose user is linked (approved, or approved once and revoked since:
+     * their task reports the revocation and resumes the user on re-approval without reconfiguring).
+     * Pending requests have no user yet; they join when approved. A request missing from an
+     * incomplete listing is kept: absence proves nothing there. Never logs a request whole (the
+     * listing carries memory keys; {@link AccessRequest#toString()} hides them anyway).
+     */
+    private void discover(AccessListing listing) {
+        Map<String, String> fresh = new LinkedHashMap<>();
+        for (AccessRequest r : listing.items()) {
+            if (r.id() != null && r.userId() != null && r.status() != AccessStatus.PENDING && inScope(r)) {
+                fresh.put(r.id(), r.userId());
+            }
+        }
+        int added = 0;
+        int removed = 0;
+        synchronized (this) {
+            for (Map.Entry<String, String> e : fresh.entrySet()) {
+                if (!e.getValue().equals(discovered.get(e.getKey()))) {
+                    added++;
+                    log.debug("Discovered access request {} of user {}", e.getKey(), e.getValue());
+                }
+            }
+            if (listing.complete()) {
+                for (String id : discovered.keySet()) {
+                    if (!fresh.containsKey(id)) {
+                        removed++;
+                        log.info("Access request {} is no longer in the account's listing (or out of scope): not served any more", id);
+                    }
+                }
+                discovered.clear();
+            }
+            discovered.putAll(fresh);
+        }
+        if (added > 0 || removed > 0) {
+            log.info("Discovery ({}): {} access requests in scope, {} new, {} gone", discovery.wire(), fresh.size(), added, removed);
+        }
+    }
+
+    private boolean inScope(AccessRequest r) {
+        return discovery == AccessDiscovery.ALL || (discovery == AccessDiscovery.REASON && scopeReason.equals(r.reason()));
     }
 }

@@ -70,8 +70,9 @@ public class MemoramSourceConnector extends SourceConnector {
         this.props = new HashMap<>(props);
         MemoramSourceConfig config = new MemoramSourceConfig(props);
         String name = props.getOrDefault("name", "memoram-source");
-        if (config.accessRequestIds().isEmpty() && config.memoryKeys().isEmpty()) {
-            throw new ConnectException("Configure at least one of memoram.access.request.ids and memoram.memory.keys");
+        if (config.accessRequestIds().isEmpty() && config.memoryKeys().isEmpty() && !config.accessDiscovery().enabled()) {
+            throw new ConnectException("Configure at least one of memoram.access.request.ids and memoram.memory.keys, "
+                    + "or set memoram.access.discovery");
         }
         client = MemoramClient.create(config.clientConfig(RequestListener.NONE).toBuilder()
                 .maxRetries(Math.min(config.maxRetries(), 3)).build());
@@ -79,7 +80,7 @@ public class MemoramSourceConnector extends SourceConnector {
         createClient = MemoramClient.create(client.config().toBuilder().maxRetries(0).build());
         monitor = new AccessMonitor(client, new AccessRequestResolver(client, createClient, config.accessRequestReason()),
                 context().offsetStorageReader(), config.accessRequestIds(), config.memoryKeys(),
-                () -> context().requestTaskReconfiguration());
+                config.accessDiscovery(), config.accessRequestReason(), () -> context().requestTaskReconfiguration());
         executor = Executors.newSingleThreadScheduledExecutor(
                 Threads.withConnectorContext("memoram-source-access-monitor-" + name + "-", "[" + name + "|access-monitor] "));
 

@@ -180,6 +180,11 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback {
         return state.fileRequest(apiKey, user.memoryKey(), "Requested by a test").id();
     }
 
+    /** Files a pending access request with this reason (as POST /access-requests would). @return the request id. */
+    public String requestAccess(String apiKey, EmulatedUser user, String reason) {
+        return state.fileRequest(apiKey, user.memoryKey(), reason).id();
+    }
+
     /** Files an access request for the user by this developer and approves it. @return the request id. */
     public String grantAccess(String apiKey, EmulatedUser user) {
         String id = requestAccess(apiKey, user);
