@@ -145,9 +145,10 @@ final class AccessMonitor {
                     log.info("Memory key {}... resolved to access request {} through the API", fp.substring(0, 12), id);
                 } catch (MemoramAuthenticationException e) {
                     throw new PermanentFailure("The Memoram API refused the API key (memoram.api.key): " + e.getMessage(), e);
-                } catch (MemoramBadRequestException e) {
+                } catch (MemoramBadRequestException | MemoramNotFoundException e) {
+                    // 400 (malformed) or 404 (no user has that key): no retry can fix the configured key.
                     throw new PermanentFailure("The Memoram API refused the memory key with SHA-256 " + fp.substring(0, 12)
-                            + "... in memoram.memory.keys: " + e.getMessage(), e);
+                            + "... in memoram.memory.keys (" + e.status() + "): " + e.getMessage(), e);
                 }
             } else {
                 log.info("Memory key {}... has access request {} (from offset storage)", fp.substring(0, 12), id);
