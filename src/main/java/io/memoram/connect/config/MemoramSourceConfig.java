@@ -49,10 +49,6 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
     public static final String FILTER_SEARCH_CONFIG = "memoram.filter.search";
     private static final String FILTER_SEARCH_DOC = "Only blobs matching this search query (passed as 'searchQuery').";
 
-    public static final String ACCESS_CHECK_INTERVAL_MS_CONFIG = "memoram.access.check.interval.ms";
-    public static final long ACCESS_CHECK_INTERVAL_MS_DEFAULT = 60_000L;
-    private static final String ACCESS_CHECK_INTERVAL_MS_DOC = "How often pending, rejected and revoked access requests are checked again, in milliseconds. An approval found this way starts the user's stream.";
-
     public static final String BEHAVIOR_ON_DELETE_CONFIG = "behavior.on.delete";
     public static final List<String> BEHAVIOR_ON_DELETE_VALUES = List.of("tombstone", "ignore");
     private static final String BEHAVIOR_ON_DELETE_DOC = "What a blob or tag that disappears produces: 'tombstone' (a null value on its key, header memoram.op=d) or 'ignore' (nothing).";
@@ -95,8 +91,6 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
                 FILTER_IMPORTANCE_MIN_DOC, POLLING_GROUP, ++order, Width.SHORT, "Filter: minimum importance");
         def.define(FILTER_SEARCH_CONFIG, Type.STRING, null, Importance.LOW,
                 FILTER_SEARCH_DOC, POLLING_GROUP, ++order, Width.LONG, "Filter: search query");
-        def.define(ACCESS_CHECK_INTERVAL_MS_CONFIG, Type.LONG, ACCESS_CHECK_INTERVAL_MS_DEFAULT, ConfigDef.Range.atLeast(100),
-                Importance.LOW, ACCESS_CHECK_INTERVAL_MS_DOC, POLLING_GROUP, ++order, Width.SHORT, "Access check interval (ms)");
 
         order = 0;
         def.define(BEHAVIOR_ON_DELETE_CONFIG, Type.STRING, "tombstone", Validators.oneOf(BEHAVIOR_ON_DELETE_VALUES),
@@ -139,10 +133,6 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
 
     public Duration pollInterval() {
         return Duration.ofMillis(getLong(POLL_INTERVAL_MS_CONFIG));
-    }
-
-    public Duration accessCheckInterval() {
-        return Duration.ofMillis(getLong(ACCESS_CHECK_INTERVAL_MS_CONFIG));
     }
 
     public BlobQuery blobQuery() {

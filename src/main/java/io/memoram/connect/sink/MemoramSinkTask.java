@@ -47,8 +47,6 @@ public class MemoramSinkTask extends SinkTask {
     static final Duration PUT_WAIT = Duration.ofSeconds(5);
     /** How long close()/stop() wait for in-flight calls, so the partitions' next owner sees their blobs. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
-    /** How often requests that are not approved are checked again when their user's records arrive. */
-    static final Duration ACCESS_RECHECK = Duration.ofSeconds(5);
 
     private record Rejection(SinkRecord record, String field, String reason, boolean accessDenied) { }
 
@@ -89,7 +87,7 @@ public class MemoramSinkTask extends SinkTask {
         // Creates are not idempotent: their retries are the lanes' own, after re-listing (see BlobWriter).
         createClient = MemoramClient.create(clientConfig.toBuilder().maxRetries(0).build());
         ContentCipher cipher = ContentCiphers.forName(config.contentEncryption());
-        UserDirectory users = new UserDirectory(client, cipher, UserDirectory.requestIds(props, config), ACCESS_RECHECK, System::nanoTime);
+        UserDirectory users = UserDirectory.forTask(client, cipher, props, config);
         BlobWriter writer = new BlobWriter(client, createClient, users, indexes, config.sourceDefault(), metrics);
         scheduler = new LaneScheduler(config.maxInFlightRequests(), config.retryBackoff(), config.retryBackoffMax(),
                 "memoram-sink-" + connector + "-" + taskNumber, writer, this::completed);

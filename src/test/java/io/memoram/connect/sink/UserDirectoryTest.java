@@ -2,6 +2,7 @@ package io.memoram.connect.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramClientConfig;
@@ -65,7 +66,8 @@ class UserDirectoryTest {
                 .hasMessageNotContaining(forAlice);
 
         emu.faults().clear();
-        assertThat(users.require(broken.userId()).requestId()).isEqualTo(bad);
+        // Checked again after its backoff: the request serves its user.
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(users.require(broken.userId()).requestId()).isEqualTo(bad));
     }
 
     @Test
@@ -82,6 +84,70 @@ class UserDirectoryTest {
         assertThatThrownBy(() -> users.require(waiting.userId())).isInstanceOf(MemoramUnavailableException.class);
 
         emu.faults().clear();
-        assertThat(users.require(waiting.userId()).requestId()).isEqualTo(slow);
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(users.require(waiting.userId()).requestId()).isEqualTo(slow));
+    }
+
+    private static int listings() {
+        return emu.requestCount("GET", "/access-requests") - emu.requestCount("GET", "/access-requests/");
+    }
+
+    @Test
+    void discoveryWritesAUserApprovedLaterAfterOneLookUpAndUnknownUsersShareOneLookUpPerInterval() {
+        String reason = "Sink discovery test pipeline";
+        EmulatedUser early = emu.createUser();
+        emu.approve(emu.requestAccess(apiKey, early, reason));
+        EmulatedUser late = emu.createUser();
+        String lateRequest = emu.requestAccess(apiKey, late, reason);
+        EmulatedUser otherPipeline = emu.createUser();
+        emu.approve(emu.requestAccess(apiKey, otherPipeline, "another pipeline"));
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(0);
+        UserDirectory users = new UserDirectory(client, ContentCiphers.forName("aes-gcm"), List.of(),
+                new io.memoram.connect.access.AccessRegistry.Settings(Duration.ofSeconds(60), Duration.ofMillis(10),
+                        Duration.ofMillis(50), false),
+                io.memoram.connect.config.AccessDiscovery.REASON, reason, now::get);
+
+        int before = listings();
+        assertThat(users.require(early.userId()).userId()).isEqualTo(early.userId());
+        assertThat(listings()).isEqualTo(before + 1);
+
+        // Approved after the task started: its first record is written after one look-up.
+        emu.approve(lateRequest);
+        now.addAndGet(Duration.ofSeconds(61).toNanos());
+        assertThat(users.require(late.userId()).requestId()).isEqualTo(lateRequest);
+        assertThat(listings()).isEqualTo(before + 2);
+
+        // Unknown users within the interval cause no listing each: their records wait for the next look-up.
+        for (String stranger : List.of(otherPipeline.userId(), "u-unknown-1", "u-unknown-2")) {
+            assertThatThrownBy(() -> users.require(stranger)).isInstanceOf(MemoramUnavailableException.class)
+                    .hasMessageContaining("waiting for the next look-up");
+        }
+        assertThat(listings()).isEqualTo(before + 2);
+        now.addAndGet(Duration.ofSeconds(61).toNanos());
+        // The next look-up decides: another pipeline's user and strangers are refused, with one listing for all.
+        for (String stranger : List.of(otherPipeline.userId(), "u-unknown-1", "u-unknown-2")) {
+            assertThatThrownBy(() -> users.require(stranger)).isInstanceOf(UserDirectory.UserNotAuthorizedException.class)
+                    .hasMessageContaining("memoram.access.discovery=reason");
+        }
+        assertThat(listings()).isEqualTo(before + 3);
+        assertThat(users.require(early.userId()).userId()).isEqualTo(early.userId());
+    }
+
+    @Test
+    void aReApprovedUserIsWrittenAgainWithoutARestart() {
+        EmulatedUser user = emu.createUser();
+        String request = emu.grantAccess(apiKey, user);
+        UserDirectory users = new UserDirectory(client, ContentCiphers.forName("aes-gcm"), List.of(request),
+                new io.memoram.connect.access.AccessRegistry.Settings(Duration.ofMillis(200), Duration.ofMillis(10),
+                        Duration.ofMillis(50), false),
+                io.memoram.connect.config.AccessDiscovery.OFF, null, System::nanoTime);
+        assertThat(users.require(user.userId()).requestId()).isEqualTo(request);
+
+        emu.revoke(request);
+        users.revoked(user.userId());
+        assertThatThrownBy(() -> users.require(user.userId())).isInstanceOf(UserDirectory.UserNotAuthorizedException.class)
+                .hasMessageContaining("revoked");
+
+        emu.approve(request);
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(users.require(user.userId()).requestId()).isEqualTo(request));
     }
 }

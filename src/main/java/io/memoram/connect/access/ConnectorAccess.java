@@ -1,7 +1,5 @@
-package io.memoram.connect.source;
+package io.memoram.connect.access;
 
-import io.memoram.connect.access.AccessListing;
-import io.memoram.connect.access.AccessRequestResolver;
 import io.memoram.connect.client.AccessRequest;
 import io.memoram.connect.client.AccessStatus;
 import io.memoram.connect.client.MemoramAuthenticationException;
@@ -12,6 +10,7 @@ import io.memoram.connect.client.MemoramNotFoundException;
 import io.memoram.connect.client.Secret;
 import io.memoram.connect.config.AccessDiscovery;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -19,23 +18,25 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The connector's view of its access requests: resolves memory keys to request ids (offset
- * storage first, then the API, which reuses or files a request), learns each request's user, and
- * asks for task reconfiguration when the grouping of requests into users changes (an approval
- * links a pending request to its user, discovery finds a new user or loses one). Runs on the connector's monitor thread; {@link #requests()}
- * is read by the herder's thread.
+ * A connector's view of its access requests, for both connectors: the one path from configuration
+ * to the requests its tasks serve. Resolves memory keys to request ids (ids the connector
+ * remembered first, then the API, which reuses or files a request), learns each request's user,
+ * discovers the account's requests in scope ({@code memoram.access.discovery}), and calls
+ * {@code onChange} when the requests or their users change, so the connector asks for task
+ * reconfiguration only then. Driven by {@link AccessRefresher}; {@link #requests()} is read by the
+ * herder's thread.
  */
-final class AccessMonitor {
-    private static final Logger log = LoggerFactory.getLogger(AccessMonitor.class);
+public final class ConnectorAccess {
+    private static final Logger log = LoggerFactory.getLogger(ConnectorAccess.class);
 
     /** A failure no retry can fix: the connector fails with it. */
-    static final class PermanentFailure extends ConnectException {
+    public static final class PermanentFailure extends ConnectException {
         PermanentFailure(String message, Throwable cause) {
             super(message, cause);
         }
@@ -43,85 +44,101 @@ final class AccessMonitor {
 
     private final MemoramClient client;
     private final AccessRequestResolver resolver;
-    private final OffsetStorageReader offsets;
+    /** Memory-key fingerprints to the request ids the connector stored earlier (the source's offsets); may be empty. */
+    private final Function<List<String>, Map<String, String>> remembered;
     private final List<String> configuredIds;
     /** Memory key fingerprint to key, in config order (duplicates collapse). */
     private final Map<String, Secret> keys = new LinkedHashMap<>();
-    private final Runnable onChange;
-
     private final AccessDiscovery discovery;
     private final String scopeReason;
-    /** Requests found by discovery, id to user, in listing order; guarded by this. */
-    private final Map<String, String> discovered = new LinkedHashMap<>();
+    private final Runnable onChange;
 
     private final Map<String, String> requestByKey = new HashMap<>();
     private final Map<String, String> userByRequest = new HashMap<>();
+    /** Requests found by discovery, id to user, in listing order. */
+    private final Map<String, String> discovered = new LinkedHashMap<>();
     private final Set<String> unknownIds = new HashSet<>();
-    private List<List<TaskAssignment.Request>> published;
-
-    AccessMonitor(MemoramClient client, AccessRequestResolver resolver, OffsetStorageReader offsets,
-                  List<String> configuredIds, List<Secret> memoryKeys, Runnable onChange) {
-        this(client, resolver, offsets, configuredIds, memoryKeys, AccessDiscovery.OFF, null, onChange);
-    }
+    private List<AccessTaskConfig.Request> published;
+    /** Whether task configs carry users (the source) or only request ids (the sink). */
+    private boolean usersInTaskConfigs = true;
 
     /**
+     * @param remembered  fingerprints to request ids stored by earlier runs (absent ones omitted)
      * @param discovery   which of the account's requests are served besides the configured ones
      * @param scopeReason the reason a request must have with {@link AccessDiscovery#REASON}
      */
-    AccessMonitor(MemoramClient client, AccessRequestResolver resolver, OffsetStorageReader offsets,
-                  List<String> configuredIds, List<Secret> memoryKeys, AccessDiscovery discovery, String scopeReason,
-                  Runnable onChange) {
+    public ConnectorAccess(MemoramClient client, AccessRequestResolver resolver,
+                           Function<List<String>, Map<String, String>> remembered, List<String> configuredIds,
+                           List<Secret> memoryKeys, AccessDiscovery discovery, String scopeReason, Runnable onChange) {
         this.client = client;
-        this.discovery = discovery;
-        this.scopeReason = scopeReason;
         this.resolver = resolver;
-        this.offsets = offsets;
+        this.remembered = remembered;
         this.configuredIds = List.copyOf(new LinkedHashSet<>(configuredIds));
         for (Secret k : memoryKeys) {
             keys.putIfAbsent(AccessRequestResolver.keyFingerprint(k), k);
         }
+        this.discovery = discovery;
+        this.scopeReason = scopeReason;
         this.onChange = onChange;
     }
 
-    /** What the connector knows now: every request id (configured or resolved) with its user and key fingerprint. */
-    synchronized List<TaskAssignment.Request> requests() {
-        Map<String, TaskAssignment.Request> out = new LinkedHashMap<>();
+    /**
+     * For a connector whose task configs carry request ids only (the sink, whose every task serves
+     * every request): a user becoming known is then no reason to reconfigure.
+     */
+    public synchronized ConnectorAccess withoutUsersInTaskConfigs() {
+        usersInTaskConfigs = false;
+        return this;
+    }
+
+    /** What the connector knows now: every request id (configured, resolved, discovered) with its user and key fingerprint. */
+    public synchronized List<AccessTaskConfig.Request> requests() {
+        Map<String, AccessTaskConfig.Request> out = new LinkedHashMap<>();
         for (String id : configuredIds) {
-            out.put(id, new TaskAssignment.Request(id, userByRequest.get(id), null));
+            out.put(id, new AccessTaskConfig.Request(id, userByRequest.get(id), null));
         }
-        requestByKey.forEach((fp, id) -> out.put(id, new TaskAssignment.Request(id, userByRequest.get(id), fp)));
-        discovered.forEach((id, user) -> out.putIfAbsent(id, new TaskAssignment.Request(id, user, null)));
+        requestByKey.forEach((fp, id) -> out.put(id, new AccessTaskConfig.Request(id, userByRequest.get(id), fp)));
+        discovered.forEach((id, user) -> out.putIfAbsent(id, new AccessTaskConfig.Request(id, user, null)));
         return new ArrayList<>(out.values());
     }
 
-    /** Records the grouping handed to tasks, so that only a change triggers reconfiguration. */
-    synchronized void published(List<List<TaskAssignment.Request>> groups) {
-        published = groups;
+    /** Records what was handed to tasks, so that only a change triggers reconfiguration. */
+    public synchronized void published(List<AccessTaskConfig.Request> requests) {
+        published = comparable(requests);
     }
 
     /** Memory keys still without a request id (e.g. the API was down). */
-    synchronized int unresolvedKeys() {
+    public synchronized int unresolvedKeys() {
         return (int) keys.keySet().stream().filter(fp -> !requestByKey.containsKey(fp)).count();
     }
 
     /**
-     * One round: resolve keys, read statuses, reconfigure on change.
+     * One round: resolve keys, read the listing (statuses, discovery), call onChange on a change.
      *
      * @throws PermanentFailure for a refused API key or a refused memory key
      * @throws MemoramException when the API could not be reached (the next round retries)
      */
-    void refresh() {
+    public void refresh() {
         resolveKeys();
         readStatuses();
-        List<List<TaskAssignment.Request>> groups = TaskAssignment.groups(requests());
+        List<AccessTaskConfig.Request> now = comparable(requests());
         boolean changed;
         synchronized (this) {
-            changed = published != null && !groups.equals(published);
+            changed = published != null && !now.equals(published);
         }
         if (changed) {
-            log.info("The users of this connector's access requests changed: requesting task reconfiguration");
+            log.info("The access requests of this connector or their users changed: requesting task reconfiguration");
             onChange.run();
         }
+    }
+
+    private synchronized List<AccessTaskConfig.Request> comparable(List<AccessTaskConfig.Request> requests) {
+        List<AccessTaskConfig.Request> copy = new ArrayList<>();
+        for (AccessTaskConfig.Request r : requests) {
+            copy.add(usersInTaskConfigs ? r : new AccessTaskConfig.Request(r.requestId(), null, r.keyFingerprint()));
+        }
+        copy.sort(Comparator.comparing(AccessTaskConfig.Request::requestId));
+        return copy;
     }
 
     private void resolveKeys() {
@@ -132,13 +149,11 @@ final class AccessMonitor {
         if (unresolved.isEmpty()) {
             return;
         }
-        // First line: the ids our tasks recorded in offset storage. Second line (the resolver): the API's
-        // list of this developer's requests, matched by memory key. Only then a new request is filed.
-        List<Map<String, String>> partitions = unresolved.stream().map(SourceOffsets::keyPartition).toList();
-        Map<Map<String, String>, Map<String, Object>> stored = offsets.offsets(partitions);
+        // First line: the ids remembered from earlier runs. Second line (the resolver): the API's list of
+        // this developer's requests, matched by memory key. Only then a new request is filed.
+        Map<String, String> stored = remembered.apply(unresolved);
         for (String fp : unresolved) {
-            Map<String, Object> offset = stored.get(SourceOffsets.keyPartition(fp));
-            String id = offset == null ? null : (String) offset.get(SourceOffsets.REQUEST_ID);
+            String id = stored.get(fp);
             if (id == null) {
                 try {
                     id = resolver.resolve(keys.get(fp));
@@ -151,7 +166,7 @@ final class AccessMonitor {
                             + "... in memoram.memory.keys (" + e.status() + "): " + e.getMessage(), e);
                 }
             } else {
-                log.info("Memory key {}... has access request {} (from offset storage)", fp.substring(0, 12), id);
+                log.info("Memory key {}... has access request {} (remembered)", fp.substring(0, 12), id);
             }
             synchronized (this) {
                 requestByKey.put(fp, id);
@@ -161,7 +176,7 @@ final class AccessMonitor {
 
     private void readStatuses() {
         Set<String> ids = new LinkedHashSet<>();
-        for (TaskAssignment.Request r : requests()) {
+        for (AccessTaskConfig.Request r : requests()) {
             ids.add(r.requestId());
         }
         if (ids.isEmpty() && !discovery.enabled()) {
@@ -214,12 +229,7 @@ final class AccessMonitor {
      * listing carries memory keys; {@link AccessRequest#toString()} hides them anyway).
      */
     private void discover(AccessListing listing) {
-        Map<String, String> fresh = new LinkedHashMap<>();
-        for (AccessRequest r : listing.items()) {
-            if (r.id() != null && r.userId() != null && r.status() != AccessStatus.PENDING && inScope(r)) {
-                fresh.put(r.id(), r.userId());
-            }
-        }
+        Map<String, String> fresh = inScope(listing, discovery, scopeReason);
         int added = 0;
         int removed = 0;
         synchronized (this) {
@@ -245,7 +255,16 @@ final class AccessMonitor {
         }
     }
 
-    private boolean inScope(AccessRequest r) {
-        return discovery == AccessDiscovery.ALL || (discovery == AccessDiscovery.REASON && scopeReason.equals(r.reason()));
+    /** The requests of a listing that discovery serves: in scope, user linked; request id to user id. */
+    public static Map<String, String> inScope(AccessListing listing, AccessDiscovery discovery, String scopeReason) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (AccessRequest r : listing.items()) {
+            boolean scoped = discovery == AccessDiscovery.ALL
+                    || (discovery == AccessDiscovery.REASON && scopeReason != null && scopeReason.equals(r.reason()));
+            if (scoped && r.id() != null && r.userId() != null && r.status() != AccessStatus.PENDING) {
+                out.put(r.id(), r.userId());
+            }
+        }
+        return out;
     }
 }
