@@ -93,7 +93,12 @@ public final class MemoramClient implements AutoCloseable {
     }
 
     public List<AccessRequest> listAccessRequests() {
-        return get(CALL_LIST_ACCESS_REQUESTS, "/access-requests", AccessRequestList.class).items();
+        return accessRequestList().items();
+    }
+
+    /** The listing with the server's {@code total}, so callers can tell a complete listing from a partial one. */
+    public AccessRequestList accessRequestList() {
+        return get(CALL_LIST_ACCESS_REQUESTS, "/access-requests", AccessRequestList.class);
     }
 
     public AccessRequest getAccessRequest(String requestId) {

@@ -26,7 +26,8 @@ public final class ConnectorValidation {
     public static final Duration DEFAULT_LIVE_CHECK_TIMEOUT = Duration.ofSeconds(5);
 
     static final String NO_ACCESS_MESSAGE = "Configure at least one of " + MemoramCommonConfig.ACCESS_REQUEST_IDS_CONFIG
-            + " and " + MemoramCommonConfig.MEMORY_KEYS_CONFIG + ": without them the connector has no user to serve.";
+            + " and " + MemoramCommonConfig.MEMORY_KEYS_CONFIG + ", or set " + MemoramCommonConfig.ACCESS_DISCOVERY_CONFIG
+            + ": without them the connector has no user to serve.";
 
     private ConnectorValidation() { }
 
@@ -36,7 +37,10 @@ public final class ConnectorValidation {
 
         ConfigValue ids = byName.get(MemoramCommonConfig.ACCESS_REQUEST_IDS_CONFIG);
         ConfigValue keys = byName.get(MemoramCommonConfig.MEMORY_KEYS_CONFIG);
-        if (ids != null && keys != null && isEmptyList(ids.value()) && isEmptyPassword(keys.value())) {
+        ConfigValue discovery = byName.get(MemoramCommonConfig.ACCESS_DISCOVERY_CONFIG);
+        boolean discovering = discovery != null && discovery.value() != null
+                && !AccessDiscovery.OFF.wire().equalsIgnoreCase(discovery.value().toString().trim());
+        if (ids != null && keys != null && !discovering && isEmptyList(ids.value()) && isEmptyPassword(keys.value())) {
             ids.addErrorMessage(NO_ACCESS_MESSAGE);
             keys.addErrorMessage(NO_ACCESS_MESSAGE);
         }

@@ -49,6 +49,14 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
     private static final String ACCESS_REQUEST_REASON_DISPLAY = "Access request reason";
     public static final int ACCESS_REQUEST_REASON_MAX = 255;
 
+    public static final String ACCESS_DISCOVERY_CONFIG = "memoram.access.discovery";
+    public static final String ACCESS_DISCOVERY_DEFAULT = "off";
+    private static final String ACCESS_DISCOVERY_DOC = "Serve users without listing them: 'off' serves only memoram.access.request.ids and memoram.memory.keys; 'reason' also every approved access request of the developer account whose reason is exactly memoram.access.request.reason (one pipeline's users: give each pipeline its own reason); 'all' also every approved request of the account. The account's requests are read at start and every memoram.access.check.interval.ms; see docs/access-flow.md.";
+
+    public static final String ACCESS_CHECK_INTERVAL_MS_CONFIG = "memoram.access.check.interval.ms";
+    public static final long ACCESS_CHECK_INTERVAL_MS_DEFAULT = 60_000L;
+    private static final String ACCESS_CHECK_INTERVAL_MS_DOC = "How often the connector re-reads its access requests (and, with memoram.access.discovery, the account's list of requests), and how often pending, rejected and revoked requests are checked again, in milliseconds. An approval found this way starts the user's stream (source) or lets the user's records be written (sink) without a restart.";
+
     public static final String CONTENT_ENCRYPTION_CONFIG = "memoram.content.encryption";
     public static final String CONTENT_ENCRYPTION_DEFAULT = ContentCiphers.AES_GCM;
     private static final String CONTENT_ENCRYPTION_DOC = "How blob content is sealed: 'aes-gcm' (AES-GCM with the user's key, Base64 of nonce || ciphertext || tag) or 'plaintext' (content passes unchanged, for deployments where the server seals it).";
@@ -101,6 +109,11 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
         def.define(ACCESS_REQUEST_REASON_CONFIG, Type.STRING, ACCESS_REQUEST_REASON_DEFAULT,
                 Validators.nonBlankMaxLength(ACCESS_REQUEST_REASON_MAX), Importance.LOW, ACCESS_REQUEST_REASON_DOC,
                 ACCESS_GROUP, ++order, Width.LONG, ACCESS_REQUEST_REASON_DISPLAY);
+        def.define(ACCESS_DISCOVERY_CONFIG, Type.STRING, ACCESS_DISCOVERY_DEFAULT, Validators.oneOf(AccessDiscovery.VALUES),
+                Importance.MEDIUM, ACCESS_DISCOVERY_DOC, ACCESS_GROUP, ++order, Width.SHORT, "Access discovery",
+                Validators.recommend(AccessDiscovery.VALUES));
+        def.define(ACCESS_CHECK_INTERVAL_MS_CONFIG, Type.LONG, ACCESS_CHECK_INTERVAL_MS_DEFAULT, ConfigDef.Range.atLeast(100),
+                Importance.LOW, ACCESS_CHECK_INTERVAL_MS_DOC, ACCESS_GROUP, ++order, Width.SHORT, "Access check interval (ms)");
 
         order = 0;
         def.define(MAX_RETRIES_CONFIG, Type.INT, MAX_RETRIES_DEFAULT, ConfigDef.Range.atLeast(0), Importance.LOW,
@@ -171,6 +184,14 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
 
     public String accessRequestReason() {
         return getString(ACCESS_REQUEST_REASON_CONFIG);
+    }
+
+    public Duration accessCheckInterval() {
+        return Duration.ofMillis(getLong(ACCESS_CHECK_INTERVAL_MS_CONFIG));
+    }
+
+    public AccessDiscovery accessDiscovery() {
+        return AccessDiscovery.parse(getString(ACCESS_DISCOVERY_CONFIG));
     }
 
     public String contentEncryption() {

@@ -56,10 +56,6 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
     public static final String FILTER_SEARCH_CONFIG = "memoram.filter.search";
     private static final String FILTER_SEARCH_DOC = "Only blobs matching this search query (passed as 'searchQuery').";
 
-    public static final String ACCESS_CHECK_INTERVAL_MS_CONFIG = "memoram.access.check.interval.ms";
-    public static final long ACCESS_CHECK_INTERVAL_MS_DEFAULT = 60_000L;
-    private static final String ACCESS_CHECK_INTERVAL_MS_DOC = "How often pending, rejected and revoked access requests are checked again, in milliseconds. An approval found this way starts the user's stream.";
-
     public static final String BEHAVIOR_ON_DELETE_CONFIG = "behavior.on.delete";
     public static final List<String> BEHAVIOR_ON_DELETE_VALUES = List.of("tombstone", "ignore");
     private static final String BEHAVIOR_ON_DELETE_DOC = "What a blob or tag that disappears produces: 'tombstone' (a null value on its key, header memoram.op=d) or 'ignore' (nothing).";
@@ -105,8 +101,6 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
         defineMaxInFlight(def, MAX_IN_FLIGHT_DEFAULT, MAX_IN_FLIGHT_DOC, POLLING_GROUP, ++order);
         def.define(BUFFER_MAX_BYTES_CONFIG, Type.LONG, BUFFER_MAX_BYTES_DEFAULT, ConfigDef.Range.atLeast(64 * 1024), Importance.LOW,
                 BUFFER_MAX_BYTES_DOC, POLLING_GROUP, ++order, Width.SHORT, "Fetch buffer (bytes)");
-        def.define(ACCESS_CHECK_INTERVAL_MS_CONFIG, Type.LONG, ACCESS_CHECK_INTERVAL_MS_DEFAULT, ConfigDef.Range.atLeast(100),
-                Importance.LOW, ACCESS_CHECK_INTERVAL_MS_DOC, POLLING_GROUP, ++order, Width.SHORT, "Access check interval (ms)");
 
         order = 0;
         def.define(BEHAVIOR_ON_DELETE_CONFIG, Type.STRING, "tombstone", Validators.oneOf(BEHAVIOR_ON_DELETE_VALUES),
@@ -153,10 +147,6 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
 
     public long bufferMaxBytes() {
         return getLong(BUFFER_MAX_BYTES_CONFIG);
-    }
-
-    public Duration accessCheckInterval() {
-        return Duration.ofMillis(getLong(ACCESS_CHECK_INTERVAL_MS_CONFIG));
     }
 
     public BlobQuery blobQuery() {

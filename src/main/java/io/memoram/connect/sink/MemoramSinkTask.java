@@ -1,6 +1,7 @@
 package io.memoram.connect.sink;
 
 import io.memoram.connect.Version;
+import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramClientConfig;
 import io.memoram.connect.config.MemoramSinkConfig;
@@ -39,15 +40,13 @@ public class MemoramSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(MemoramSinkTask.class);
 
     /** Set by the connector in each task config: the task's number, for JMX names. */
-    public static final String TASK_NUMBER_CONFIG = "memoram.sink.task.number";
+    public static final String TASK_NUMBER_CONFIG = AccessTaskConfig.TASK_NUMBER_CONFIG;
 
     /** Ops buffered (queued, retrying or in flight) above which put() waits, then pauses consumption. */
     static final int MAX_BUFFERED = 10_000;
     static final Duration PUT_WAIT = Duration.ofSeconds(5);
     /** How long close()/stop() wait for in-flight calls, so the partitions' next owner sees their blobs. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
-    /** How often requests that are not approved are checked again when their user's records arrive. */
-    static final Duration ACCESS_RECHECK = Duration.ofSeconds(5);
 
     private record Rejection(SinkRecord record, String field, String reason, boolean accessDenied) { }
 
@@ -88,7 +87,7 @@ public class MemoramSinkTask extends SinkTask {
         // Creates are not idempotent: their retries are the lanes' own, after re-listing (see BlobWriter).
         createClient = MemoramClient.create(clientConfig.toBuilder().maxRetries(0).build());
         ContentCipher cipher = ContentCiphers.forName(config.contentEncryption());
-        UserDirectory users = new UserDirectory(client, cipher, config.accessRequestIds(), ACCESS_RECHECK, System::nanoTime);
+        UserDirectory users = UserDirectory.forTask(client, cipher, props, config);
         BlobWriter writer = new BlobWriter(client, createClient, users, indexes, config.sourceDefault(), metrics);
         scheduler = new LaneScheduler(config.maxInFlightRequests(), config.retryBackoff(), config.retryBackoffMax(),
                 "memoram-sink-" + connector + "-" + taskNumber, writer, this::completed);

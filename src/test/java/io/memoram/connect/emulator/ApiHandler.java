@@ -85,8 +85,9 @@ final class ApiHandler {
             }
             requireMethod(r, "GET");
             List<Map<String, Object>> items = state.requestsOf(apiKey).stream().map(Json::accessRequest).toList();
+            int cap = state.accessRequestListCap();
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("items", items);
+            m.put("items", cap > 0 && items.size() > cap ? items.subList(0, cap) : items);
             m.put("total", items.size());
             return Response.ok(m);
         }

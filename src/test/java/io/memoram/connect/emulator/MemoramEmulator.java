@@ -150,6 +150,16 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback {
         return this;
     }
 
+    /**
+     * Caps how many items GET /access-requests returns while {@code total} still counts them all, as a
+     * server that paged or truncated that list would (the API documents no paging for it). 0 (the
+     * default) returns every request.
+     */
+    public MemoramEmulator accessRequestListCap(int cap) {
+        state.accessRequestListCap(cap);
+        return this;
+    }
+
     // ---------------------------------------------------------------- users and access
 
     public EmulatedUser createUser() {
@@ -168,6 +178,11 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback {
     /** Files a pending access request for the user by this developer (as POST /access-requests would). */
     public String requestAccess(String apiKey, EmulatedUser user) {
         return state.fileRequest(apiKey, user.memoryKey(), "Requested by a test").id();
+    }
+
+    /** Files a pending access request with this reason (as POST /access-requests would). @return the request id. */
+    public String requestAccess(String apiKey, EmulatedUser user, String reason) {
+        return state.fileRequest(apiKey, user.memoryKey(), reason).id();
     }
 
     /** Files an access request for the user by this developer and approves it. @return the request id. */
