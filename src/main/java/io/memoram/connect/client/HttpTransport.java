@@ -306,9 +306,9 @@ final class HttpTransport implements AutoCloseable {
     }
 
     private HttpRequest build(ApiRequest request, String token) {
+        // No Accept header: the API answers JSON only, and each header is parsed by the server on every call.
         HttpRequest.Builder b = HttpRequest.newBuilder(request.uri())
-                .timeout(config.requestTimeout())
-                .header("Accept", JSON);
+                .timeout(config.requestTimeout());
         if (config.userAgent() != null && !config.userAgent().isBlank()) {
             b.header("User-Agent", config.userAgent());
         }

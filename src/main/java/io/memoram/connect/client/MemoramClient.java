@@ -181,18 +181,36 @@ public final class MemoramClient implements AutoCloseable {
                 + new Query().add("user_id", require(userId, "userId")), MemoryBlob.class);
     }
 
-    public MemoryBlob createMemoryBlob(NewMemoryBlob blob) {
+    /** Creates a blob; {@code blob.content()} must already be sealed. Answers only the new blob's id. */
+    public WrittenBlob createMemoryBlob(NewMemoryBlob blob) {
         Objects.requireNonNull(blob, "blob");
-        return transport.executeJson(new ApiRequest("POST", CALL_CREATE_BLOB, transport.uri("/memory-blobs"),
-                json(blob), HttpTransport.JSON, ApiRequest.Kind.API, secrets(blob.memoryKey(), blob.content())),
-                maxRetries, MemoryBlob.class);
+        ApiRequest request = new ApiRequest("POST", CALL_CREATE_BLOB, transport.uri("/memory-blobs"),
+                Bodies.create(mapper.getFactory(), blob), HttpTransport.JSON, ApiRequest.Kind.API,
+                secrets(blob.memoryKey(), blob.content()));
+        String id = readId(request, transport.execute(request, maxRetries));
+        if (id == null || id.isEmpty()) {
+            throw new MemoramException(CALL_CREATE_BLOB, 201, CALL_CREATE_BLOB
+                    + " answered without the new blob's id", null);
+        }
+        return new WrittenBlob(id);
     }
 
-    public MemoryBlob patchMemoryBlob(String blobId, MemoryBlobPatch patch) {
+    /** Patches a blob (null fields untouched, {@code tags} replaces the list). Answers only the blob's id. */
+    public WrittenBlob patchMemoryBlob(String blobId, MemoryBlobPatch patch) {
         Objects.requireNonNull(patch, "patch");
-        return transport.executeJson(new ApiRequest("PATCH", CALL_PATCH_BLOB,
-                transport.uri("/memory-blobs/" + segment(blobId, "blobId")), json(patch), HttpTransport.JSON,
-                ApiRequest.Kind.API, secrets(patch.memoryKey(), patch.content())), maxRetries, MemoryBlob.class);
+        ApiRequest request = new ApiRequest("PATCH", CALL_PATCH_BLOB,
+                transport.uri("/memory-blobs/" + segment(blobId, "blobId")), Bodies.patch(mapper.getFactory(), patch),
+                HttpTransport.JSON, ApiRequest.Kind.API, secrets(patch.memoryKey(), patch.content()));
+        String id = readId(request, transport.execute(request, maxRetries));
+        return new WrittenBlob(id == null || id.isEmpty() ? blobId : id);
+    }
+
+    private String readId(ApiRequest request, HttpResponse<byte[]> response) {
+        try {
+            return Bodies.readId(mapper.getFactory(), response.body());
+        } catch (java.io.IOException e) {
+            throw transport.unreadable(request, response, e);
+        }
     }
 
     /** Deletes a blob; a 404 counts as done (returns false), otherwise true. */
