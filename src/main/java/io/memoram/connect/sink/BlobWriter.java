@@ -121,7 +121,7 @@ public final class BlobWriter implements LaneScheduler.Executor {
                 index.remove(op.marker());
             }
         }
-        MemoryBlob created;
+        io.memoram.connect.client.WrittenBlob created;
         try {
             created = refusalAware(op, access, a -> createClient.createMemoryBlob(new NewMemoryBlob(op.userId(),
                     a.memoryKey().reveal(), a.seal(f.content()), f.title(), f.summary(), f.tags(), f.importance(),

@@ -52,10 +52,9 @@ public class MemoramSinkConnector extends SinkConnector {
         this.props = new HashMap<>(props);
         MemoramSinkConfig config = new MemoramSinkConfig(props);
         String name = props.getOrDefault("name", "memoram-sink");
-        client = MemoramClient.create(config.clientConfig(null).toBuilder()
-                .maxRetries(Math.min(config.maxRetries(), 3)).build());
+        client = MemoramClient.create(config.clientConfig(null)).withRetry(io.memoram.connect.client.RetryPolicy.SHORT);
         // Filing an access request is not idempotent: never retried blind (see AccessRequestResolver).
-        createClient = MemoramClient.create(client.config().toBuilder().maxRetries(0).build());
+        createClient = client.withRetry(io.memoram.connect.client.RetryPolicy.NONE);
         access = new ConnectorAccess(client, new AccessRequestResolver(client, createClient, config.accessRequestReason()),
                 fingerprints -> Map.of(), config.accessRequestIds(), config.memoryKeys(), AccessDiscovery.OFF, null,
                 () -> context().requestTaskReconfiguration()).withoutUsersInTaskConfigs();

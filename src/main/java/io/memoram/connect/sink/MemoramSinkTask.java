@@ -85,7 +85,7 @@ public class MemoramSinkTask extends SinkTask {
         MemoramClientConfig clientConfig = config.clientConfig(clientMetrics);
         client = MemoramClient.create(clientConfig);
         // Creates are not idempotent: their retries are the lanes' own, after re-listing (see BlobWriter).
-        createClient = MemoramClient.create(clientConfig.toBuilder().maxRetries(0).build());
+        createClient = client.withRetry(io.memoram.connect.client.RetryPolicy.NONE);
         ContentCipher cipher = ContentCiphers.forName(config.contentEncryption());
         UserDirectory users = UserDirectory.forTask(client, cipher, props, config);
         BlobWriter writer = new BlobWriter(client, createClient, users, indexes, config.sourceDefault(), metrics);

@@ -7,6 +7,7 @@ import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.access.ConnectorAccess;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.RequestListener;
+import io.memoram.connect.client.RetryPolicy;
 import io.memoram.connect.config.ConnectorValidation;
 import io.memoram.connect.config.MemoramSourceConfig;
 import java.util.HashMap;
@@ -68,10 +69,9 @@ public class MemoramSourceConnector extends SourceConnector {
             throw new ConnectException("Configure at least one of memoram.access.request.ids and memoram.memory.keys, "
                     + "or set memoram.access.discovery");
         }
-        client = MemoramClient.create(config.clientConfig(RequestListener.NONE).toBuilder()
-                .maxRetries(Math.min(config.maxRetries(), 3)).build());
+        client = MemoramClient.create(config.clientConfig(RequestListener.NONE)).withRetry(RetryPolicy.SHORT);
         // Filing an access request is not idempotent: never retried blind (see AccessRequestResolver).
-        createClient = MemoramClient.create(client.config().toBuilder().maxRetries(0).build());
+        createClient = client.withRetry(RetryPolicy.NONE);
         OffsetStorageReader offsets = context().offsetStorageReader();
         access = new ConnectorAccess(client, new AccessRequestResolver(client, createClient, config.accessRequestReason()),
                 fingerprints -> rememberedRequests(offsets, fingerprints), config.accessRequestIds(), config.memoryKeys(),

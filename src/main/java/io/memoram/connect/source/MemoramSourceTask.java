@@ -74,7 +74,7 @@ public class MemoramSourceTask extends SourceTask {
         metricsName = Jmx.register(metrics, Jmx.name("source-task", connector, taskNumber));
         ClientMetrics clientMetrics = new ClientMetrics();
         clientMetricsName = Jmx.register(clientMetrics, Jmx.name("client-source", connector, taskNumber));
-        client = MemoramClient.create(config.clientConfig(clientMetrics).toBuilder().maxRetries(0).build());
+        client = MemoramClient.create(config.clientConfig(clientMetrics)).withRetry(io.memoram.connect.client.RetryPolicy.CALLER_BACKS_OFF);
         registry = new AccessRegistry(client, ContentCiphers.forName(config.contentEncryption()), new AccessRegistry.Settings(
                 config.accessCheckInterval(), config.retryBackoff(), config.retryBackoffMax(), true), clock);
         metrics.gauges(() -> registry.servedUsers().size(), () -> registry.count(AccessStatus.PENDING),
