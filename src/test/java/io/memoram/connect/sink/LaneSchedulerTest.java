@@ -22,7 +22,7 @@ class LaneSchedulerTest {
 
     private static WriteOp op(String lane, int partition, long offset) {
         SinkRecord r = new SinkRecord("t", partition, null, lane, null, "v", offset);
-        return new WriteOp(r, WriteOp.Kind.INSERT, "u", lane + "#" + offset, lane, null);
+        return new WriteOp(r, Position.of(r), WriteOp.Kind.INSERT, "u", lane + "#" + offset, lane, null);
     }
 
     @Test
@@ -151,9 +151,9 @@ class LaneSchedulerTest {
             for (int i = 0; i < 5; i++) {
                 s.submit(op("a", 0, i));
             }
-            assertThat(s.awaitBufferedBelow(3, Duration.ofMillis(50))).isFalse();
+            assertThat(s.awaitBufferedBelow(3, Long.MAX_VALUE, Duration.ofMillis(50))).isFalse();
             release.countDown();
-            assertThat(s.awaitBufferedBelow(3, Duration.ofSeconds(5))).isTrue();
+            assertThat(s.awaitBufferedBelow(3, Long.MAX_VALUE, Duration.ofSeconds(5))).isTrue();
         }
     }
 }
