@@ -16,8 +16,9 @@ import org.apache.kafka.connect.sink.SinkRecord;
 record Position(TopicPartition partition, long offset) {
 
     static Position of(SinkRecord record) {
-        return new Position(new TopicPartition(record.topic(), record.kafkaPartition() == null ? 0 : record.kafkaPartition()),
-                record.kafkaOffset());
+        Integer partition = record.originalKafkaPartition();
+        return new Position(new TopicPartition(record.originalTopic(), partition == null ? 0 : partition),
+                record.originalKafkaOffset());
     }
 
     String topic() {
