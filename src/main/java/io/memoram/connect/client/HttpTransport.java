@@ -6,8 +6,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import io.memoram.connect.util.ExponentialBackoff;
 import java.io.IOException;
 import java.net.URI;
@@ -19,8 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +27,11 @@ import org.slf4j.LoggerFactory;
  * <p>Per attempt, in this order: the optional client-side rate limiter (Resilience4j
  * {@link RateLimiter}, one permit every {@code 1/rate} seconds, so no bursts), the circuit breaker
  * (Resilience4j {@link CircuitBreaker}, API calls only), the JWT, one HTTP exchange. A 401 drops
- * the token and re-sends once with a fresh one inside the same attempt. Around the attempts a
- * Resilience4j {@link Retry} retries 408, 429, 5xx and I/O failures with {@link ExponentialBackoff}, honouring
- * {@code Retry-After} when it is longer. Permanent statuses are returned to the caller unretried.
+ * the token and re-sends once with a fresh one inside the same attempt. Around the attempts a plain
+ * loop retries 408, 429, 5xx and I/O failures as often as the call's {@link RetryPolicy} allows, waiting
+ * {@link ExponentialBackoff} (a longer {@code Retry-After} wins). Permanent statuses are returned to the
+ * caller unretried. The loop is ours rather than a Resilience4j {@code Retry}: the number of attempts is
+ * chosen per call, and its waits end at once when the client is closed.
  *
  * <p>The circuit breaker counts consecutive retriable failures: a count-based window of
  * {@code threshold} calls that opens at a 100 % failure rate, i.e. after {@code threshold} failed
@@ -52,13 +51,14 @@ final class HttpTransport implements AutoCloseable {
     private final ObjectMapper mapper;
     private final RequestListener listener;
     private final ExponentialBackoff backoff;
-    private final Retry retry;
     private final CircuitBreaker circuit;
     private final Duration circuitOpenDuration;
     private final RateLimiter rateLimiter;
     private final TokenManager tokens;
     private volatile long circuitOpenedAtNanos = System.nanoTime();
     private volatile boolean closed;
+    /** Counted down by {@link #close()}: ends every backoff wait at once. */
+    private final CountDownLatch closedSignal = new CountDownLatch(1);
 
     HttpTransport(MemoramClientConfig config, ObjectMapper mapper) {
         this.config = config;
@@ -68,51 +68,18 @@ final class HttpTransport implements AutoCloseable {
         this.baseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         // Certificates and host names are verified by the JDK's default SSLContext; nothing here relaxes that.
         this.http = HttpClient.newBuilder()
-                .connectTimeout(orDefault(config.connectTimeout(), Duration.ofSeconds(10)))
+                .connectTimeout(config.connectTimeout())
                 // Never follow redirects: the Authorization header must not travel to another host.
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        this.backoff = new ExponentialBackoff(orDefault(config.retryBackoff(), Duration.ofMillis(500)),
-                orDefault(config.retryBackoffMax(), Duration.ofSeconds(60)));
-        this.retry = buildRetry();
-        this.circuitOpenDuration = atLeast(orDefault(config.circuitBreakerOpenDuration(), Duration.ofSeconds(30)),
-                Duration.ofMillis(1));
+        this.backoff = new ExponentialBackoff(config.retryBackoff(), config.retryBackoffMax());
+        this.circuitOpenDuration = atLeast(config.circuitBreakerOpenDuration(), Duration.ofMillis(1));
         this.circuit = config.circuitBreakerFailureThreshold() > 0 ? buildCircuit() : null;
         this.rateLimiter = config.rateLimitPerSecond() > 0 ? buildRateLimiter(config.rateLimitPerSecond()) : null;
         this.tokens = new TokenManager(config.clock(), config.tokenRenewSkew(), this::fetchToken);
     }
 
     // ------------------------------------------------------------------ wiring
-
-    private Retry buildRetry() {
-        Duration maxWait = backoff.max();
-        RetryConfig retryConfig = RetryConfig.custom()
-                .maxAttempts(Math.max(0, config.maxRetries()) + 1)
-                // A Retry-After beyond the longest backoff is handed to the caller (retryAfter()) rather
-                // than blocking a task thread for longer than the user allowed.
-                .retryOnException(e -> e instanceof RetriableFailure f
-                        && (f.retryAfter() == null || f.retryAfter().compareTo(maxWait) <= 0))
-                .intervalBiFunction((Integer retryNumber, io.github.resilience4j.core.functions.Either<Throwable, Object> outcome) -> {
-                    Duration retryAfter = outcome.isLeft() && outcome.getLeft() instanceof RetriableFailure f
-                            ? f.retryAfter() : null;
-                    return backoff.waitBefore(retryNumber, retryAfter).toMillis();
-                })
-                .failAfterMaxAttempts(false)
-                .writableStackTraceEnabled(false)
-                .build();
-        Retry r = Retry.of("memoram", retryConfig);
-        r.getEventPublisher().onRetry(event -> {
-            if (event.getLastThrowable() instanceof RetriableFailure f) {
-                log.debug("{} will be retried in {} ms (attempt {} failed: HTTP {})", f.call(),
-                        event.getWaitInterval().toMillis(), event.getNumberOfRetryAttempts(), f.status());
-                listener.onRetry(f.call(), f.status(), event.getWaitInterval());
-                if (f.status() == 429) {
-                    listener.onThrottled(f.call(), event.getWaitInterval());
-                }
-            }
-        });
-        return r;
-    }
 
     private CircuitBreaker buildCircuit() {
         int threshold = config.circuitBreakerFailureThreshold();
@@ -171,37 +138,61 @@ final class HttpTransport implements AutoCloseable {
         return listener;
     }
 
-    /** Executes {@code request} and reads the 2xx body as {@code type}. */
-    <T> T executeJson(ApiRequest request, Class<T> type) {
-        HttpResponse<byte[]> response = execute(request);
+    /** Executes {@code request} with up to {@code maxRetries} retries and reads the 2xx body as {@code type}. */
+    <T> T executeJson(ApiRequest request, int maxRetries, Class<T> type) {
+        HttpResponse<byte[]> response = execute(request, maxRetries);
         return read(request, response, type);
     }
 
     /**
-     * Executes {@code request} with retries; returns the 2xx response, or throws the typed
-     * exception for a permanent status, or {@link MemoramUnavailableException} once retries are used up.
+     * Executes {@code request} with up to {@code maxRetries} retries; returns the 2xx response, or
+     * throws the typed exception for a permanent status, or {@link MemoramUnavailableException} once
+     * retries are used up (or the client is closed, or the thread interrupted, while waiting).
      */
-    HttpResponse<byte[]> execute(ApiRequest request) {
+    HttpResponse<byte[]> execute(ApiRequest request, int maxRetries) {
         if (closed) {
             throw new IllegalStateException("the Memoram client is closed");
         }
-        AtomicInteger attempts = new AtomicInteger();
         boolean[] renewedAfter401 = {false};
-        Supplier<HttpResponse<byte[]>> attempt = () -> {
-            attempts.incrementAndGet();
-            return attemptOnce(request, renewedAfter401);
-        };
         HttpResponse<byte[]> response;
-        try {
-            response = Retry.decorateSupplier(retry, attempt).get();
-        } catch (RetriableFailure f) {
-            throw exhausted(f, attempts.get());
+        for (long attempt = 1; ; attempt++) {
+            try {
+                response = attemptOnce(request, renewedAfter401, maxRetries);
+                break;
+            } catch (RetriableFailure f) {
+                // A Retry-After beyond the longest backoff is handed to the caller (retryAfter()) rather
+                // than blocking a task thread for longer than the user allowed.
+                boolean waitable = f.retryAfter() == null || f.retryAfter().compareTo(backoff.max()) <= 0;
+                if (attempt > maxRetries || !waitable) {
+                    throw exhausted(f, attempt);
+                }
+                Duration wait = backoff.waitBefore((int) Math.min(attempt, 64), f.retryAfter());
+                log.debug("{} will be retried in {} ms (attempt {} failed: HTTP {})", f.call(), wait.toMillis(),
+                        attempt, f.status());
+                listener.onRetry(f.call(), f.status(), wait);
+                if (f.status() == 429) {
+                    listener.onThrottled(f.call(), wait);
+                }
+                if (!pause(wait)) {
+                    throw exhausted(f, attempt);
+                }
+            }
         }
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
             return response;
         }
         throw permanent(request, response);
+    }
+
+    /** Waits {@code wait}; false when the client was closed or the thread interrupted meanwhile. */
+    private boolean pause(Duration wait) {
+        try {
+            return !closedSignal.await(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     <T> T read(ApiRequest request, HttpResponse<byte[]> response, Class<T> type) {
@@ -229,9 +220,9 @@ final class HttpTransport implements AutoCloseable {
 
     // ------------------------------------------------------------------ one attempt
 
-    private HttpResponse<byte[]> attemptOnce(ApiRequest request, boolean[] renewedAfter401) {
+    private HttpResponse<byte[]> attemptOnce(ApiRequest request, boolean[] renewedAfter401, int maxRetries) {
         while (true) {
-            String token = request.kind() == ApiRequest.Kind.API ? tokens.token() : null;
+            String token = request.kind() == ApiRequest.Kind.API ? tokens.token(maxRetries) : null;
             HttpResponse<byte[]> response = send(request, token);
             int status = response.statusCode();
             if (status == 401 && request.kind() == ApiRequest.Kind.API) {
@@ -315,9 +306,9 @@ final class HttpTransport implements AutoCloseable {
     }
 
     private HttpRequest build(ApiRequest request, String token) {
+        // No Accept header: the API answers JSON only, and each header is parsed by the server on every call.
         HttpRequest.Builder b = HttpRequest.newBuilder(request.uri())
-                .timeout(orDefault(config.requestTimeout(), Duration.ofSeconds(30)))
-                .header("Accept", JSON);
+                .timeout(config.requestTimeout());
         if (config.userAgent() != null && !config.userAgent().isBlank()) {
             b.header("User-Agent", config.userAgent());
         }
@@ -349,15 +340,16 @@ final class HttpTransport implements AutoCloseable {
             }
         }
         // Half-open with the probe in flight: try again shortly.
-        return atLeast(orDefault(config.retryBackoff(), Duration.ofMillis(500)), Duration.ofMillis(1));
+        return atLeast(config.retryBackoff(), Duration.ofMillis(1));
     }
 
     // ------------------------------------------------------------------ failures
 
-    private MemoramUnavailableException exhausted(RetriableFailure f, int attempts) {
+    private MemoramUnavailableException exhausted(RetriableFailure f, long attempts) {
         StringBuilder msg = new StringBuilder(f.getMessage());
-        if (Thread.currentThread().isInterrupted()) {
-            // Resilience4j ends its backoff sleep on interrupt and rethrows the last failure.
+        if (closed) {
+            msg.append(" (the client was closed)");
+        } else if (Thread.currentThread().isInterrupted()) {
             msg.append(" (interrupted while waiting to retry)");
         } else if (attempts > 1) {
             msg.append(" (gave up after ").append(attempts).append(" attempts)");
@@ -423,7 +415,7 @@ final class HttpTransport implements AutoCloseable {
 
     // ------------------------------------------------------------------ token
 
-    private TokenResponse fetchToken() {
+    private TokenResponse fetchToken(int maxRetries) {
         byte[] body;
         try {
             body = mapper.writeValueAsBytes(Map.of("api_key", config.apiKey().reveal()));
@@ -432,7 +424,7 @@ final class HttpTransport implements AutoCloseable {
         }
         ApiRequest request = new ApiRequest("POST", CALL_TOKEN, uri("/auth/token"), body, JSON,
                 ApiRequest.Kind.AUTH, List.of());
-        HttpResponse<byte[]> response = execute(request);
+        HttpResponse<byte[]> response = execute(request, maxRetries);
         TokenResponse token = read(request, response, TokenResponse.class);
         if (token.token() == null || token.token().isBlank()) {
             throw new MemoramAuthenticationException(CALL_TOKEN, response.statusCode(),
@@ -448,6 +440,7 @@ final class HttpTransport implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        closedSignal.countDown();
         // HttpClient is AutoCloseable from Java 21 on; close() there waits for in-flight exchanges, so
         // shutdownNow() is preferred. On Java 17 neither exists and the client's threads end once it is unreachable.
         try {
@@ -455,10 +448,6 @@ final class HttpTransport implements AutoCloseable {
         } catch (ReflectiveOperationException | RuntimeException e) {
             log.trace("HttpClient.shutdownNow() not available on this JVM");
         }
-    }
-
-    private static Duration orDefault(Duration v, Duration fallback) {
-        return v == null ? fallback : v;
     }
 
     private static Duration atLeast(Duration v, Duration min) {

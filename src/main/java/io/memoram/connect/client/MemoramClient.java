@@ -9,6 +9,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +33,11 @@ import java.util.StringJoiner;
  * Messages name the call as a path template ({@code "GET /memory-blobs/{id}"}), the status and
  * the server's diagnostic text, never a secret. See {@link HttpTransport} for the mechanics.
  *
- * <p>Retries re-send writes too: a {@code POST /memory-blobs} whose response was lost may have
- * created the blob (the sink's idempotency marker exists for that).
+ * <p>How often a call is retried is chosen per call: {@link #withRetry(RetryPolicy)} returns a view of
+ * the same client (same token, rate limiter, circuit breaker and connections) whose calls follow
+ * another {@link RetryPolicy}; the client itself follows {@link RetryPolicy#STANDARD}. Retries
+ * re-send writes too: a {@code POST /memory-blobs} whose response was lost may have created the
+ * blob, so creates go through {@code withRetry(RetryPolicy.NONE)} where that matters.
  */
 public final class MemoramClient implements AutoCloseable {
     static final String CALL_CREATE_ACCESS_REQUEST = "POST /access-requests";
@@ -55,15 +59,48 @@ public final class MemoramClient implements AutoCloseable {
     private final MemoramClientConfig config;
     private final ObjectMapper mapper;
     private final HttpTransport transport;
+    private final RetryPolicy retryPolicy;
+    private final int maxRetries;
+    /** One view per policy, shared by the client and all its views, so withRetry allocates nothing. */
+    private final Map<RetryPolicy, MemoramClient> views;
 
     private MemoramClient(MemoramClientConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.mapper = Json.mapper();
         this.transport = new HttpTransport(config, mapper);
+        this.retryPolicy = RetryPolicy.STANDARD;
+        this.maxRetries = retryPolicy.maxRetries(config.maxRetries());
+        this.views = new EnumMap<>(RetryPolicy.class);
+        views.put(retryPolicy, this);
+        for (RetryPolicy p : RetryPolicy.values()) {
+            views.computeIfAbsent(p, policy -> new MemoramClient(this, policy));
+        }
     }
 
+    private MemoramClient(MemoramClient shared, RetryPolicy policy) {
+        this.config = shared.config;
+        this.mapper = shared.mapper;
+        this.transport = shared.transport;
+        this.retryPolicy = policy;
+        this.maxRetries = policy.maxRetries(config.maxRetries());
+        this.views = shared.views;
+    }
+
+    /** A client following {@link RetryPolicy#STANDARD}; {@link #withRetry} gives the other policies. */
     public static MemoramClient create(MemoramClientConfig config) {
         return new MemoramClient(config);
+    }
+
+    /**
+     * This client with calls retried as {@code policy} says. The views share everything (token, rate
+     * limiter, circuit breaker, connections); closing any of them closes them all.
+     */
+    public MemoramClient withRetry(RetryPolicy policy) {
+        return views.get(Objects.requireNonNull(policy, "policy"));
+    }
+
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
     }
 
     public MemoramClientConfig config() {
@@ -72,7 +109,7 @@ public final class MemoramClient implements AutoCloseable {
 
     /** Obtains a developer JWT now (also used as a cheap live check of the API key). */
     public TokenResponse issueToken() {
-        return transport.tokens().renewNow();
+        return transport.tokens().renewNow(maxRetries);
     }
 
     // --- access requests ---
@@ -89,7 +126,7 @@ public final class MemoramClient implements AutoCloseable {
         body.put("reason", reason);
         return transport.executeJson(new ApiRequest("POST", CALL_CREATE_ACCESS_REQUEST,
                 transport.uri("/access-requests"), json(body), HttpTransport.JSON, ApiRequest.Kind.API,
-                List.of(memoryKey.reveal())), AccessRequest.class);
+                List.of(memoryKey.reveal())), maxRetries, AccessRequest.class);
     }
 
     public List<AccessRequest> listAccessRequests() {
@@ -144,18 +181,36 @@ public final class MemoramClient implements AutoCloseable {
                 + new Query().add("user_id", require(userId, "userId")), MemoryBlob.class);
     }
 
-    public MemoryBlob createMemoryBlob(NewMemoryBlob blob) {
+    /** Creates a blob; {@code blob.content()} must already be sealed. Answers only the new blob's id. */
+    public WrittenBlob createMemoryBlob(NewMemoryBlob blob) {
         Objects.requireNonNull(blob, "blob");
-        return transport.executeJson(new ApiRequest("POST", CALL_CREATE_BLOB, transport.uri("/memory-blobs"),
-                json(blob), HttpTransport.JSON, ApiRequest.Kind.API, secrets(blob.memoryKey(), blob.content())),
-                MemoryBlob.class);
+        ApiRequest request = new ApiRequest("POST", CALL_CREATE_BLOB, transport.uri("/memory-blobs"),
+                Bodies.create(mapper.getFactory(), blob), HttpTransport.JSON, ApiRequest.Kind.API,
+                secrets(blob.memoryKey(), blob.content()));
+        String id = readId(request, transport.execute(request, maxRetries));
+        if (id == null || id.isEmpty()) {
+            throw new MemoramException(CALL_CREATE_BLOB, 201, CALL_CREATE_BLOB
+                    + " answered without the new blob's id", null);
+        }
+        return new WrittenBlob(id);
     }
 
-    public MemoryBlob patchMemoryBlob(String blobId, MemoryBlobPatch patch) {
+    /** Patches a blob (null fields untouched, {@code tags} replaces the list). Answers only the blob's id. */
+    public WrittenBlob patchMemoryBlob(String blobId, MemoryBlobPatch patch) {
         Objects.requireNonNull(patch, "patch");
-        return transport.executeJson(new ApiRequest("PATCH", CALL_PATCH_BLOB,
-                transport.uri("/memory-blobs/" + segment(blobId, "blobId")), json(patch), HttpTransport.JSON,
-                ApiRequest.Kind.API, secrets(patch.memoryKey(), patch.content())), MemoryBlob.class);
+        ApiRequest request = new ApiRequest("PATCH", CALL_PATCH_BLOB,
+                transport.uri("/memory-blobs/" + segment(blobId, "blobId")), Bodies.patch(mapper.getFactory(), patch),
+                HttpTransport.JSON, ApiRequest.Kind.API, secrets(patch.memoryKey(), patch.content()));
+        String id = readId(request, transport.execute(request, maxRetries));
+        return new WrittenBlob(id == null || id.isEmpty() ? blobId : id);
+    }
+
+    private String readId(ApiRequest request, HttpResponse<byte[]> response) {
+        try {
+            return Bodies.readId(mapper.getFactory(), response.body());
+        } catch (java.io.IOException e) {
+            throw transport.unreadable(request, response, e);
+        }
     }
 
     /** Deletes a blob; a 404 counts as done (returns false), otherwise true. */
@@ -164,7 +219,7 @@ public final class MemoramClient implements AutoCloseable {
                 + segment(blobId, "blobId") + new Query().add("user_id", require(userId, "userId"))),
                 null, null, ApiRequest.Kind.API, List.of());
         try {
-            transport.execute(request); // the JSON body carries nothing we need
+            transport.execute(request, maxRetries); // the JSON body carries nothing we need
             return true;
         } catch (MemoramNotFoundException e) {
             return false;
@@ -175,7 +230,7 @@ public final class MemoramClient implements AutoCloseable {
 
     public List<Tag> listTags(String userId) {
         ApiRequest request = apiGet(CALL_LIST_TAGS, "/tags" + new Query().add("user_id", require(userId, "userId")));
-        HttpResponse<byte[]> response = transport.execute(request);
+        HttpResponse<byte[]> response = transport.execute(request, maxRetries);
         JsonNode root = transport.read(request, response, JsonNode.class);
         // Documented as {"items": [...]}; a bare array or "tags" is accepted as well.
         JsonNode items = root.isArray() ? root : root.has("items") ? root.get("items") : root.get("tags");
@@ -215,7 +270,7 @@ public final class MemoramClient implements AutoCloseable {
                 .add("redirect_uri", Objects.requireNonNull(redirectUri, "redirectUri").toString());
         return transport.executeJson(new ApiRequest("POST", CALL_OAUTH_TOKEN, tokenEndpoint,
                 form.body().getBytes(StandardCharsets.UTF_8), "application/x-www-form-urlencoded",
-                ApiRequest.Kind.OAUTH, List.of(code, clientSecret.reveal())), OAuthTokenResponse.class);
+                ApiRequest.Kind.OAUTH, List.of(code, clientSecret.reveal())), maxRetries, OAuthTokenResponse.class);
     }
 
     @Override
@@ -226,7 +281,7 @@ public final class MemoramClient implements AutoCloseable {
     // ------------------------------------------------------------------ helpers
 
     private <T> T get(String call, String pathAndQuery, Class<T> type) {
-        return transport.executeJson(apiGet(call, pathAndQuery), type);
+        return transport.executeJson(apiGet(call, pathAndQuery), maxRetries, type);
     }
 
     private ApiRequest apiGet(String call, String pathAndQuery) {

@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Everything the client needs. Built with {@link #builder(URI, Secret)}; defaults follow
- * connector-contract.md (timeout 30 s, 10 retries, backoff 500 ms to 60 s, no rate limit).
+ * Everything the client needs. Built with {@link #builder(URI, Secret)}. The {@code DEFAULT_*}
+ * constants are the one home of the client's defaults: the connectors' settings
+ * ({@code MemoramCommonConfig}) and the builder take them from here, and a null given to the
+ * constructor falls back to them, so the transport never invents a value of its own.
  */
 public record MemoramClientConfig(
         URI baseUrl,
@@ -25,10 +27,33 @@ public record MemoramClientConfig(
         RequestListener listener,
         String userAgent) {
 
+    /** Time to open a TCP (and TLS) connection. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** Deadline of one HTTP exchange, from sending the request to the last byte of the body. */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** Retries of a {@link RetryPolicy#STANDARD} call. */
+    public static final int DEFAULT_MAX_RETRIES = 10;
+    public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(500);
+    public static final Duration DEFAULT_RETRY_BACKOFF_MAX = Duration.ofSeconds(60);
+    /** No client-side rate limit. */
+    public static final double DEFAULT_RATE_LIMIT_PER_SECOND = 0;
+    public static final int DEFAULT_CIRCUIT_BREAKER_FAILURE_THRESHOLD = 20;
+    public static final Duration DEFAULT_CIRCUIT_BREAKER_OPEN_DURATION = Duration.ofSeconds(30);
+    /** Renew the JWT this long before it expires, so no call goes out with a token about to lapse. */
+    public static final Duration DEFAULT_TOKEN_RENEW_SKEW = Duration.ofSeconds(60);
+    public static final String DEFAULT_USER_AGENT = "kafka-connect-memoram";
+
     public MemoramClientConfig {
         Objects.requireNonNull(baseUrl, "baseUrl");
         Objects.requireNonNull(apiKey, "apiKey");
-        Objects.requireNonNull(clock, "clock");
+        connectTimeout = orDefault(connectTimeout, DEFAULT_CONNECT_TIMEOUT);
+        requestTimeout = orDefault(requestTimeout, DEFAULT_REQUEST_TIMEOUT);
+        maxRetries = Math.max(0, maxRetries);
+        retryBackoff = orDefault(retryBackoff, DEFAULT_RETRY_BACKOFF);
+        retryBackoffMax = orDefault(retryBackoffMax, DEFAULT_RETRY_BACKOFF_MAX);
+        circuitBreakerOpenDuration = orDefault(circuitBreakerOpenDuration, DEFAULT_CIRCUIT_BREAKER_OPEN_DURATION);
+        tokenRenewSkew = orDefault(tokenRenewSkew, DEFAULT_TOKEN_RENEW_SKEW);
+        clock = clock == null ? Clock.systemUTC() : clock;
         listener = listener == null ? RequestListener.NONE : listener;
     }
 
@@ -44,21 +69,25 @@ public record MemoramClientConfig(
                 .tokenRenewSkew(tokenRenewSkew).clock(clock).listener(listener).userAgent(userAgent);
     }
 
+    private static Duration orDefault(Duration v, Duration fallback) {
+        return v == null ? fallback : v;
+    }
+
     public static final class Builder {
         private final URI baseUrl;
         private final Secret apiKey;
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration requestTimeout = Duration.ofSeconds(30);
-        private int maxRetries = 10;
-        private Duration retryBackoff = Duration.ofMillis(500);
-        private Duration retryBackoffMax = Duration.ofSeconds(60);
-        private double rateLimitPerSecond = 0;
-        private int circuitBreakerFailureThreshold = 20;
-        private Duration circuitBreakerOpenDuration = Duration.ofSeconds(30);
-        private Duration tokenRenewSkew = Duration.ofSeconds(60);
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        private int maxRetries = DEFAULT_MAX_RETRIES;
+        private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
+        private Duration retryBackoffMax = DEFAULT_RETRY_BACKOFF_MAX;
+        private double rateLimitPerSecond = DEFAULT_RATE_LIMIT_PER_SECOND;
+        private int circuitBreakerFailureThreshold = DEFAULT_CIRCUIT_BREAKER_FAILURE_THRESHOLD;
+        private Duration circuitBreakerOpenDuration = DEFAULT_CIRCUIT_BREAKER_OPEN_DURATION;
+        private Duration tokenRenewSkew = DEFAULT_TOKEN_RENEW_SKEW;
         private Clock clock = Clock.systemUTC();
         private RequestListener listener = RequestListener.NONE;
-        private String userAgent = "kafka-connect-memoram";
+        private String userAgent = DEFAULT_USER_AGENT;
 
         private Builder(URI baseUrl, Secret apiKey) {
             this.baseUrl = baseUrl;
@@ -66,8 +95,9 @@ public record MemoramClientConfig(
         }
 
         public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
+        /** Deadline of one exchange, response body included; a call that exceeds it counts as a retriable failure. */
         public Builder requestTimeout(Duration v) { requestTimeout = v; return this; }
-        /** Retriable failures per request before it counts as failed; 0 = a single attempt. */
+        /** Retriable failures per {@link RetryPolicy#STANDARD} call before it counts as failed; 0 = a single attempt. */
         public Builder maxRetries(int v) { maxRetries = v; return this; }
         public Builder retryBackoff(Duration initial, Duration max) { retryBackoff = initial; retryBackoffMax = max; return this; }
         /** Client-side cap on requests per second; 0 or less = off. */

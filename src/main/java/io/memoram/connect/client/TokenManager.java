@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,20 +21,20 @@ final class TokenManager {
 
     private final Clock clock;
     private final Duration skew;
-    private final Supplier<TokenResponse> fetcher;
+    private final IntFunction<TokenResponse> fetcher;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile Cached current;
 
     private record Cached(String value, Instant renewAt) { }
 
-    TokenManager(Clock clock, Duration skew, Supplier<TokenResponse> fetcher) {
+    TokenManager(Clock clock, Duration skew, IntFunction<TokenResponse> fetcher) {
         this.clock = clock;
         this.skew = skew == null || skew.isNegative() ? Duration.ZERO : skew;
         this.fetcher = fetcher;
     }
 
-    /** A token valid for at least the renewal skew, fetching one if needed. */
-    String token() {
+    /** A token valid for at least the renewal skew, fetching one (with up to {@code maxRetries} retries) if needed. */
+    String token(int maxRetries) {
         Cached c = current;
         if (usable(c)) {
             return c.value();
@@ -45,17 +45,17 @@ final class TokenManager {
             if (usable(c)) {
                 return c.value(); // another thread renewed while we waited
             }
-            return renewLocked().token();
+            return renewLocked(maxRetries).token();
         } finally {
             lock.unlock();
         }
     }
 
     /** Fetches a new token now, replacing the cached one. */
-    TokenResponse renewNow() {
+    TokenResponse renewNow(int maxRetries) {
         lock.lock();
         try {
-            return renewLocked();
+            return renewLocked(maxRetries);
         } finally {
             lock.unlock();
         }
@@ -87,9 +87,9 @@ final class TokenManager {
         return c != null && clock.instant().isBefore(c.renewAt());
     }
 
-    private TokenResponse renewLocked() {
+    private TokenResponse renewLocked(int maxRetries) {
         Instant fetchedAt = clock.instant();
-        TokenResponse response = fetcher.get();
+        TokenResponse response = fetcher.apply(maxRetries);
         current = new Cached(response.token(), renewAt(fetchedAt, response.expiresAt()));
         return response;
     }

@@ -55,23 +55,23 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
     private static final String CONTENT_ENCRYPTION_DISPLAY = "Content encryption";
 
     public static final String HTTP_REQUEST_TIMEOUT_MS_CONFIG = "memoram.http.request.timeout.ms";
-    public static final long HTTP_REQUEST_TIMEOUT_MS_DEFAULT = 30_000L;
+    public static final long HTTP_REQUEST_TIMEOUT_MS_DEFAULT = MemoramClientConfig.DEFAULT_REQUEST_TIMEOUT.toMillis();
     private static final String HTTP_REQUEST_TIMEOUT_MS_DOC = "Timeout of one HTTP request, in milliseconds.";
 
     public static final String MAX_RETRIES_CONFIG = "memoram.max.retries";
-    public static final int MAX_RETRIES_DEFAULT = 10;
+    public static final int MAX_RETRIES_DEFAULT = MemoramClientConfig.DEFAULT_MAX_RETRIES;
     private static final String MAX_RETRIES_DOC = "Retriable failures (429, 5xx, timeouts, connection resets) per request before it counts as failed.";
 
     public static final String RETRY_BACKOFF_MS_CONFIG = "memoram.retry.backoff.ms";
-    public static final long RETRY_BACKOFF_MS_DEFAULT = 500L;
+    public static final long RETRY_BACKOFF_MS_DEFAULT = MemoramClientConfig.DEFAULT_RETRY_BACKOFF.toMillis();
     private static final String RETRY_BACKOFF_MS_DOC = "First backoff after a retriable failure, in milliseconds; it doubles on each retry, with jitter. A longer Retry-After from the server wins.";
 
     public static final String RETRY_BACKOFF_MAX_MS_CONFIG = "memoram.retry.backoff.max.ms";
-    public static final long RETRY_BACKOFF_MAX_MS_DEFAULT = 60_000L;
+    public static final long RETRY_BACKOFF_MAX_MS_DEFAULT = MemoramClientConfig.DEFAULT_RETRY_BACKOFF_MAX.toMillis();
     private static final String RETRY_BACKOFF_MAX_MS_DOC = "Upper bound of the exponential backoff, in milliseconds.";
 
     public static final String RATE_LIMIT_CONFIG = "memoram.rate.limit.requests.per.second";
-    public static final double RATE_LIMIT_DEFAULT = 0.0;
+    public static final double RATE_LIMIT_DEFAULT = MemoramClientConfig.DEFAULT_RATE_LIMIT_PER_SECOND;
     private static final String RATE_LIMIT_DOC = "Client-side cap on API requests per second, per task. 0 turns it off.";
 
     public static final String BEHAVIOR_ON_ACCESS_REVOKED_CONFIG = "behavior.on.access.revoked";

@@ -11,6 +11,7 @@ import io.memoram.connect.client.MemoramNotFoundException;
 import io.memoram.connect.client.MemoramUnavailableException;
 import io.memoram.connect.client.MemoryBlobPatch;
 import io.memoram.connect.client.NewMemoryBlob;
+import io.memoram.connect.client.RetryPolicy;
 import io.memoram.connect.crypto.ContentCryptoException;
 import java.util.List;
 import java.util.function.Function;
@@ -20,11 +21,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Executes one {@link WriteOp} against the API (on a lane thread) and says how it ended.
  *
- * <p>Writes go through {@code writes}, which must not retry by itself: a POST whose response was
- * lost (timeout, dropped connection, 5xx) may have created the blob, so before trying again the
- * user's index is listed anew and the retry PATCHes the blob if it exists; and the lanes' own
- * retries keep the key's order and a bound on every record (max retries, time budget). Listings
- * go through {@code reads}, which retries each page itself.
+ * <p>Writes are sent once ({@link RetryPolicy#NONE} for creates, {@link RetryPolicy#CALLER_BACKS_OFF}
+ * for patches and deletes): a POST whose response was lost (timeout, dropped connection, 5xx) may
+ * have created the blob, so before trying again the user's index is listed anew and the retry
+ * PATCHes the blob if it exists; and the lanes' own retries keep the key's order, free the lane's
+ * thread while backing off, and bound every record (max retries, time budget). Listings retry
+ * each page in the client ({@link RetryPolicy#STANDARD}).
  *
  * <p>Only a refusal of the write itself (400 or 422 on that write, after the refresh rule) is the
  * record's fault. Everything else is the infrastructure's: retried when it may pass, fatal when it
@@ -37,16 +39,17 @@ final class BlobWriter implements LaneScheduler.Executor {
     static final BlobQuery LISTING = BlobQuery.ofLimit(100);
 
     private final MemoramClient reads;
+    private final MemoramClient creates;
     private final MemoramClient writes;
     private final UserDirectory users;
     private final BlobIndexes indexes;
     private final String sourceDefault;
     private final SinkTaskMetrics metrics;
 
-    BlobWriter(MemoramClient reads, MemoramClient writes, UserDirectory users, BlobIndexes indexes,
-               String sourceDefault, SinkTaskMetrics metrics) {
-        this.reads = reads;
-        this.writes = writes;
+    BlobWriter(MemoramClient client, UserDirectory users, BlobIndexes indexes, String sourceDefault, SinkTaskMetrics metrics) {
+        this.reads = client.withRetry(RetryPolicy.STANDARD);
+        this.creates = client.withRetry(RetryPolicy.NONE);
+        this.writes = client.withRetry(RetryPolicy.CALLER_BACKS_OFF);
         this.users = users;
         this.indexes = indexes;
         this.sourceDefault = sourceDefault;
@@ -124,7 +127,7 @@ final class BlobWriter implements LaneScheduler.Executor {
             }
         }
         try {
-            return guarded(op, access, a -> writes.createMemoryBlob(new NewMemoryBlob(op.userId(),
+            return guarded(op, access, a -> creates.createMemoryBlob(new NewMemoryBlob(op.userId(),
                     a.memoryKey().reveal(), a.seal(f.content()), f.title(), f.summary(), f.tags(), f.importance(),
                     f.confidence(), source)), created -> {
                         index.put(op.marker(), created.id());

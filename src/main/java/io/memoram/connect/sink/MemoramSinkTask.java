@@ -46,8 +46,7 @@ public class MemoramSinkTask extends SinkTask {
 
     private MemoramSinkConfig config;
     private RecordMapper mapper;
-    private MemoramClient reads;
-    private MemoramClient writes;
+    private MemoramClient client;
     private LaneScheduler scheduler;
     private Rejections rejections;
     private Backpressure backpressure;
@@ -72,17 +71,14 @@ public class MemoramSinkTask extends SinkTask {
         int taskNumber = taskNumber(props);
 
         MemoramClientConfig clientConfig = config.clientConfig(clientMetrics);
-        int maxRetries = Math.max(0, clientConfig.maxRetries());
-        // Reads (listings, credentials) retry page by page in the client; writes are retried by the
-        // lanes only: a create must not be repeated blind (see BlobWriter), and the lanes keep the
-        // key's order and bound each record's retries.
-        reads = MemoramClient.create(clientConfig.toBuilder().maxRetries(Math.min(maxRetries, Integer.MAX_VALUE - 1)).build());
-        writes = MemoramClient.create(clientConfig.toBuilder().maxRetries(0).build());
-        UserDirectory users = new UserDirectory(reads, ContentCiphers.forName(config.contentEncryption()),
+        // One client per task: one token, one rate limiter (the configured cap holds), one circuit
+        // breaker, one connection pool. The writer picks the retry policy per call.
+        client = MemoramClient.create(clientConfig);
+        UserDirectory users = new UserDirectory(client, ContentCiphers.forName(config.contentEncryption()),
                 config.accessRequestIds(), ACCESS_RECHECK, System::nanoTime);
-        BlobWriter writer = new BlobWriter(reads, writes, users, indexes, config.sourceDefault(), metrics);
+        BlobWriter writer = new BlobWriter(client, users, indexes, config.sourceDefault(), metrics);
         scheduler = new LaneScheduler(config.maxInFlightRequests(), config.retryBackoff(), config.retryBackoffMax(),
-                RetryBound.of(maxRetries, clientConfig.requestTimeout(), config.retryBackoffMax()), System::nanoTime,
+                RetryBound.of(clientConfig.maxRetries(), clientConfig.requestTimeout(), config.retryBackoffMax()), System::nanoTime,
                 "memoram-sink-" + connector + "-" + taskNumber, writer, this::completed);
         metrics.bind(scheduler, tracker);
         rejections = new Rejections(config, errantRecordReporter(props), tracker, metrics, this::fail);
@@ -223,11 +219,8 @@ public class MemoramSinkTask extends SinkTask {
         if (scheduler != null) {
             scheduler.close(CLOSE_WAIT);
         }
-        if (reads != null) {
-            reads.close();
-        }
-        if (writes != null) {
-            writes.close();
+        if (client != null) {
+            client.close();
         }
         // Only our own beans: a restarted task of the same name may have registered its own meanwhile.
         Jmx.unregister(taskBean, metrics);

@@ -72,8 +72,7 @@ public class MemoramSourceConnector extends SourceConnector {
         if (config.accessRequestIds().isEmpty() && config.memoryKeys().isEmpty()) {
             throw new ConnectException("Configure at least one of memoram.access.request.ids and memoram.memory.keys");
         }
-        client = MemoramClient.create(config.clientConfig(RequestListener.NONE).toBuilder()
-                .maxRetries(Math.min(config.maxRetries(), 3)).build());
+        client = MemoramClient.create(config.clientConfig(RequestListener.NONE)).withRetry(io.memoram.connect.client.RetryPolicy.SHORT);
         monitor = new AccessMonitor(client, new AccessRequestResolver(client, config.accessRequestReason()),
                 context().offsetStorageReader(), config.accessRequestIds(), config.memoryKeys(),
                 () -> context().requestTaskReconfiguration());

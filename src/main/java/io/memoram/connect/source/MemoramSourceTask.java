@@ -100,7 +100,7 @@ public class MemoramSourceTask extends SourceTask {
         metricsName = Jmx.register(metrics, Jmx.name("source-task", connector, taskNumber));
         ClientMetrics clientMetrics = new ClientMetrics();
         clientMetricsName = Jmx.register(clientMetrics, Jmx.name("client-source", connector, taskNumber));
-        client = MemoramClient.create(config.clientConfig(clientMetrics).toBuilder().maxRetries(0).build());
+        client = MemoramClient.create(config.clientConfig(clientMetrics)).withRetry(io.memoram.connect.client.RetryPolicy.CALLER_BACKS_OFF);
 
         UserStream.Settings settings = new UserStream.Settings(config.memoriesTopic(), config.tagsTopic(),
                 config.tagsEnabled(), config.tombstoneOnDelete(), config.behaviorOnDecryptionError());

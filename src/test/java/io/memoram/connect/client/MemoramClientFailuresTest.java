@@ -110,7 +110,7 @@ class MemoramClientFailuresTest {
                 .retryBackoff(Duration.ofMillis(10), Duration.ofSeconds(5)))) {
             emu.faults().on("POST", "/memory-blobs").next(1, Fault.tooManyRequests(1));
             long start = System.nanoTime();
-            MemoryBlob created = client.createMemoryBlob(new NewMemoryBlob(user.userId(), user.memoryKey(),
+            WrittenBlob created = client.createMemoryBlob(new NewMemoryBlob(user.userId(), user.memoryKey(),
                     emu.seal(user.userId(), "x"), "t", null, List.of(), null, null, null));
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertThat(created.id()).isNotBlank();
@@ -143,7 +143,7 @@ class MemoramClientFailuresTest {
         ClientMetrics metrics = new ClientMetrics();
         try (MemoramClient client = warmClient(Clients.fast(emu, apiKey).listener(metrics))) {
             emu.faults().on("POST", "/memory-blobs").next(2, Fault.drop());
-            MemoryBlob created = client.createMemoryBlob(new NewMemoryBlob(user.userId(), user.memoryKey(),
+            WrittenBlob created = client.createMemoryBlob(new NewMemoryBlob(user.userId(), user.memoryKey(),
                     emu.seal(user.userId(), "x"), "t", null, List.of(), null, null, null));
             assertThat(created.id()).isNotBlank();
             assertThat(emu.requestCount("POST", "/memory-blobs")).isEqualTo(3);
