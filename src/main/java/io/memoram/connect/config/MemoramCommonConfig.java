@@ -1,8 +1,10 @@
 package io.memoram.connect.config;
 
+import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramClientConfig;
 import io.memoram.connect.client.RequestListener;
 import io.memoram.connect.client.Secret;
+import io.memoram.connect.crypto.ContentCipher;
 import io.memoram.connect.crypto.ContentCiphers;
 import java.net.URI;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
 /**
@@ -47,7 +50,8 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
     public static final String ACCESS_REQUEST_REASON_DEFAULT = "Kafka Connect (kafka-connect-memoram) would like to sync your memories between Memoram and your team's data pipelines.";
     private static final String ACCESS_REQUEST_REASON_DOC = "Shown to the user on the approval screen of the access requests the connector files (at most 255 characters).";
     private static final String ACCESS_REQUEST_REASON_DISPLAY = "Access request reason";
-    public static final int ACCESS_REQUEST_REASON_MAX = 255;
+    /** The API's limit; one constant for the config, the access resolver and the client. */
+    public static final int ACCESS_REQUEST_REASON_MAX = MemoramClient.MAX_REASON_LENGTH;
 
     public static final String CONTENT_ENCRYPTION_CONFIG = "memoram.content.encryption";
     public static final String CONTENT_ENCRYPTION_DEFAULT = ContentCiphers.AES_GCM;
@@ -76,6 +80,20 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
 
     public static final String BEHAVIOR_ON_ACCESS_REVOKED_CONFIG = "behavior.on.access.revoked";
     public static final String BEHAVIOR_ON_ACCESS_REVOKED_DEFAULT = "skip";
+    public static final List<String> BEHAVIOR_ON_ACCESS_REVOKED_VALUES = EnumSettings.spellings(OnAccessRevoked.class);
+
+    /** {@value #BEHAVIOR_ON_ACCESS_REVOKED_CONFIG}: what a user whose access ends does to the task. */
+    public enum OnAccessRevoked {
+        /** Stop serving that user (the source) or send its records to the dead letter queue (the sink). */
+        SKIP,
+        /** Fail the task. */
+        FAIL;
+
+        @Override
+        public String toString() {
+            return EnumSettings.spelling(this);
+        }
+    }
 
     /** Adds the shared settings to {@code def}, in their groups. */
     public static ConfigDef addCommonConfig(ConfigDef def) {
@@ -111,12 +129,26 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
         return def;
     }
 
+    // Parsed once, here, so that a bad value fails the config (naming the key) and not a call site later.
+    private final URI apiUrl;
+    private final ContentCipher contentCipher;
+    private final OnAccessRevoked onAccessRevoked;
+
     protected MemoramCommonConfig(ConfigDef def, Map<?, ?> originals) {
         super(def, originals);
+        apiUrl = URI.create(getString(API_URL_CONFIG).trim());
+        try {
+            contentCipher = ContentCiphers.forName(getString(CONTENT_ENCRYPTION_CONFIG));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(CONTENT_ENCRYPTION_CONFIG, getString(CONTENT_ENCRYPTION_CONFIG),
+                    "must be one of " + String.join(", ", ContentCiphers.names()));
+        }
+        onAccessRevoked = EnumSettings.parse(OnAccessRevoked.class, BEHAVIOR_ON_ACCESS_REVOKED_CONFIG,
+                getString(BEHAVIOR_ON_ACCESS_REVOKED_CONFIG));
     }
 
     public URI apiUrl() {
-        return URI.create(getString(API_URL_CONFIG));
+        return apiUrl;
     }
 
     public Secret apiKey() {
@@ -155,8 +187,22 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
         return getString(ACCESS_REQUEST_REASON_CONFIG);
     }
 
+    /** The configured scheme's name, lower case ({@code aes-gcm} or {@code plaintext}). */
     public String contentEncryption() {
-        return getString(CONTENT_ENCRYPTION_CONFIG);
+        return Validators.normalized(getString(CONTENT_ENCRYPTION_CONFIG));
+    }
+
+    /** The cipher {@value #CONTENT_ENCRYPTION_CONFIG} names (shared and thread-safe). */
+    public ContentCipher contentCipher() {
+        return contentCipher;
+    }
+
+    public OnAccessRevoked behaviorOnAccessRevoked() {
+        return onAccessRevoked;
+    }
+
+    public boolean failOnAccessRevoked() {
+        return onAccessRevoked == OnAccessRevoked.FAIL;
     }
 
     public int maxRetries() {

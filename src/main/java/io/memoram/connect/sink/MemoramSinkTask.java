@@ -94,7 +94,7 @@ public class MemoramSinkTask extends SinkTask {
                 "memoram-sink-" + connector + "-" + taskNumber, writer, this::completed);
         metrics.bind(scheduler, tracker);
 
-        tolerant = "all".equalsIgnoreCase(props.getOrDefault("errors.tolerance", "none").trim());
+        tolerant = config.errorsTolerance() == MemoramSinkConfig.ErrorsTolerance.ALL;
         reporter = errantRecordReporter();
         if (tolerant && reporter == null) {
             log.warn("errors.tolerance=all but no errant record reporter is available: invalid records fail the task");

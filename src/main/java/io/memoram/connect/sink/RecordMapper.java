@@ -29,7 +29,7 @@ public final class RecordMapper {
     private final String sourceField;
     private final String idField;
     private final boolean upsert;
-    private final String onNull;
+    private final MemoramSinkConfig.OnNullValues onNull;
 
     public RecordMapper(MemoramSinkConfig config) {
         this.fixedUserId = config.userId();
@@ -77,9 +77,9 @@ public final class RecordMapper {
 
     private WriteOp tombstone(SinkRecord record, String keyMarker) {
         switch (onNull) {
-            case "ignore":
+            case IGNORE:
                 return null;
-            case "fail":
+            case FAIL:
                 throw new InvalidRecordException("value",
                         "the record is a tombstone (null value) and behavior.on.null.values=fail");
             default:
