@@ -34,6 +34,9 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
     private static final String API_URL_DOC = "Base URL of the Memoram API: the public service, a staging host, a proxy or the Memoram emulator. Must be an absolute http(s) URL.";
     private static final String API_URL_DISPLAY = "API base URL";
 
+    public static final String API_ALLOW_INSECURE_HTTP_CONFIG = "memoram.api.allow.insecure.http";
+    private static final String API_ALLOW_INSECURE_HTTP_DOC = "Allow an http:// memoram.api.url to a host that is not loopback. Every call carries the API key or a JWT, and the connector fetches users' memory keys and encryption keys: over plain http anyone on the network path reads them. Leave false and use https://; plain http to localhost, 127.0.0.0/8 or ::1 (the emulator, a local TLS-terminating proxy) is always allowed.";
+
     public static final String API_KEY_CONFIG = "memoram.api.key";
     private static final String API_KEY_DOC = "Developer API key (mem_ + 48 hex characters), exchanged for short-lived JWTs. Supply it through a config provider (${file:...} or ${env:...}) so that the REST API echoes only the reference.";
     private static final String API_KEY_DISPLAY = "Developer API key";
@@ -100,6 +103,8 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
         int order = 0;
         def.define(API_URL_CONFIG, Type.STRING, API_URL_DEFAULT, Validators.httpUrl(), Importance.HIGH,
                 API_URL_DOC, CONNECTION_GROUP, ++order, Width.LONG, API_URL_DISPLAY);
+        def.define(API_ALLOW_INSECURE_HTTP_CONFIG, Type.BOOLEAN, false, Importance.LOW, API_ALLOW_INSECURE_HTTP_DOC,
+                CONNECTION_GROUP, ++order, Width.SHORT, "Allow plain http to a remote host (insecure)");
         def.define(API_KEY_CONFIG, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, Validators.nonEmptyPassword(), Importance.HIGH,
                 API_KEY_DOC, CONNECTION_GROUP, ++order, Width.LONG, API_KEY_DISPLAY);
         def.define(CONTENT_ENCRYPTION_CONFIG, Type.STRING, CONTENT_ENCRYPTION_DEFAULT,
@@ -137,6 +142,10 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
     protected MemoramCommonConfig(ConfigDef def, Map<?, ?> originals) {
         super(def, originals);
         apiUrl = URI.create(getString(API_URL_CONFIG).trim());
+        String refusal = Validators.plainHttpRefusal(apiUrl, getBoolean(API_ALLOW_INSECURE_HTTP_CONFIG));
+        if (refusal != null) {
+            throw new ConfigException(API_URL_CONFIG, apiUrl.toString(), refusal);
+        }
         try {
             contentCipher = ContentCiphers.forName(getString(CONTENT_ENCRYPTION_CONFIG));
         } catch (IllegalArgumentException e) {

@@ -3,13 +3,18 @@ package io.memoram.connect.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.memoram.connect.emulator.MemoramEmulator;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
+import java.util.Collections;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigValue;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -71,6 +76,46 @@ class ConnectorValidationLiveCheckTest {
         assertThat(errors(config, MemoramCommonConfig.API_URL_CONFIG)).singleElement().asString()
                 .contains("Could not reach").doesNotContain(apiKey);
         assertThat(errors(config, MemoramCommonConfig.API_KEY_CONFIG)).isEmpty();
+    }
+
+    /**
+     * An emulator on this machine's non-loopback address stands for a remote API reached over
+     * plain http: validation refuses the URL and sends it nothing (no API key on the wire); with
+     * the opt-in, the same emulator gets the one live-check call, which shows the test would see it.
+     */
+    @Test
+    void theApiKeyIsNeverSentOverPlainHttpToANonLoopbackHost() throws Exception {
+        String address = nonLoopbackAddress();
+        Assumptions.assumeTrue(address != null, "this machine has no non-loopback IPv4 address to stand for a remote host");
+        try (MemoramEmulator remote = MemoramEmulator.start(address, 0)) {
+            String remoteKey = remote.createApiKey();
+            Map<String, String> props = props(remote.baseUrl(), remoteKey);
+            assertThat(remote.baseUrl()).startsWith("http://" + address + ":");
+
+            Config refused = ConnectorValidation.validate(props, MemoramSourceConfig.CONFIG_DEF, Duration.ofSeconds(5));
+            assertThat(errors(refused, MemoramCommonConfig.API_URL_CONFIG)).singleElement().asString()
+                    .contains("https://").contains(MemoramCommonConfig.API_ALLOW_INSECURE_HTTP_CONFIG).doesNotContain(remoteKey);
+            assertThat(remote.requestCount(null, null)).as("API requests the remote emulator received").isZero();
+
+            props.put(MemoramCommonConfig.API_ALLOW_INSECURE_HTTP_CONFIG, "true");
+            Config allowed = ConnectorValidation.validate(props, MemoramSourceConfig.CONFIG_DEF, Duration.ofSeconds(5));
+            assertThat(allowed.configValues()).allSatisfy(v -> assertThat(v.errorMessages()).as(v.name()).isEmpty());
+            assertThat(remote.requestCount("POST", "/auth/token")).isEqualTo(1);
+        }
+    }
+
+    private static String nonLoopbackAddress() throws Exception {
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!nic.isUp() || nic.isLoopback()) {
+                continue;
+            }
+            for (InetAddress a : Collections.list(nic.getInetAddresses())) {
+                if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
+                    return a.getHostAddress();
+                }
+            }
+        }
+        return null;
     }
 
     @Test
