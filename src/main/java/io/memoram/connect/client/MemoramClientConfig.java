@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * Everything the client needs. Built with {@link #builder(URI, Secret)}; defaults follow
- * connector-contract.md (timeout 30 s, 10 retries, backoff 500 ms to 60 s, no rate limit).
+ * docs/configuration.md (timeout 30 s, 10 retries, backoff 500 ms to 60 s, no rate limit).
  */
 public record MemoramClientConfig(
         URI baseUrl,

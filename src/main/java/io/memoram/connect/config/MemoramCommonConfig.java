@@ -20,7 +20,7 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
 /**
- * The settings both connectors take (connector-contract.md, "Settings both connectors take"), and
+ * The settings both connectors take (docs/configuration.md), and
  * the one place that turns them into a {@link MemoramClientConfig}.
  */
 public abstract class MemoramCommonConfig extends AbstractConfig {

@@ -7,7 +7,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 
-/** Settings of {@code MemoramSinkConnector} (connector-contract.md, "Sink"). */
+/** Settings of {@code MemoramSinkConnector} (reference: docs/configuration.md, generated from this ConfigDef; behaviour: docs/sink.md). */
 public class MemoramSinkConfig extends MemoramCommonConfig {
 
     public static final String MAPPING_GROUP = "Record mapping";

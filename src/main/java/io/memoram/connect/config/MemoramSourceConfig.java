@@ -9,7 +9,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 
-/** Settings of {@code MemoramSourceConnector} (connector-contract.md, "Source"). */
+/** Settings of {@code MemoramSourceConnector} (reference: docs/configuration.md, generated from this ConfigDef; behaviour: docs/source.md). */
 public class MemoramSourceConfig extends MemoramCommonConfig {
 
     public static final String TOPICS_GROUP = "Topics";

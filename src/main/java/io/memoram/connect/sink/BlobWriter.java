@@ -166,7 +166,7 @@ public final class BlobWriter implements LaneScheduler.Executor {
 
     /**
      * Runs {@code call}; when the API refuses it (400/403) fetches the user's credentials again and,
-     * if the key changed, runs it once more with the new key (connector-contract.md, Sink). A 403
+     * if the key changed, runs it once more with the new key (docs/memoram-api.md, "Key rotation"). A 403
      * that stands means the user's access is gone.
      */
     private <T> T refusalAware(WriteOp op, UserAccess access, Call<T> call) {

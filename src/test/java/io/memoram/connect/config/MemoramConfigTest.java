@@ -6,7 +6,7 @@ import io.memoram.connect.client.Secret;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Defaults and derived values follow connector-contract.md. */
+/** Defaults and derived values follow docs/configuration.md. */
 class MemoramConfigTest {
     private static final Map<String, String> MINIMAL = Map.of(
             MemoramCommonConfig.API_KEY_CONFIG, "mem_" + "0".repeat(48),
