@@ -28,9 +28,6 @@ import org.slf4j.LoggerFactory;
  * is the caller's {@code behavior.on.access.revoked}.
  */
 public final class AccessRequestResolver {
-    /** Maximum length of {@code reason} in {@code POST /access-requests}. */
-    public static final int MAX_REASON_LENGTH = 255;
-
     private static final Logger log = LoggerFactory.getLogger(AccessRequestResolver.class);
     private static final String FINGERPRINT_DOMAIN = "memoram-memory-key:";
 
@@ -60,9 +57,9 @@ public final class AccessRequestResolver {
         if (reason == null || reason.isBlank()) {
             throw new IllegalArgumentException("access request reason must not be empty");
         }
-        if (reason.length() > MAX_REASON_LENGTH) {
+        if (reason.length() > MemoramClient.MAX_REASON_LENGTH) {
             throw new IllegalArgumentException("access request reason is " + reason.length()
-                    + " characters; the API allows at most " + MAX_REASON_LENGTH);
+                    + " characters; the API allows at most " + MemoramClient.MAX_REASON_LENGTH);
         }
         this.reason = reason;
     }

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a task holds for one approved access request: the user id, the memory key and the key ring,
- * in memory only. Implements key rotation (docs/source.md, "Key rotation"): when opening or a write fails, credentials
+ * in memory only. Implements key rotation (docs/memoram-api.md, "Key rotation"): when opening or a write fails, credentials
  * are fetched again and a new {@code key_version} joins the ring.
  *
  * <p>The one credentials-refresh policy: when no known key opens content, the credentials are

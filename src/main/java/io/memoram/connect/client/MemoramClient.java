@@ -18,7 +18,7 @@ import java.util.Objects;
 import java.util.StringJoiner;
 
 /**
- * The one entry point to the Memoram API (memoram-api.md, Part A). Thread-safe; one instance per
+ * The one entry point to the Memoram API (docs/memoram-api.md). Thread-safe; one instance per
  * connector or task. Every method may throw a {@link MemoramException} subclass:
  * <ul>
  *   <li>400/422 → {@link MemoramBadRequestException}, 403 → {@link MemoramAccessDeniedException},

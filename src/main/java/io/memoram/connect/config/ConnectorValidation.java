@@ -45,6 +45,18 @@ public final class ConnectorValidation {
             keys.addErrorMessage(NO_ACCESS_MESSAGE);
         }
 
+        ConfigValue url = byName.get(MemoramCommonConfig.API_URL_CONFIG);
+        ConfigValue insecure = byName.get(MemoramCommonConfig.API_ALLOW_INSECURE_HTTP_CONFIG);
+        if (url != null && url.errorMessages().isEmpty() && url.value() != null) {
+            String refusal = Validators.plainHttpRefusal(URI.create(url.value().toString().trim()),
+                    insecure != null && Boolean.TRUE.equals(insecure.value()));
+            if (refusal != null) {
+                url.addErrorMessage("Invalid value " + url.value() + " for configuration "
+                        + MemoramCommonConfig.API_URL_CONFIG + ": " + refusal);
+            }
+        }
+
+        // The live check sends the API key: only to a URL every rule above accepted.
         boolean fieldsFine = values.stream().allMatch(v -> v.errorMessages().isEmpty());
         if (fieldsFine && liveCheckTimeout != null && !liveCheckTimeout.isZero()) {
             liveCheck(byName, liveCheckTimeout);
@@ -56,7 +68,7 @@ public final class ConnectorValidation {
         ConfigValue url = byName.get(MemoramCommonConfig.API_URL_CONFIG);
         ConfigValue key = byName.get(MemoramCommonConfig.API_KEY_CONFIG);
         MemoramClientConfig clientConfig = MemoramClientConfig
-                .builder(URI.create(url.value().toString()), Secret.of(((Password) key.value()).value()))
+                .builder(URI.create(url.value().toString().trim()), Secret.of(((Password) key.value()).value()))
                 .connectTimeout(timeout)
                 .requestTimeout(timeout)
                 .maxRetries(0)

@@ -1,8 +1,10 @@
 package io.memoram.connect.config;
 
+import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramClientConfig;
 import io.memoram.connect.client.RequestListener;
 import io.memoram.connect.client.Secret;
+import io.memoram.connect.crypto.ContentCipher;
 import io.memoram.connect.crypto.ContentCiphers;
 import java.net.URI;
 import java.time.Duration;
@@ -14,10 +16,11 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
 /**
- * The settings both connectors take (connector-contract.md, "Settings both connectors take"), and
+ * The settings both connectors take (docs/configuration.md), and
  * the one place that turns them into a {@link MemoramClientConfig}.
  */
 public abstract class MemoramCommonConfig extends AbstractConfig {
@@ -30,6 +33,9 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
     public static final String API_URL_DEFAULT = "https://api.memoram.app/api/v1";
     private static final String API_URL_DOC = "Base URL of the Memoram API: the public service, a staging host, a proxy or the Memoram emulator. Must be an absolute http(s) URL.";
     private static final String API_URL_DISPLAY = "API base URL";
+
+    public static final String API_ALLOW_INSECURE_HTTP_CONFIG = "memoram.api.allow.insecure.http";
+    private static final String API_ALLOW_INSECURE_HTTP_DOC = "Allow an http:// memoram.api.url to a host that is not loopback. Every call carries the API key or a JWT, and the connector fetches users' memory keys and encryption keys: over plain http anyone on the network path reads them. Leave false and use https://; plain http to localhost, 127.0.0.0/8 or ::1 (the emulator, a local TLS-terminating proxy) is always allowed.";
 
     public static final String API_KEY_CONFIG = "memoram.api.key";
     private static final String API_KEY_DOC = "Developer API key (mem_ + 48 hex characters), exchanged for short-lived JWTs. Supply it through a config provider (${file:...} or ${env:...}) so that the REST API echoes only the reference.";
@@ -47,7 +53,8 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
     public static final String ACCESS_REQUEST_REASON_DEFAULT = "Kafka Connect (kafka-connect-memoram) would like to sync your memories between Memoram and your team's data pipelines.";
     private static final String ACCESS_REQUEST_REASON_DOC = "Shown to the user on the approval screen of the access requests the connector files (at most 255 characters).";
     private static final String ACCESS_REQUEST_REASON_DISPLAY = "Access request reason";
-    public static final int ACCESS_REQUEST_REASON_MAX = 255;
+    /** The API's limit; one constant for the config, the access resolver and the client. */
+    public static final int ACCESS_REQUEST_REASON_MAX = MemoramClient.MAX_REASON_LENGTH;
 
     public static final String ACCESS_DISCOVERY_CONFIG = "memoram.access.discovery";
     public static final String ACCESS_DISCOVERY_DEFAULT = "off";
@@ -87,12 +94,28 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
 
     public static final String BEHAVIOR_ON_ACCESS_REVOKED_CONFIG = "behavior.on.access.revoked";
     public static final String BEHAVIOR_ON_ACCESS_REVOKED_DEFAULT = "skip";
+    public static final List<String> BEHAVIOR_ON_ACCESS_REVOKED_VALUES = EnumSettings.spellings(OnAccessRevoked.class);
+
+    /** {@value #BEHAVIOR_ON_ACCESS_REVOKED_CONFIG}: what a user whose access ends does to the task. */
+    public enum OnAccessRevoked {
+        /** Stop serving that user (the source) or send its records to the dead letter queue (the sink). */
+        SKIP,
+        /** Fail the task. */
+        FAIL;
+
+        @Override
+        public String toString() {
+            return EnumSettings.spelling(this);
+        }
+    }
 
     /** Adds the shared settings to {@code def}, in their groups. */
     public static ConfigDef addCommonConfig(ConfigDef def) {
         int order = 0;
         def.define(API_URL_CONFIG, Type.STRING, API_URL_DEFAULT, Validators.httpUrl(), Importance.HIGH,
                 API_URL_DOC, CONNECTION_GROUP, ++order, Width.LONG, API_URL_DISPLAY);
+        def.define(API_ALLOW_INSECURE_HTTP_CONFIG, Type.BOOLEAN, false, Importance.LOW, API_ALLOW_INSECURE_HTTP_DOC,
+                CONNECTION_GROUP, ++order, Width.SHORT, "Allow plain http to a remote host (insecure)");
         def.define(API_KEY_CONFIG, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, Validators.nonEmptyPassword(), Importance.HIGH,
                 API_KEY_DOC, CONNECTION_GROUP, ++order, Width.LONG, API_KEY_DISPLAY);
         def.define(CONTENT_ENCRYPTION_CONFIG, Type.STRING, CONTENT_ENCRYPTION_DEFAULT,
@@ -142,12 +165,30 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
         return getInt(MAX_IN_FLIGHT_CONFIG);
     }
 
+    // Parsed once, here, so that a bad value fails the config (naming the key) and not a call site later.
+    private final URI apiUrl;
+    private final ContentCipher contentCipher;
+    private final OnAccessRevoked onAccessRevoked;
+
     protected MemoramCommonConfig(ConfigDef def, Map<?, ?> originals) {
         super(def, originals);
+        apiUrl = URI.create(getString(API_URL_CONFIG).trim());
+        String refusal = Validators.plainHttpRefusal(apiUrl, getBoolean(API_ALLOW_INSECURE_HTTP_CONFIG));
+        if (refusal != null) {
+            throw new ConfigException(API_URL_CONFIG, apiUrl.toString(), refusal);
+        }
+        try {
+            contentCipher = ContentCiphers.forName(getString(CONTENT_ENCRYPTION_CONFIG));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(CONTENT_ENCRYPTION_CONFIG, getString(CONTENT_ENCRYPTION_CONFIG),
+                    "must be one of " + String.join(", ", ContentCiphers.names()));
+        }
+        onAccessRevoked = EnumSettings.parse(OnAccessRevoked.class, BEHAVIOR_ON_ACCESS_REVOKED_CONFIG,
+                getString(BEHAVIOR_ON_ACCESS_REVOKED_CONFIG));
     }
 
     public URI apiUrl() {
-        return URI.create(getString(API_URL_CONFIG));
+        return apiUrl;
     }
 
     public Secret apiKey() {
@@ -194,8 +235,22 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
         return AccessDiscovery.parse(getString(ACCESS_DISCOVERY_CONFIG));
     }
 
+    /** The configured scheme's name, lower case ({@code aes-gcm} or {@code plaintext}). */
     public String contentEncryption() {
-        return getString(CONTENT_ENCRYPTION_CONFIG);
+        return Validators.normalized(getString(CONTENT_ENCRYPTION_CONFIG));
+    }
+
+    /** The cipher {@value #CONTENT_ENCRYPTION_CONFIG} names (shared and thread-safe). */
+    public ContentCipher contentCipher() {
+        return contentCipher;
+    }
+
+    public OnAccessRevoked behaviorOnAccessRevoked() {
+        return onAccessRevoked;
+    }
+
+    public boolean failOnAccessRevoked() {
+        return onAccessRevoked == OnAccessRevoked.FAIL;
     }
 
     public int maxRetries() {

@@ -9,7 +9,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 
-/** Settings of {@code MemoramSourceConnector} (connector-contract.md, "Source"). */
+/** Settings of {@code MemoramSourceConnector} (reference: docs/configuration.md, generated from this ConfigDef; behaviour: docs/source.md). */
 public class MemoramSourceConfig extends MemoramCommonConfig {
 
     public static final String TOPICS_GROUP = "Topics";
@@ -57,15 +57,42 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
     private static final String FILTER_SEARCH_DOC = "Only blobs matching this search query (passed as 'searchQuery').";
 
     public static final String BEHAVIOR_ON_DELETE_CONFIG = "behavior.on.delete";
-    public static final List<String> BEHAVIOR_ON_DELETE_VALUES = List.of("tombstone", "ignore");
+    public static final List<String> BEHAVIOR_ON_DELETE_VALUES = EnumSettings.spellings(OnDelete.class);
     private static final String BEHAVIOR_ON_DELETE_DOC = "What a blob or tag that disappears produces: 'tombstone' (a null value on its key, header memoram.op=d) or 'ignore' (nothing).";
 
     public static final String BEHAVIOR_ON_DECRYPTION_ERROR_CONFIG = "behavior.on.decryption.error";
-    public static final List<String> BEHAVIOR_ON_DECRYPTION_ERROR_VALUES = List.of("fail", "skip", "raw");
+    public static final List<String> BEHAVIOR_ON_DECRYPTION_ERROR_VALUES = EnumSettings.spellings(OnDecryptionError.class);
     private static final String BEHAVIOR_ON_DECRYPTION_ERROR_DOC = "A blob no known key opens: 'fail' the task, 'skip' it (counted in metrics, its id logged) or emit it 'raw' (content left sealed, header memoram.content.raw=true).";
 
-    public static final List<String> BEHAVIOR_ON_ACCESS_REVOKED_VALUES = List.of("skip", "fail");
     private static final String BEHAVIOR_ON_ACCESS_REVOKED_DOC = "A user whose access is rejected or revoked: 'skip' (stop that user, keep the others; re-checked every memoram.access.check.interval.ms) or 'fail' the task.";
+
+    /** {@value #BEHAVIOR_ON_DELETE_CONFIG}: what a blob or tag that disappears produces. */
+    public enum OnDelete {
+        /** A null value on its key, header memoram.op=d. */
+        TOMBSTONE,
+        /** Nothing. */
+        IGNORE;
+
+        @Override
+        public String toString() {
+            return EnumSettings.spelling(this);
+        }
+    }
+
+    /** {@value #BEHAVIOR_ON_DECRYPTION_ERROR_CONFIG}: what a blob that no known key opens does. */
+    public enum OnDecryptionError {
+        /** Fail the task. */
+        FAIL,
+        /** Skip the blob (counted in metrics, its id logged). */
+        SKIP,
+        /** Emit it with its content still sealed (header memoram.content.raw=true). */
+        RAW;
+
+        @Override
+        public String toString() {
+            return EnumSettings.spelling(this);
+        }
+    }
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -116,8 +143,14 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
         return def;
     }
 
+    private final OnDelete onDelete;
+    private final OnDecryptionError onDecryptionError;
+
     public MemoramSourceConfig(Map<?, ?> originals) {
         super(CONFIG_DEF, originals);
+        onDelete = EnumSettings.parse(OnDelete.class, BEHAVIOR_ON_DELETE_CONFIG, getString(BEHAVIOR_ON_DELETE_CONFIG));
+        onDecryptionError = EnumSettings.parse(OnDecryptionError.class, BEHAVIOR_ON_DECRYPTION_ERROR_CONFIG,
+                getString(BEHAVIOR_ON_DECRYPTION_ERROR_CONFIG));
     }
 
     private String topic(String explicitKey, String suffix) {
@@ -156,16 +189,15 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
                 getDouble(FILTER_IMPORTANCE_MIN_CONFIG));
     }
 
+    public OnDelete behaviorOnDelete() {
+        return onDelete;
+    }
+
     public boolean tombstoneOnDelete() {
-        return Validators.normalized(getString(BEHAVIOR_ON_DELETE_CONFIG)).equals("tombstone");
+        return onDelete == OnDelete.TOMBSTONE;
     }
 
-    /** fail, skip or raw. */
-    public String behaviorOnDecryptionError() {
-        return Validators.normalized(getString(BEHAVIOR_ON_DECRYPTION_ERROR_CONFIG));
-    }
-
-    public boolean failOnAccessRevoked() {
-        return Validators.normalized(getString(BEHAVIOR_ON_ACCESS_REVOKED_CONFIG)).equals("fail");
+    public OnDecryptionError behaviorOnDecryptionError() {
+        return onDecryptionError;
     }
 }

@@ -98,7 +98,7 @@ public class MemoramSinkTask extends SinkTask {
     }
 
     private ErrantRecordReporter errantRecordReporter(Map<String, String> props) {
-        if (!"all".equalsIgnoreCase(props.getOrDefault("errors.tolerance", "none").trim())) {
+        if (config.errorsTolerance() != MemoramSinkConfig.ErrorsTolerance.ALL) {
             return null;
         }
         ErrantRecordReporter reporter;

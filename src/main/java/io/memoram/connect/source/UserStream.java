@@ -40,7 +40,7 @@ final class UserStream {
 
     /** What this connector emits and how it treats deletions and undecryptable blobs. */
     record Settings(String memoriesTopic, String tagsTopic, boolean tagsEnabled, boolean tombstoneOnDelete,
-                    String onDecryptionError) { }
+                    io.memoram.connect.config.MemoramSourceConfig.OnDecryptionError onDecryptionError) { }
 
     private final String userId;
     private final Settings settings;
@@ -224,9 +224,9 @@ final class UserStream {
             return new Decision(b, fp, Kind.EMIT, opened.plaintext(), opened.keyVersion());
         } catch (ContentCryptoException e) {
             switch (settings.onDecryptionError()) {
-                case "skip":
+                case SKIP:
                     return new Decision(b, fp, Kind.SKIP, null, null);
-                case "raw":
+                case RAW:
                     if (!fp.equals(skipped.get(b.id()))) {
                         log.warn("Emitting memory blob {} of user {} with its content still sealed: no known key opens it "
                                 + "(behavior.on.decryption.error=raw)", b.id(), userId);

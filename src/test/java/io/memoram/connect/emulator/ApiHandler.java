@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The public API under /api/v1 (memoram-api.md Part A, with the choices of Part B). */
+/** The public API under /api/v1 (as docs/memoram-api.md describes it, decisions included). */
 final class ApiHandler {
     static final int DEFAULT_LIMIT = 10;
     static final int MAX_REASON_LENGTH = 255;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * An in-memory Memoram service on a real socket, for tests, the demo and local experiments.
- * The API (memoram-api.md Part A with Part B's choices) is served under {@link #baseUrl()}, the OAuth code
+ * The API (docs/memoram-api.md, decisions included) is served under {@link #baseUrl()}, the OAuth code
  * exchange at {@link #oauthTokenUrl()}, and the dashboard's acts (approve, revoke, rotate, faults...) under
  * {@link #adminUrl()}, which has no authentication and is for local use only.
  *
@@ -224,7 +224,7 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback {
 
     // ---------------------------------------------------------------- blobs and tags
 
-    /** Seeds a blob whose content is sealed (AES-GCM, Part B.1) with the user's current key. */
+    /** Seeds a blob whose content is sealed (AES-GCM, docs/memoram-api.md "Content encryption") with the user's current key. */
     public String putBlob(String userId, String plaintext, String title, List<String> tags) {
         return putBlob(userId, plaintext, title, null, tags, null, null, null);
     }
@@ -273,7 +273,7 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback {
         return state.blobs(userId);
     }
 
-    /** Seals plaintext with the user's current key, as a client following Part B.1 would. */
+    /** Seals plaintext with the user's current key, as a client following docs/memoram-api.md ("Content encryption") would. */
     public String seal(String userId, String plaintext) {
         return state.seal(userId, plaintext);
     }
