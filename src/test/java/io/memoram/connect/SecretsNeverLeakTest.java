@@ -50,6 +50,8 @@ class SecretsNeverLeakTest {
     /** Started with the class, closed after all its tests. */
     @RegisterExtension
     static final MemoramEmulator emu = MemoramEmulator.start();
+    @RegisterExtension
+    static final ConnectClusterExtension cluster = ConnectClusterExtension.shared();
     private static EmbeddedConnectCluster connect;
     private static final List<String> logLines = Collections.synchronizedList(new ArrayList<>());
     private static AbstractAppender appender;
@@ -60,21 +62,11 @@ class SecretsNeverLeakTest {
     @BeforeAll
     static void start() {
         captureLogs();
-        Map<String, String> worker = new HashMap<>();
-        worker.put("plugin.discovery", "service_load");
-        worker.put("offset.flush.interval.ms", "500");
-        worker.put("config.providers", "file");
-        worker.put("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
-        connect = new EmbeddedConnectCluster.Builder().name("secrets").numWorkers(1).numBrokers(1)
-                .workerProps(worker).build();
-        connect.start();
+        connect = cluster.cluster(); // its workers have the FileConfigProvider the docs tell users to use
     }
 
     @AfterAll
     static void stop() {
-        if (connect != null) {
-            connect.stop();
-        }
         LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
         ctx.getConfiguration().getRootLogger().removeAppender(appender.getName());
         ctx.updateLoggers();

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -29,9 +30,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * </pre>
  *
  * <p>In a test class, {@code @RegisterExtension static final MemoramEmulator emu = MemoramEmulator.start();}
- * starts one for the class and closes it after all its tests.
+ * starts one for the class, clears its injected faults after each test and closes it after all its tests.
  */
-public final class MemoramEmulator implements AutoCloseable, AfterAllCallback {
+public final class MemoramEmulator implements AutoCloseable, AfterAllCallback, AfterEachCallback {
     public static final String DEFAULT_HOST = "127.0.0.1";
     private static final AtomicInteger SERVER_COUNT = new AtomicInteger();
 
@@ -312,6 +313,15 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback {
         }
         server.stop(0);
         executor.shutdownNow();
+    }
+
+    /**
+     * As a JUnit extension: clears the injected faults after each test, passed or failed, so that
+     * faults a failed test did not consume do not hit the next one.
+     */
+    @Override
+    public void afterEach(ExtensionContext context) {
+        faults().clear();
     }
 
     /** As a JUnit extension on a static field: closes the emulator after the class's tests. */
