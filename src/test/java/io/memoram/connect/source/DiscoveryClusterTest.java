@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.memoram.connect.emulator.EmulatedUser;
+import io.memoram.connect.ConnectClusterExtension;
 import io.memoram.connect.emulator.MemoramEmulator;
 import io.memoram.connect.source.SourceKit.Rec;
 import java.time.Duration;
@@ -20,7 +21,6 @@ import java.util.stream.Collectors;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.runtime.rest.entities.TaskInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,30 +38,19 @@ class DiscoveryClusterTest {
 
     @RegisterExtension
     static final MemoramEmulator emu = MemoramEmulator.start();
+    @RegisterExtension
+    static final ConnectClusterExtension cluster = ConnectClusterExtension.shared();
     private static EmbeddedConnectCluster connect;
     private final List<String> connectors = new ArrayList<>();
 
     @BeforeAll
     static void start() {
-        connect = SourceKit.cluster("memoram-discovery", 2, Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (connect != null) {
-            connect.stop();
-        }
+        connect = cluster.cluster();
     }
 
     @AfterEach
-    void deleteConnectors() {
-        for (String name : connectors) {
-            try {
-                connect.deleteConnector(name);
-            } catch (RuntimeException ignored) {
-                // already gone or never created
-            }
-        }
+    void clearFaults() {
+        // The extension deletes every connector after each test, passed or failed.
         emu.faults().clear();
     }
 
