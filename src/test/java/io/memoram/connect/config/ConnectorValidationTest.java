@@ -113,7 +113,8 @@ class ConnectorValidationTest {
     @Test
     void plainHttpToARemoteHostIsRefusedOnTheUrlFieldNamingHttps() {
         for (String url : List.of("http://api.example.com/api/v1", "HTTP://10.0.0.5:8080/api/v1", "http://0.0.0.0:80/api/v1",
-                "http://localhost.example.com/api/v1", "http://127.example.com/api/v1", "http://[2001:db8::1]/api/v1")) {
+                "http://localhost.example.com/api/v1", "http://127.example.com/api/v1", "http://[2001:db8::1]/api/v1",
+                "http://localhost@api.example.com/api/v1", "http://[::ffff:10.0.0.5]/api/v1")) {
             Map<String, String> props = base();
             props.put(MemoramCommonConfig.API_URL_CONFIG, url);
             assertThat(errors(validateSource(props), MemoramCommonConfig.API_URL_CONFIG)).as(url).singleElement().asString()
