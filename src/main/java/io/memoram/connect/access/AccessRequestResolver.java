@@ -5,6 +5,7 @@ import io.memoram.connect.client.AccessStatus;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramException;
 import io.memoram.connect.client.MemoramUnavailableException;
+import io.memoram.connect.client.RetryPolicy;
 import io.memoram.connect.client.Secret;
 import io.memoram.connect.util.Sha256;
 import java.nio.charset.StandardCharsets;
@@ -45,15 +46,12 @@ public final class AccessRequestResolver {
 
     /**
      * @param client       for look-ups (may retry)
-     * @param createClient for {@code POST /access-requests}: must make single attempts (maxRetries 0),
-     *                     because a create whose answer was lost may have filed the request
+     * @param createClient for {@code POST /access-requests}, used with {@link RetryPolicy#NONE}
+     *                     whatever its own policy: a create whose answer was lost may have filed the request
      */
     public AccessRequestResolver(MemoramClient client, MemoramClient createClient, String reason) {
         this.client = Objects.requireNonNull(client, "client");
-        this.createClient = Objects.requireNonNull(createClient, "createClient");
-        if (createClient.config().maxRetries() != 0) {
-            throw new IllegalArgumentException("the client that files access requests must not retry by itself (maxRetries 0)");
-        }
+        this.createClient = Objects.requireNonNull(createClient, "createClient").withRetry(RetryPolicy.NONE);
         if (reason == null || reason.isBlank()) {
             throw new IllegalArgumentException("access request reason must not be empty");
         }
@@ -64,7 +62,7 @@ public final class AccessRequestResolver {
         this.reason = reason;
     }
 
-    /** One client for both look-ups and creates: it must make single attempts. */
+    /** One client for both look-ups (its own retry policy) and creates (single attempts). */
     public AccessRequestResolver(MemoramClient client, String reason) {
         this(client, client, reason);
     }

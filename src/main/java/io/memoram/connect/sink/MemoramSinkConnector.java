@@ -32,7 +32,6 @@ public class MemoramSinkConnector extends SinkConnector {
 
     private Map<String, String> props;
     private MemoramClient client;
-    private MemoramClient createClient;
     private ConnectorAccess access;
     private AccessRefresher refresher;
 
@@ -53,9 +52,7 @@ public class MemoramSinkConnector extends SinkConnector {
         MemoramSinkConfig config = new MemoramSinkConfig(props);
         String name = props.getOrDefault("name", "memoram-sink");
         client = MemoramClient.create(config.clientConfig(null)).withRetry(io.memoram.connect.client.RetryPolicy.SHORT);
-        // Filing an access request is not idempotent: never retried blind (see AccessRequestResolver).
-        createClient = client.withRetry(io.memoram.connect.client.RetryPolicy.NONE);
-        access = new ConnectorAccess(client, new AccessRequestResolver(client, createClient, config.accessRequestReason()),
+        access = new ConnectorAccess(client, new AccessRequestResolver(client, config.accessRequestReason()),
                 fingerprints -> Map.of(), config.accessRequestIds(), config.memoryKeys(), AccessDiscovery.OFF, null,
                 () -> context().requestTaskReconfiguration()).withoutUsersInTaskConfigs();
         try {
@@ -96,9 +93,6 @@ public class MemoramSinkConnector extends SinkConnector {
         }
         if (client != null) {
             client.close();
-        }
-        if (createClient != null) {
-            createClient.close();
         }
         log.info("Memoram sink connector stopped");
     }

@@ -36,7 +36,6 @@ public class MemoramSourceConnector extends SourceConnector {
 
     private Map<String, String> props;
     private MemoramClient client;
-    private MemoramClient createClient;
     private ConnectorAccess access;
     private AccessRefresher refresher;
 
@@ -70,10 +69,8 @@ public class MemoramSourceConnector extends SourceConnector {
                     + "or set memoram.access.discovery");
         }
         client = MemoramClient.create(config.clientConfig(RequestListener.NONE)).withRetry(RetryPolicy.SHORT);
-        // Filing an access request is not idempotent: never retried blind (see AccessRequestResolver).
-        createClient = client.withRetry(RetryPolicy.NONE);
         OffsetStorageReader offsets = context().offsetStorageReader();
-        access = new ConnectorAccess(client, new AccessRequestResolver(client, createClient, config.accessRequestReason()),
+        access = new ConnectorAccess(client, new AccessRequestResolver(client, config.accessRequestReason()),
                 fingerprints -> rememberedRequests(offsets, fingerprints), config.accessRequestIds(), config.memoryKeys(),
                 config.accessDiscovery(), config.accessRequestReason(), () -> context().requestTaskReconfiguration());
         try {
@@ -118,9 +115,6 @@ public class MemoramSourceConnector extends SourceConnector {
         }
         if (client != null) {
             client.close();
-        }
-        if (createClient != null) {
-            createClient.close();
         }
     }
 

@@ -255,10 +255,20 @@ class AccessRequestResolverTest {
     }
 
     @Test
-    void refusesACreateClientThatRetries() {
+    void filesWithSingleAttemptsEvenOverARetryingClient() {
         try (MemoramClient retrying = retryingClientFor(apiKey)) {
-            assertThatThrownBy(() -> new AccessRequestResolver(retrying, REASON))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxRetries 0");
+            EmulatedUser user = emu.createUser();
+            emu.faults().on("POST", "/access-requests").next(10, io.memoram.connect.emulator.Fault.status(503));
+            int postsBefore = emu.requestCount("POST", "/access-requests");
+            try {
+                assertThatThrownBy(() -> new AccessRequestResolver(retrying, REASON).resolve(Secret.of(user.memoryKey())))
+                        .isInstanceOf(io.memoram.connect.client.MemoramUnavailableException.class);
+            } finally {
+                emu.faults().clear();
+            }
+            // One POST per attempt, each after a look-up: the client's own 3 retries were not used.
+            assertThat(emu.requestCount("POST", "/access-requests") - postsBefore)
+                    .isEqualTo(AccessRequestResolver.MAX_CREATE_ATTEMPTS);
         }
     }
 }
