@@ -41,6 +41,11 @@ public final class BenchMain {
     private BenchMain() { }
 
     public static void main(String[] args) throws Exception {
+        if ("discovery".equals(System.getProperty("bench.only"))) {
+            // Discovery at scale runs on its own (an embedded Connect cluster, minutes): printed, not in the report.
+            io.memoram.connect.source.DiscoveryBench.main(args);
+            System.exit(0);
+        }
         Path out = Path.of(args.length > 0 ? args[0] : "docs/benchmarks.md");
         Instant started = Instant.now();
         String loadBefore = loadAverage();

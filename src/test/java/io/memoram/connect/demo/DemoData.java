@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Two people and their memories, seeded into the emulator (content sealed with each one's key). */
+/** Three people and their memories, seeded into the emulator (content sealed with each one's key). */
 final class DemoData {
     record Person(String name, EmulatedUser user) { }
 
@@ -18,6 +18,9 @@ final class DemoData {
             new String[] {"Languages", "Writes COBOL at work and wants Python examples next to it.", "work"},
             new String[] {"Team", "Leads the compiler team of six; stand-up at 09:30.", "work"},
             new String[] {"Travel", "Flies to Arlington on the 14th; prefers aisle seats.", "travel"});
+    static final List<String[]> KATHERINE_MEMORIES = List.of(
+            new String[] {"Orbits", "Checks every trajectory by hand before she trusts the machine's numbers.", "work"},
+            new String[] {"Schedule", "Reads to her daughters every evening at eight.", "family"});
     static final List<String[]> CHAT_MESSAGES = List.of(
             new String[] {"chat-ada-1", "Ada", "Chat: renaming the engine", "Decided to call the second machine the Difference Engine No. 2."},
             new String[] {"chat-ada-2", "Ada", "Chat: deadline", "Moved the notes deadline to Monday after the review."},
@@ -25,20 +28,26 @@ final class DemoData {
 
     final Person ada;
     final Person grace;
-    /** blob id -> [person, title, plaintext] of everything seeded. */
+    /** Signs up while the pipeline runs: nobody lists her anywhere. */
+    final Person katherine;
+    /** blob id -> [person, title, plaintext] of Ada's and Grace's seeded memories. */
     final Map<String, String[]> seeded = new LinkedHashMap<>();
+    /** The same for Katherine's. */
+    final Map<String, String[]> seededLater = new LinkedHashMap<>();
 
     DemoData(MemoramEmulator emulator) {
         ada = new Person("Ada", emulator.createUser());
         grace = new Person("Grace", emulator.createUser());
-        seed(emulator, ada, ADA_MEMORIES);
-        seed(emulator, grace, GRACE_MEMORIES);
+        katherine = new Person("Katherine", emulator.createUser());
+        seed(emulator, ada, ADA_MEMORIES, seeded);
+        seed(emulator, grace, GRACE_MEMORIES, seeded);
+        seed(emulator, katherine, KATHERINE_MEMORIES, seededLater);
     }
 
-    private void seed(MemoramEmulator emulator, Person person, List<String[]> memories) {
+    private static void seed(MemoramEmulator emulator, Person person, List<String[]> memories, Map<String, String[]> into) {
         for (String[] m : memories) {
             String id = emulator.putBlob(person.user().userId(), m[1], m[0], m[2]);
-            seeded.put(id, new String[] {person.name(), m[0], m[1]});
+            into.put(id, new String[] {person.name(), m[0], m[1]});
         }
     }
 
@@ -47,6 +56,11 @@ final class DemoData {
     }
 
     String nameOf(String userId) {
-        return ada.user().userId().equals(userId) ? ada.name() : grace.user().userId().equals(userId) ? grace.name() : userId;
+        for (Person p : List.of(ada, grace, katherine)) {
+            if (p.user().userId().equals(userId)) {
+                return p.name();
+            }
+        }
+        return userId;
     }
 }

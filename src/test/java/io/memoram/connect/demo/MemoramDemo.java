@@ -30,7 +30,8 @@ import org.awaitility.core.ConditionTimeoutException;
 /**
  * The demo ({@code mvn -B -Pdemo}): the plugin archive installed in a real Kafka 4.4.0 Connect
  * worker, against the Memoram emulator, as a user would set it up. The source streams two
- * people's memories into Kafka, decrypted; the sink turns a chat-history topic into encrypted
+ * people's memories into Kafka, decrypted, then a third person's, who approves while the pipeline
+ * runs (discovery, no config change); the sink turns a chat-history topic into encrypted
  * memories, which are read back and shown decrypted. Everything is stopped at the end.
  */
 public final class MemoramDemo {
@@ -64,8 +65,9 @@ public final class MemoramDemo {
             apiKey = emulator.createApiKey();
             DemoData data = new DemoData(emulator);
             String adaRequest = emulator.grantAccess(apiKey, data.ada.user());
-            progress.detail("seeded Ada and Grace with " + data.seeded.size() + " encrypted memories; Ada already approved"
-                    + " access request " + adaRequest + "; Grace has not been asked yet");
+            progress.detail("seeded Ada and Grace with " + data.seeded.size() + " encrypted memories (Katherine with "
+                    + data.seededLater.size() + "); Ada already approved access request " + adaRequest
+                    + "; Grace has not been asked yet; Katherine signs up later");
             Path secrets = work.resolve("secrets/memoram-secrets.properties");
             Files.createDirectories(secrets.getParent());
             Files.writeString(secrets, "api.key=" + apiKey + "\n");
@@ -112,8 +114,10 @@ public final class MemoramDemo {
         config.put("poll.interval.ms", "2000");
         config.put("memoram.access.check.interval.ms", "1000");
         config.put("tasks.max", "1");
+        // Everyone who approves a request with this pipeline's reason is streamed, listed or not.
+        config.put("memoram.access.discovery", "reason");
         progress.step("Creating the source connector (config/memoram-source.json): Ada by her approved request id,"
-                + " Grace by her memory key");
+                + " Grace by her memory key, and anyone who approves this pipeline's reason (memoram.access.discovery=reason)");
         check(rest.putConnector(SOURCE, config));
         ConnectRest.Response echoed = rest.get("/connectors/" + SOURCE + "/config");
         if (echoed.text().contains(apiKey) || echoed.text().contains(data.grace.user().memoryKey())) {
@@ -144,8 +148,30 @@ public final class MemoramDemo {
                 throw new IllegalStateException("memory " + id + " arrived with content that differs from what was seeded");
             }
         }
+        // A third person signs up while the pipeline runs: the application's onboarding files the request with
+        // the pipeline's reason, she approves, and her memories arrive with no config change and no restart.
+        String katherineRequest = emulator.requestAccess(apiKey, data.katherine.user(), config.get("memoram.access.request.reason"));
+        progress.step("Katherine signs up while the pipeline runs: the app files access request " + katherineRequest
+                + " with the pipeline's reason, and she approves it (no connector config change)");
+        emulator.approve(katherineRequest);
+        Map<String, JsonNode> hers = await("Katherine's " + data.seededLater.size() + " memories in " + MEMORIES_TOPIC,
+                () -> failed(rest, SOURCE), () -> {
+                    Map<String, JsonNode> byId = memories(stack);
+                    return byId.keySet().containsAll(data.seededLater.keySet()) ? byId : null;
+                });
+        progress.step("Discovered: Katherine's memories arrived, decrypted:");
+        for (String id : data.seededLater.keySet()) {
+            JsonNode v = hers.get(id);
+            progress.detail(String.format("%-9s %-16s %s", data.nameOf(v.path("user_id").asText()), v.path("title").asText(),
+                    v.path("content").asText()));
+            if (!v.path("content").asText().equals(data.seededLater.get(id)[2])) {
+                throw new IllegalStateException("memory " + id + " arrived with content that differs from what was seeded");
+            }
+        }
         summary.add(String.format("Source   %d memories of 2 people -> %s, decrypted (Grace's access request filed"
                 + " by the connector, then approved)", data.seeded.size(), MEMORIES_TOPIC));
+        summary.add(String.format("Discover %d memories of Katherine, who approved while the pipeline ran: no config change,"
+                + " no restart (memoram.access.discovery=reason)", data.seededLater.size()));
     }
 
     private void runSink(ConnectStack stack, ConnectRest rest, MemoramEmulator emulator, DemoData data,

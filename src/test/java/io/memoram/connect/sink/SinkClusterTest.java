@@ -73,7 +73,7 @@ class SinkClusterTest {
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("chat-sink", 2, "sink did not start");
         connect.taskConfigs("chat-sink").forEach(t -> {
             assertThat(t.config().toString()).doesNotContain(carol.memoryKey());
-            assertThat(t.config().get("memoram.access.request.ids")).contains(filed.id());
+            assertThat(t.config().get(io.memoram.connect.access.AccessTaskConfig.REQUEST_IDS_CONFIG)).contains(filed.id());
         });
 
         Map<String, Map<String, String>> expected = new HashMap<>(); // user -> key -> content
