@@ -127,7 +127,7 @@ public class MemoramSinkTask extends SinkTask {
             Position at = Position.of(record);
             tracker.track(at.partition(), at.offset());
             try {
-                op = mapper.map(record);
+                op = mapper.map(record, at);
             } catch (InvalidRecordException e) {
                 rejections.reject(record, at, Outcome.Rejected.of(e), true);
                 continue;
