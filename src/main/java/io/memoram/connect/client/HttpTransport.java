@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Executes {@link ApiRequest}s with the failure handling of memoram-api.md, Part B.3.
+ * Executes {@link ApiRequest}s with the failure handling of docs/memoram-api.md, "Errors and retries".
  *
  * <p>Per attempt, in this order: the optional client-side rate limiter (Resilience4j
  * {@link RateLimiter}, one permit every {@code 1/rate} seconds, so no bursts), the circuit breaker

@@ -22,7 +22,7 @@ import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.TemporalAccessor;
 
-/** The client's Jackson setup: tolerant of unknown fields and of every timestamp shape Part B.5 allows. */
+/** The client's Jackson setup: tolerant of unknown fields and of every timestamp shape docs/memoram-api.md ("Timestamps and ids") allows. */
 public final class Json {
     /**
      * ISO-8601 date-time, fractional seconds optional, then {@code Z}, {@code +02:00}, {@code +0200},

@@ -1,6 +1,7 @@
 package io.memoram.connect.sink;
 
 import io.memoram.connect.Version;
+import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.client.ClientMetrics;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramClientConfig;
@@ -32,7 +33,7 @@ public class MemoramSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(MemoramSinkTask.class);
 
     /** Set by the connector in each task config: the task's number, for JMX names. */
-    public static final String TASK_NUMBER_CONFIG = "memoram.sink.task.number";
+    public static final String TASK_NUMBER_CONFIG = AccessTaskConfig.TASK_NUMBER_CONFIG;
 
     /** Ops buffered (queued, retrying or in flight) above which put() waits, then pauses consumption. */
     static final int MAX_BUFFERED = 10_000;
@@ -41,12 +42,11 @@ public class MemoramSinkTask extends SinkTask {
     static final Duration PUT_WAIT = Duration.ofSeconds(5);
     /** How long close()/stop() wait for in-flight calls, so the partitions' next owner sees their blobs. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
-    /** How often requests that are not approved are checked again when their user's records arrive. */
-    static final Duration ACCESS_RECHECK = Duration.ofSeconds(5);
 
     private MemoramSinkConfig config;
     private RecordMapper mapper;
     private MemoramClient client;
+    private UserDirectory users;
     private LaneScheduler scheduler;
     private Rejections rejections;
     private Backpressure backpressure;
@@ -74,8 +74,7 @@ public class MemoramSinkTask extends SinkTask {
         // One client per task: one token, one rate limiter (the configured cap holds), one circuit
         // breaker, one connection pool. The writer picks the retry policy per call.
         client = MemoramClient.create(clientConfig);
-        UserDirectory users = new UserDirectory(client, ContentCiphers.forName(config.contentEncryption()),
-                config.accessRequestIds(), ACCESS_RECHECK, System::nanoTime);
+        users = UserDirectory.forTask(client, ContentCiphers.forName(config.contentEncryption()), props, config);
         BlobWriter writer = new BlobWriter(client, users, indexes, config.sourceDefault(), metrics);
         scheduler = new LaneScheduler(config.maxInFlightRequests(), config.retryBackoff(), config.retryBackoffMax(),
                 RetryBound.of(clientConfig.maxRetries(), clientConfig.requestTimeout(), config.retryBackoffMax()), System::nanoTime,
@@ -100,7 +99,7 @@ public class MemoramSinkTask extends SinkTask {
     }
 
     private ErrantRecordReporter errantRecordReporter(Map<String, String> props) {
-        if (!"all".equalsIgnoreCase(props.getOrDefault("errors.tolerance", "none").trim())) {
+        if (config.errorsTolerance() != MemoramSinkConfig.ErrorsTolerance.ALL) {
             return null;
         }
         ErrantRecordReporter reporter;
@@ -218,6 +217,9 @@ public class MemoramSinkTask extends SinkTask {
     public void stop() {
         if (scheduler != null) {
             scheduler.close(CLOSE_WAIT);
+        }
+        if (users != null) {
+            users.close(); // no credentials outlive the task
         }
         if (client != null) {
             client.close();

@@ -28,7 +28,7 @@ final class RecordMapper {
     private final String sourceField;
     private final String idField;
     private final boolean upsert;
-    private final String onNull;
+    private final MemoramSinkConfig.OnNullValues onNull;
 
     RecordMapper(MemoramSinkConfig config) {
         this.fixedUserId = config.userId();
@@ -80,9 +80,9 @@ final class RecordMapper {
 
     private WriteOp tombstone(SinkRecord record, Position at, String keyMarker) {
         switch (onNull) {
-            case "ignore":
+            case IGNORE:
                 return null;
-            case "fail":
+            case FAIL:
                 throw new InvalidRecordException("value",
                         "the record is a tombstone (null value) and behavior.on.null.values=fail");
             default:

@@ -143,7 +143,7 @@ class LaneSchedulerTest {
             assertThat(s.delayMs(1, null)).isBetween(50L, 100L);
             assertThat(s.delayMs(30, null)).isBetween(500L, 1000L);
             assertThat(s.delayMs(1, Duration.ofMillis(700))).isEqualTo(700L);
-            // connector-contract.md: a Retry-After longer than the backoff wins, even past its cap.
+            // docs/memoram-api.md ("Errors and retries"): a Retry-After longer than the backoff wins, even past its cap.
             assertThat(s.delayMs(1, Duration.ofSeconds(60))).isEqualTo(60_000L);
         }
     }
