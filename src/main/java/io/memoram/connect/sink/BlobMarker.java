@@ -74,11 +74,26 @@ final class BlobMarker {
     }
 
     static String canonicalJson(Object key) {
+        if (key instanceof String str && plainAscii(str)) {
+            // The common case (String keys), without Jackson: printable ASCII other than the quote and the backslash
+            // is written by Jackson exactly as it is, between quotes.
+            return '"' + str + '"';
+        }
         try {
             return JSON.writeValueAsString(canonical(key));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("record key cannot be serialized: " + e.getOriginalMessage(), e);
         }
+    }
+
+    private static boolean plainAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Plain JSON-able values with sorted maps, so that equal keys always serialize alike. */

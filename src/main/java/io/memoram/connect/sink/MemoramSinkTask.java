@@ -46,6 +46,7 @@ public class MemoramSinkTask extends SinkTask {
     private MemoramSinkConfig config;
     private RecordMapper mapper;
     private MemoramClient client;
+    private UserDirectory users;
     private LaneScheduler scheduler;
     private Rejections rejections;
     private Backpressure backpressure;
@@ -73,7 +74,7 @@ public class MemoramSinkTask extends SinkTask {
         // One client per task: one token, one rate limiter (the configured cap holds), one circuit
         // breaker, one connection pool. The writer picks the retry policy per call.
         client = MemoramClient.create(clientConfig);
-        UserDirectory users = UserDirectory.forTask(client, ContentCiphers.forName(config.contentEncryption()), props, config);
+        users = UserDirectory.forTask(client, ContentCiphers.forName(config.contentEncryption()), props, config);
         BlobWriter writer = new BlobWriter(client, users, indexes, config.sourceDefault(), metrics);
         scheduler = new LaneScheduler(config.maxInFlightRequests(), config.retryBackoff(), config.retryBackoffMax(),
                 RetryBound.of(clientConfig.maxRetries(), clientConfig.requestTimeout(), config.retryBackoffMax()), System::nanoTime,
@@ -125,7 +126,7 @@ public class MemoramSinkTask extends SinkTask {
             Position at = Position.of(record);
             tracker.track(at.partition(), at.offset());
             try {
-                op = mapper.map(record);
+                op = mapper.map(record, at);
             } catch (InvalidRecordException e) {
                 rejections.reject(record, at, Outcome.Rejected.of(e), true);
                 continue;
@@ -216,6 +217,9 @@ public class MemoramSinkTask extends SinkTask {
     public void stop() {
         if (scheduler != null) {
             scheduler.close(CLOSE_WAIT);
+        }
+        if (users != null) {
+            users.close(); // no credentials outlive the task
         }
         if (client != null) {
             client.close();

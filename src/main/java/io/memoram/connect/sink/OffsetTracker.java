@@ -14,11 +14,18 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class OffsetTracker {
 
+    /** One pending offset: how many times (a redelivery within one assignment may repeat it), since when. */
+    private static final class Pending {
+        int count = 1;
+        final long sinceNanos;
+
+        Pending(long sinceNanos) {
+            this.sinceNanos = sinceNanos;
+        }
+    }
+
     private static final class PartitionState {
-        /** offset -> how many times it is pending (a redelivery within one assignment may repeat it). */
-        final TreeMap<Long, Integer> pending = new TreeMap<>();
-        /** offset -> when it was first tracked (System.nanoTime), for the lag metric. */
-        final TreeMap<Long, Long> since = new TreeMap<>();
+        final TreeMap<Long, Pending> pending = new TreeMap<>();
         long next = -1;
     }
 
@@ -26,8 +33,12 @@ final class OffsetTracker {
 
     synchronized void track(TopicPartition tp, long offset) {
         PartitionState s = partitions.computeIfAbsent(tp, k -> new PartitionState());
-        s.pending.merge(offset, 1, Integer::sum);
-        s.since.putIfAbsent(offset, System.nanoTime());
+        Pending p = s.pending.get(offset);
+        if (p == null) {
+            s.pending.put(offset, new Pending(System.nanoTime()));
+        } else {
+            p.count++;
+        }
         s.next = Math.max(s.next, offset + 1);
     }
 
@@ -36,15 +47,12 @@ final class OffsetTracker {
         if (s == null) {
             return; // the partition was closed meanwhile: its offsets are no longer ours to commit
         }
-        Integer n = s.pending.get(offset);
-        if (n == null) {
+        Pending p = s.pending.get(offset);
+        if (p == null) {
             return;
         }
-        if (n <= 1) {
+        if (--p.count <= 0) {
             s.pending.remove(offset);
-            s.since.remove(offset);
-        } else {
-            s.pending.put(offset, n - 1);
         }
     }
 
@@ -81,8 +89,9 @@ final class OffsetTracker {
     synchronized long oldestUnconfirmedAgeMs() {
         long oldest = Long.MAX_VALUE;
         for (PartitionState s : partitions.values()) {
-            for (long t : s.since.values()) {
-                oldest = Math.min(oldest, t);
+            // Offsets of a partition are tracked in order, so its first pending one is its oldest.
+            if (!s.pending.isEmpty()) {
+                oldest = Math.min(oldest, s.pending.firstEntry().getValue().sinceNanos);
             }
         }
         return oldest == Long.MAX_VALUE ? 0 : (System.nanoTime() - oldest) / 1_000_000;

@@ -51,12 +51,12 @@ final class RecordMapper {
      * @throws InvalidRecordException when the record cannot become a valid blob
      */
     WriteOp map(SinkRecord record) {
-        Position at = Position.of(record);
-        String keyMarker = record.key() == null ? null : BlobMarker.forKey(at.topic(), record.key());
-        String offsetMarker = BlobMarker.forOffset(at.topic(), at.partition().partition(), at.offset());
-        // Same key -> same lane, so records of one key are applied in order in both modes.
-        String laneKey = keyMarker != null ? keyMarker : offsetMarker;
+        return map(record, Position.of(record));
+    }
 
+    /** {@link #map(SinkRecord)} with the record's position already read. */
+    WriteOp map(SinkRecord record, Position at) {
+        String keyMarker = record.key() == null ? null : BlobMarker.forKey(at.topic(), record.key());
         Object value = record.value();
         if (value == null) {
             return tombstone(record, at, keyMarker);
@@ -65,11 +65,15 @@ final class RecordMapper {
         String userId = userId(f);
         BlobFields blob = new BlobFields(content(f), string(f, titleField), string(f, summaryField), tags(f),
                 unitInterval(f, importanceField), unitInterval(f, confidenceField), string(f, sourceField), blobId(f));
+        if (upsert && keyMarker != null && blob.blobId() == null) {
+            return new WriteOp(record, at, WriteOp.Kind.UPSERT, userId, keyMarker, keyMarker, blob);
+        }
+        // The offset marker (one more SHA-256) only where it is used. Same key -> same lane, so records of
+        // one key are applied in order in both modes.
+        String offsetMarker = BlobMarker.forOffset(at.topic(), at.partition().partition(), at.offset());
+        String laneKey = keyMarker != null ? keyMarker : offsetMarker;
         if (blob.blobId() != null) {
             return new WriteOp(record, at, WriteOp.Kind.PATCH_ID, userId, null, laneKey, blob);
-        }
-        if (upsert && keyMarker != null) {
-            return new WriteOp(record, at, WriteOp.Kind.UPSERT, userId, keyMarker, laneKey, blob);
         }
         return new WriteOp(record, at, WriteOp.Kind.INSERT, userId, offsetMarker, laneKey, blob);
     }

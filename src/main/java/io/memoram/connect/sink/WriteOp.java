@@ -27,6 +27,7 @@ final class WriteOp {
     private final String marker;
     private final String laneKey;
     private final BlobFields fields;
+    private final long bytes;
 
     WriteOp(SinkRecord record, Position at, Kind kind, String userId, String marker, String laneKey, BlobFields fields) {
         this.record = record;
@@ -36,6 +37,7 @@ final class WriteOp {
         this.marker = marker;
         this.laneKey = laneKey;
         this.fields = fields;
+        this.bytes = 256 + (fields == null ? 0 : fields.bytes());
     }
 
     /** The record, for the errant record reporter. */
@@ -52,7 +54,7 @@ final class WriteOp {
 
     /** Heap this op holds while buffered, roughly: what the buffer's byte bound counts. */
     long bytes() {
-        return 256 + (fields == null ? 0 : fields.bytes());
+        return bytes;
     }
 
     /** "topic-partition@offset", for messages (never content). */

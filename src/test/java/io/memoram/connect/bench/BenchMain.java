@@ -34,9 +34,6 @@ public final class BenchMain {
     static final int SOURCE_BLOBS_PER_USER = 2_500;
     static final int SOURCE_PAGE_SIZE = 100;
     static final int CONTENT_BYTES = 1024;
-    static final int SINK_USERS = 4;
-    static final int SINK_RECORDS = 5_000;
-    static final List<Integer> SINK_IN_FLIGHT = List.of(1, 4, 16);
 
     private BenchMain() { }
 
@@ -47,6 +44,10 @@ public final class BenchMain {
             System.exit(0);
         }
         Path out = Path.of(args.length > 0 ? args[0] : "docs/benchmarks.md");
+        if ("sink".equals(System.getProperty("bench.only"))) {
+            SinkPipelineBench.runAlone(out);
+            System.exit(0);
+        }
         Instant started = Instant.now();
         String loadBefore = loadAverage();
 
@@ -60,7 +61,7 @@ public final class BenchMain {
         log("source pipeline");
         SourcePipelineBench.Result source = SourcePipelineBench.run(SOURCE_USERS, SOURCE_BLOBS_PER_USER, CONTENT_BYTES, SOURCE_PAGE_SIZE);
         log("sink pipeline");
-        List<SinkPipelineBench.Result> sink = SinkPipelineBench.run(SINK_USERS, SINK_RECORDS, CONTENT_BYTES, SINK_IN_FLIGHT);
+        List<SinkPipelineBench.Run> sink = SinkPipelineBench.run();
         Duration took = Duration.between(started, Instant.now());
 
         String doc = BenchReport.render(new BenchReport.Inputs(started.truncatedTo(ChronoUnit.SECONDS), took,

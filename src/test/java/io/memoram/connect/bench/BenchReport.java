@@ -14,7 +14,7 @@ import org.openjdk.jmh.results.RunResult;
 final class BenchReport {
     record Inputs(Instant when, Duration took, String machine, Collection<RunResult> jmh,
                   List<OffsetSizes.Result> sizes, String offsetSample,
-                  SourcePipelineBench.Result source, List<SinkPipelineBench.Result> sink) { }
+                  SourcePipelineBench.Result source, List<SinkPipelineBench.Run> sink) { }
 
     private static final double MIB = 1024.0 * 1024.0;
     /** The broker's default message.max.bytes, which bounds one offset record in the offsets topic. */
@@ -51,7 +51,7 @@ final class BenchReport {
         crypto(md, in);
         offsets(md, in);
         source(md, in.source());
-        sink(md, in.sink());
+        md.append(SinkPipelineBench.section(in.sink()));
         return md.toString();
     }
 
@@ -152,29 +152,6 @@ final class BenchReport {
                 grouped(s.offsetValueBytes())));
     }
 
-    private static void sink(StringBuilder md, List<SinkPipelineBench.Result> results) {
-        SinkPipelineBench.Result first = results.get(0);
-        md.append("## 4. Sink pipeline without Kafka\n\n");
-        md.append(String.format(Locale.ROOT, "The real `MemoramSinkTask` with a minimal `SinkTaskContext` (no errant record reporter), writing %s\n"
-                + "records for %d users (one topic partition each) into the emulator: upsert mode, distinct String keys (so every\n"
-                + "record is a create: seal with aes-gcm, marker, `POST /memory-blobs`), %s of plaintext each, `put()` in batches\n"
-                + "of %d. The clock runs from the first `put()` until `preCommit()` confirms every offset, then the blobs are\n"
-                + "counted in the emulator. Each run starts with fresh users, so it includes one (empty) listing per user. An\n"
-                + "unreported warm-up run (%s records) comes first.\n\n",
-                grouped(first.records()), first.users(), kib(first.contentBytes()), SinkPipelineBench.PUT_BATCH,
-                grouped(SinkPipelineBench.WARM_UP_RECORDS)));
-        md.append("| memoram.max.in.flight.requests | records | seconds | records/s | creates sent |\n|---:|---:|---:|---:|---:|\n");
-        for (SinkPipelineBench.Result r : results) {
-            md.append(String.format(Locale.ROOT, "| %d | %s | %.2f | %s | %s |\n", r.maxInFlight(), grouped(r.records()), r.seconds(),
-                    grouped(r.recordsPerSecond()), grouped(r.creates())));
-        }
-        md.append(String.format(Locale.ROOT, "\nWith one request in flight each record costs a full HTTP round trip plus sealing, here about %.2f ms\n"
-                + "(the emulator's work included). More requests in flight overlap the round trips until the 2 shared cores, which\n"
-                + "also run the emulator, are the limit, so on this machine the step from 4 to 16 says more about the cores than\n"
-                + "about the sink. Against a remote API, whose round trip adds real network latency, in-flight requests matter\n"
-                + "more: the rate with N in flight is bounded by N / round trip.\n", 1000.0 / first.recordsPerSecond()));
-    }
-
     private static List<RunResult> sorted(Collection<RunResult> all, String benchClass) {
         List<RunResult> out = new ArrayList<>();
         for (RunResult r : all) {
@@ -210,11 +187,11 @@ final class BenchReport {
         return v >= 100 ? grouped(v) : String.format(Locale.ROOT, "%.1f", v);
     }
 
-    private static String grouped(double v) {
+    static String grouped(double v) {
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%,.0f", v);
     }
 
-    private static String kib(int bytes) {
+    static String kib(int bytes) {
         return bytes % 1024 == 0 ? (bytes / 1024) + " KiB" : bytes + " B";
     }
 }

@@ -57,4 +57,14 @@ class BlobMarkerTest {
         assertThat(BlobMarker.markerOf("x #kc:" + "!".repeat(22))).isNull();
         assertThat(BlobMarker.markerOf("x #kc:" + m + "extra")).isNull();
     }
+
+    @Test
+    void stringKeysWrittenWithoutJacksonAreExactlyWhatJacksonWrites() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper jackson = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String key : List.of("conv-1", "", "a b/c~{}[]:,", "quote\"inside", "back\\slash", "tab\tnew\nline",
+                "caf\u00e9", "\u0001", "emoji \uD83D\uDE00", "~\u007f")) {
+            assertThat(BlobMarker.canonicalJson(key)).as(key).isEqualTo(jackson.writeValueAsString(key));
+        }
+        assertThat(BlobMarker.forKey("chats", "conv-1")).isEqualTo("F797S1mucmJstWuRRgpYCg"); // docs/sink.md
+    }
 }

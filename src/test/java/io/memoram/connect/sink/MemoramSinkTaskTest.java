@@ -426,4 +426,18 @@ class MemoramSinkTaskTest {
         }
         assertThat(emu.blobs(user.userId())).hasSize(2);
     }
+
+    @Test
+    void oneClientPerTaskFetchesOneTokenForReadsCreatesAndPatches() {
+        int tokens = emu.requestCount("POST", "/auth/token");
+        MemoramSinkTask task = start(new FakeSinkContext(props(), true));
+        task.put(List.of(rec("a", "created", 0)));
+        await().atMost(WAIT).until(() -> committable(task) == 1);
+        task.put(List.of(rec("a", "patched", 1)));
+        await().atMost(WAIT).until(() -> committable(task) == 2);
+        assertThat(task.metrics().getBlobsCreated()).isEqualTo(1);
+        assertThat(task.metrics().getBlobsUpdated()).isEqualTo(1);
+        // Credentials, listing, create and patch share one token (and one rate limiter, one circuit breaker).
+        assertThat(emu.requestCount("POST", "/auth/token") - tokens).isEqualTo(1);
+    }
 }
