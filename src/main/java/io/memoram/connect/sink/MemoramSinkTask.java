@@ -306,14 +306,11 @@ public class MemoramSinkTask extends SinkTask {
 
     @Override
     public void stop() {
+        if (client != null) {
+            client.close(); // first: frees lanes stuck in a hung call (and createClient, a view of the same client)
+        }
         if (scheduler != null) {
             scheduler.close(CLOSE_WAIT);
-        }
-        if (client != null) {
-            client.close();
-        }
-        if (createClient != null) {
-            createClient.close();
         }
         Jmx.unregister(taskBean);
         Jmx.unregister(clientBean);
