@@ -12,34 +12,20 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.TemporalAccessor;
 
-/** The client's Jackson setup: tolerant of unknown fields and of every timestamp shape docs/memoram-api.md ("Timestamps and ids") allows. */
+/**
+ * The client's Jackson setup: tolerant of unknown fields and of the timestamp shapes servers send, and
+ * bounded on hostile input. Jackson's own limits bound the length of numbers (1,000 digits) and
+ * strings; on top of that a timestamp is parsed by a strict fixed-layout ISO-8601 reader
+ * ({@link IsoInstant}: no BigDecimal, no formatter), after a few lenient spellings are normalised
+ * (a space for the {@code T}, {@code +0200} or {@code +02} for {@code +02:00}, no zone read as UTC: the
+ * API documents a zone, but a missing one should not fail a whole listing). A numeric timestamp is
+ * accepted only as epoch seconds within {@link Instant}'s range, read as a long or a double:
+ * {@code 1e30000000} is refused at once instead of being expanded to thirty million digits.
+ */
 public final class Json {
-    /**
-     * ISO-8601 date-time, fractional seconds optional, then {@code Z}, {@code +02:00}, {@code +0200},
-     * {@code +02} or nothing (read as UTC: lenient, the API documents a zone but a missing one should
-     * not fail a whole listing).
-     */
-    private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
-            .parseCaseInsensitive()
-            .append(DateTimeFormatter.ISO_LOCAL_DATE)
-            .optionalStart().appendLiteral('T').optionalEnd()
-            .optionalStart().appendLiteral(' ').optionalEnd()
-            .append(DateTimeFormatter.ISO_LOCAL_TIME)
-            .optionalStart().appendOffset("+HH:MM:ss", "Z").optionalEnd()
-            .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
-            .optionalStart().appendOffset("+HH", "Z").optionalEnd()
-            .toFormatter();
-
     private static final ObjectMapper MAPPER = create();
 
     private Json() { }
@@ -63,18 +49,27 @@ public final class Json {
                 .build();
     }
 
+    /** Longer than any ISO-8601 timestamp (35 characters with nanoseconds and an offset): refused unparsed. */
+    static final int MAX_TIMESTAMP_LENGTH = 64;
+
     /** Parses an API timestamp into an Instant; throws DateTimeParseException when it is not one. */
     public static Instant parseTimestamp(String text) {
-        TemporalAccessor t = TIMESTAMP.parse(text.trim());
-        LocalDateTime local = LocalDateTime.from(t);
-        if (t.isSupported(java.time.temporal.ChronoField.OFFSET_SECONDS)) {
-            return OffsetDateTime.of(local, ZoneOffset.ofTotalSeconds(t.get(java.time.temporal.ChronoField.OFFSET_SECONDS)))
-                    .toInstant();
+        String t = text.trim();
+        if (t.length() > MAX_TIMESTAMP_LENGTH) {
+            throw new DateTimeParseException("a timestamp of " + t.length() + " characters", "", 0);
         }
-        return local.toInstant(ZoneOffset.UTC);
+        Instant instant = IsoInstant.parse(IsoInstant.normalise(t));
+        if (instant == null) {
+            throw new DateTimeParseException("not an ISO-8601 timestamp", "", 0);
+        }
+        return instant;
     }
 
     private static final class InstantDeserializer extends StdScalarDeserializer<Instant> {
+        /** Instant's range in epoch seconds. */
+        private static final double MIN_SECONDS = Instant.MIN.getEpochSecond();
+        private static final double MAX_SECONDS = Instant.MAX.getEpochSecond();
+
         InstantDeserializer() {
             super(Instant.class);
         }
@@ -89,19 +84,43 @@ public final class Json {
                 }
                 try {
                     return parseTimestamp(text);
-                } catch (DateTimeParseException e) {
-                    return (Instant) ctxt.handleWeirdStringValue(Instant.class, text,
-                            "not an ISO-8601 timestamp");
+                } catch (java.time.DateTimeException e) { // DateTimeParseException, or fields out of range
+                    // The text is not quoted back: it may be long, and the message ends up in logs.
+                    return (Instant) ctxt.handleWeirdStringValue(Instant.class, text.length() > MAX_TIMESTAMP_LENGTH
+                            ? text.substring(0, MAX_TIMESTAMP_LENGTH) + "..." : text, "not an ISO-8601 timestamp");
                 }
             }
             if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
-                // Epoch seconds (with optional fraction), as Jackson reads them by default.
-                BigDecimal seconds = p.getDecimalValue();
-                long whole = seconds.longValue();
-                int nanos = seconds.subtract(BigDecimal.valueOf(whole)).movePointRight(9).intValue();
-                return Instant.ofEpochSecond(whole, nanos);
+                return epochSeconds(p, ctxt);
             }
             return (Instant) ctxt.handleUnexpectedToken(Instant.class, p);
+        }
+
+        /**
+         * Epoch seconds (with an optional fraction), read as a long or a double: both are bounded in
+         * time whatever the exponent, and anything outside Instant's range is refused.
+         */
+        private static Instant epochSeconds(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.currentToken() == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                long seconds = p.getLongValue();
+                if (seconds >= Instant.MIN.getEpochSecond() && seconds <= Instant.MAX.getEpochSecond()) {
+                    return Instant.ofEpochSecond(seconds);
+                }
+            } else if (p.currentToken() == JsonToken.VALUE_NUMBER_FLOAT) {
+                double seconds = p.getDoubleValue(); // 1e30000000 is Infinity here, not a BigDecimal
+                if (Double.isFinite(seconds) && seconds >= MIN_SECONDS && seconds <= MAX_SECONDS) {
+                    double whole = Math.floor(seconds);
+                    long nanos = Math.round((seconds - whole) * 1e9);
+                    return Instant.ofEpochSecond((long) whole, nanos);
+                }
+            }
+            return (Instant) ctxt.handleWeirdNumberValue(Instant.class, 0, "not a timestamp in epoch seconds within "
+                    + Instant.MIN.getEpochSecond() + ".." + Instant.MAX.getEpochSecond() + " (" + shortText(p) + ")");
+        }
+
+        private static String shortText(JsonParser p) throws IOException {
+            String t = p.getText();
+            return t.length() > 32 ? t.substring(0, 32) + "... (" + t.length() + " characters)" : t;
         }
     }
 }

@@ -172,7 +172,9 @@ public final class MemoramClient implements AutoCloseable {
         if (q.importanceMin() != null) {
             params.add("importance", BigDecimal.valueOf(q.importanceMin()).toPlainString());
         }
-        return get(CALL_LIST_BLOBS, "/memory-blobs" + params, MemoryBlobPage.class);
+        ApiRequest request = new ApiRequest("GET", CALL_LIST_BLOBS, transport.uri("/memory-blobs" + params), null, null,
+                ApiRequest.Kind.API, List.of(), ApiRequest.maxPageBytes(q.limit()));
+        return transport.executeJson(request, maxRetries, MemoryBlobPage.class);
     }
 
     /** All blobs, fetching each page only when the iterator reaches it. */

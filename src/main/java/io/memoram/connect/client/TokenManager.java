@@ -3,16 +3,20 @@ package io.memoram.connect.client;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Holds the developer JWT: fetched lazily, cached, renewed {@code skew} before {@code expires_at}
- * (by the injected clock), and dropped when the server answers 401. Renewal is single-flight: one
- * lock, re-checked after it is taken, so any number of concurrent callers cause one
- * {@code POST /auth/token}. The token itself is never logged.
+ * (by the injected clock), and dropped when the server answers 401. Renewal is single-flight without
+ * a lock: the first caller that needs a token publishes a future and fetches on its own thread;
+ * concurrent callers wait on that future, which they can leave when interrupted and which
+ * {@link #close()} fails at once. So a renewal that hangs holds nobody but its own caller, and that
+ * one only until the call's deadline. The token itself is never logged.
  */
 final class TokenManager {
     private static final Logger log = LoggerFactory.getLogger(TokenManager.class);
@@ -22,10 +26,15 @@ final class TokenManager {
     private final Clock clock;
     private final Duration skew;
     private final IntFunction<TokenResponse> fetcher;
-    private final ReentrantLock lock = new ReentrantLock();
-    private volatile Cached current;
+    private final AtomicReference<Cached> current = new AtomicReference<>();
+    private final AtomicReference<CompletableFuture<TokenResponse>> renewal = new AtomicReference<>();
+    private volatile boolean closed;
 
-    private record Cached(String value, Instant renewAt) { }
+    private record Cached(TokenResponse response, Instant renewAt) {
+        String value() {
+            return response.token();
+        }
+    }
 
     TokenManager(Clock clock, Duration skew, IntFunction<TokenResponse> fetcher) {
         this.clock = clock;
@@ -35,30 +44,16 @@ final class TokenManager {
 
     /** A token valid for at least the renewal skew, fetching one (with up to {@code maxRetries} retries) if needed. */
     String token(int maxRetries) {
-        Cached c = current;
+        Cached c = current.get();
         if (usable(c)) {
             return c.value();
         }
-        lock.lock();
-        try {
-            c = current;
-            if (usable(c)) {
-                return c.value(); // another thread renewed while we waited
-            }
-            return renewLocked(maxRetries).token();
-        } finally {
-            lock.unlock();
-        }
+        return renew(maxRetries, false).token();
     }
 
-    /** Fetches a new token now, replacing the cached one. */
+    /** Fetches a new token now (or joins a renewal in flight), replacing the cached one. */
     TokenResponse renewNow(int maxRetries) {
-        lock.lock();
-        try {
-            return renewLocked(maxRetries);
-        } finally {
-            lock.unlock();
-        }
+        return renew(maxRetries, true);
     }
 
     /**
@@ -66,32 +61,80 @@ final class TokenManager {
      * 401 on the same token then share the one renewal the first of them triggers.
      */
     void invalidate(String rejected) {
-        lock.lock();
-        try {
-            Cached c = current;
-            if (c != null && c.value().equals(rejected)) {
-                current = null;
-            }
-        } finally {
-            lock.unlock();
-        }
+        current.updateAndGet(c -> c != null && c.value().equals(rejected) ? null : c);
     }
 
     /** The cached token value, or null: used only to scrub it from messages. */
     String cachedValue() {
-        Cached c = current;
+        Cached c = current.get();
         return c == null ? null : c.value();
+    }
+
+    /** Fails a renewal in flight, so that every thread waiting for it returns at once. */
+    void close() {
+        closed = true;
+        CompletableFuture<TokenResponse> inFlight = renewal.get();
+        if (inFlight != null) {
+            inFlight.completeExceptionally(closedFailure());
+        }
+    }
+
+    private TokenResponse renew(int maxRetries, boolean force) {
+        while (true) {
+            if (closed) {
+                throw closedFailure();
+            }
+            CompletableFuture<TokenResponse> inFlight = renewal.get();
+            if (inFlight != null) {
+                return await(inFlight);
+            }
+            CompletableFuture<TokenResponse> mine = new CompletableFuture<>();
+            if (!renewal.compareAndSet(null, mine)) {
+                continue;
+            }
+            try {
+                Cached c = current.get();
+                if (!force && usable(c)) {
+                    mine.complete(c.response()); // renewed by another thread just before we published
+                    return c.response();
+                }
+                Instant fetchedAt = clock.instant();
+                TokenResponse response = fetcher.apply(maxRetries);
+                current.set(new Cached(response, renewAt(fetchedAt, response.expiresAt())));
+                mine.complete(response);
+                return response;
+            } catch (RuntimeException | Error e) {
+                mine.completeExceptionally(e);
+                throw e;
+            } finally {
+                renewal.compareAndSet(mine, null);
+            }
+        }
+    }
+
+    private static TokenResponse await(CompletableFuture<TokenResponse> inFlight) {
+        try {
+            return inFlight.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MemoramUnavailableException(HttpTransport.CALL_TOKEN, 0, HttpTransport.CALL_TOKEN
+                    + " interrupted while waiting for the token another call is fetching", null, null);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r; // the fetching call's own failure (typed, message already safe)
+            }
+            throw new MemoramUnavailableException(HttpTransport.CALL_TOKEN, 0, HttpTransport.CALL_TOKEN
+                    + " failed: " + e.getCause().getClass().getSimpleName(), null, null);
+        }
+    }
+
+    private static MemoramUnavailableException closedFailure() {
+        return new MemoramUnavailableException(HttpTransport.CALL_TOKEN, 0, HttpTransport.CALL_TOKEN
+                + " not completed: the Memoram client was closed", null, null);
     }
 
     private boolean usable(Cached c) {
         return c != null && clock.instant().isBefore(c.renewAt());
-    }
-
-    private TokenResponse renewLocked(int maxRetries) {
-        Instant fetchedAt = clock.instant();
-        TokenResponse response = fetcher.apply(maxRetries);
-        current = new Cached(response.token(), renewAt(fetchedAt, response.expiresAt()));
-        return response;
     }
 
     private Instant renewAt(Instant fetchedAt, Instant expiresAt) {

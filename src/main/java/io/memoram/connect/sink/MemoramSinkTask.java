@@ -215,14 +215,14 @@ public class MemoramSinkTask extends SinkTask {
 
     @Override
     public void stop() {
+        if (client != null) {
+            client.close(); // first: frees lanes stuck in a hung call (close(partitions) already waited for the writes)
+        }
         if (scheduler != null) {
             scheduler.close(CLOSE_WAIT);
         }
         if (users != null) {
             users.close(); // no credentials outlive the task
-        }
-        if (client != null) {
-            client.close();
         }
         // Only our own beans: a restarted task of the same name may have registered its own meanwhile.
         Jmx.unregister(taskBean, metrics);

@@ -24,6 +24,9 @@ class JsonTest {
             "2026-03-01T10:15:30+00:00       | 2026-03-01T10:15:30Z",
             "2026-03-01T10:15:30             | 2026-03-01T10:15:30Z",
             "2026-03-01 10:15:30Z            | 2026-03-01T10:15:30Z",
+            "2024-02-29T23:59:59.999999999Z  | 2024-02-29T23:59:59.999999999Z",
+            "2026-01-01T00:30:00+01:00       | 2025-12-31T23:30:00Z",
+            "1970-01-01T00:00:00Z            | 1970-01-01T00:00:00Z",
     })
     void readsEveryTimestampShapeIntoAnInstant(String wire, String expected) throws Exception {
         MemoryBlob blob = Json.mapper().readValue("{\"id\":\"b1\",\"updated_at\":\"" + wire + "\"}", MemoryBlob.class);
@@ -36,6 +39,16 @@ class JsonTest {
                 "{\"content\":\"SECRET-CONTENT\",\"updated_at\":\"yesterday\"}", MemoryBlob.class))
                 .isInstanceOf(JsonMappingException.class)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("SECRET-CONTENT"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "2026-02-30T10:15:30Z", "2026-13-01T10:15:30Z", "2026-03-01T24:00:00Z", "2026-03-01T10:15:30.Z",
+            "2026-03-01T10:15:30.1234567891Z", "2026-03-01T10:15:30+25:00", "2026-03-01T10:15:30ZZ", "20260301T101530Z",
+    })
+    void refusesWhatLooksLikeATimestampButIsNotOne(String wire) {
+        assertThatThrownBy(() -> Json.mapper().readValue("{\"id\":\"b1\",\"updated_at\":\"" + wire + "\"}", MemoryBlob.class))
+                .isInstanceOf(JsonMappingException.class).hasMessageContaining("not an ISO-8601 timestamp");
     }
 
     @Test

@@ -36,6 +36,13 @@ final class StubServer implements AutoCloseable {
     private final HttpServer server;
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
     private volatile Function<Seen, Reply> responder = s -> Reply.json(404, "{\"error\":\"not scripted\"}");
+    /** When set, writes the whole answer itself (for bodies no Reply can describe, such as endless ones). */
+    private volatile RawResponder raw;
+
+    interface RawResponder {
+        /** @return true when it answered, false to fall back to the scripted reply */
+        boolean answer(Seen seen, HttpExchange ex) throws IOException;
+    }
 
     private StubServer(HttpServer server) {
         this.server = server;
@@ -70,6 +77,10 @@ final class StubServer implements AutoCloseable {
         responder = r;
     }
 
+    void respondRaw(RawResponder r) {
+        raw = r;
+    }
+
     List<Seen> seen() {
         return List.copyOf(seen);
     }
@@ -85,6 +96,10 @@ final class StubServer implements AutoCloseable {
                     ex.getRequestHeaders().getFirst("Authorization"), ex.getRequestHeaders().getFirst("Content-Type"), body,
                     System.nanoTime());
             seen.add(s);
+            RawResponder rawResponder = raw;
+            if (rawResponder != null && rawResponder.answer(s, ex)) {
+                return;
+            }
             Reply r = responder.apply(s);
             r.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
             byte[] bytes = r.body() == null ? new byte[0] : r.body().getBytes(StandardCharsets.UTF_8);

@@ -130,7 +130,7 @@ final class AdminHandler {
         throw HttpError.notFound("no admin endpoint " + r.method() + " " + r.path());
     }
 
-    /** Body: {method?, path?, count? (1), and one of: status (+ retry_after), delay_ms, drop (+ after_handling)}. */
+    /** Body: {method?, path?, count? (1), and one of: status (+ retry_after), delay_ms, drop (+ after_handling), stall (+ stall_ms)}. */
     private Response addFault(ObjectNode b) {
         String method = Json.optionalString(b, "method");
         String path = Json.optionalString(b, "path");
@@ -140,9 +140,13 @@ final class AdminHandler {
         Long delayMs = Json.optionalLong(b, "delay_ms");
         boolean drop = Boolean.TRUE.equals(Json.optionalBoolean(b, "drop"));
         boolean afterHandling = Boolean.TRUE.equals(Json.optionalBoolean(b, "after_handling"));
+        boolean stall = Boolean.TRUE.equals(Json.optionalBoolean(b, "stall"));
+        Long stallMs = Json.optionalLong(b, "stall_ms");
         Fault fault;
         try {
-            if (drop) {
+            if (stall) {
+                fault = stallMs == null ? Fault.stall() : Fault.stall(Duration.ofMillis(stallMs));
+            } else if (drop) {
                 fault = afterHandling ? Fault.dropAfterHandling() : Fault.drop();
             } else if (delayMs != null) {
                 fault = Fault.delay(Duration.ofMillis(delayMs));
@@ -151,7 +155,7 @@ final class AdminHandler {
             } else if (status != null) {
                 fault = Fault.status(status.intValue());
             } else {
-                throw HttpError.badRequest("a fault needs one of: status, delay_ms, drop");
+                throw HttpError.badRequest("a fault needs one of: status, delay_ms, drop, stall");
             }
             emu.faults().arm(method, path, count == null ? 1 : count.intValue(), fault);
         } catch (IllegalArgumentException e) {
@@ -190,7 +194,7 @@ final class AdminHandler {
             "POST   /admin/users/{userId}/oauth-codes        body {client_id, client_secret, redirect_uri} -> {code}",
             "GET    /admin/access-requests",
             "POST   /admin/access-requests/{id}/approve|reject|revoke",
-            "POST   /admin/faults                            body {method, path, count, status, retry_after, delay_ms, drop, after_handling}",
+            "POST   /admin/faults                            body {method, path, count, status, retry_after, delay_ms, drop, after_handling, stall, stall_ms}",
             "DELETE /admin/faults",
             "POST   /admin/tokens/expire",
             "POST   /admin/settings                          body {token_ttl_seconds, page_cap}",

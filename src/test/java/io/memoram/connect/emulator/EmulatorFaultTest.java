@@ -3,7 +3,13 @@ package io.memoram.connect.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +101,62 @@ class EmulatorFaultTest {
         emu.faults().on("POST", "/memory-blobs").next(1, Fault.dropAfterHandling());
         assertThatThrownBy(() -> http.apiOrThrow("POST", "/memory-blobs", token, body("landed"))).isInstanceOf(IOException.class);
         assertThat(emu.blobs(user.userId())).extracting(StoredBlob::title).containsExactly("landed");
+    }
+
+    @Test
+    void stallSendsHeadersAndHalfTheBodyThenNothingUntilCleared() throws IOException {
+        emu.faults().on("POST", "/memory-blobs").next(1, Fault.stall());
+        assertStalls("POST", "/memory-blobs", "{\"user_id\":\"" + user.userId() + "\",\"memoryKey\":\"" + user.memoryKey()
+                + "\",\"content\":\"" + emu.seal(user.userId(), "x") + "\",\"title\":\"stalled\"}", 201);
+        assertThat(emu.blobs(user.userId())).extracting(StoredBlob::title).containsExactly("stalled"); // the write landed
+        assertThat(create("after").status()).isEqualTo(201);
+    }
+
+    @Test
+    void stallCanBeArmedOverAdminHttp() throws IOException {
+        assertThat(http.admin("POST", "/faults", Map.of("method", "GET", "path", "/memory-blobs", "stall", true,
+                "stall_ms", 600_000)).json().get("fault").asText()).isEqualTo("stall(PT10M)");
+        assertThat(http.admin("POST", "/faults", Map.of("stall", true, "stall_ms", 0)).status()).isEqualTo(400);
+        assertStalls("GET", "/memory-blobs?user_id=" + user.userId(), null, 200);
+        assertThat(list().status()).isEqualTo(200);
+    }
+
+    /** Over a raw socket: status and headers, exactly half the announced body, silence, then EOF once cleared. */
+    private void assertStalls(String method, String pathAndQuery, String body, int status) throws IOException {
+        URI base = URI.create(emu.baseUrl());
+        byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            String head = method + " " + base.getPath() + pathAndQuery + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Bearer " + token + "\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + payload.length + "\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(payload);
+            socket.getOutputStream().flush();
+            InputStream in = socket.getInputStream();
+            String headers = readHeaders(in);
+            assertThat(headers).startsWith("HTTP/1.1 " + status);
+            int length = Integer.parseInt(headers.replaceAll("(?is).*content-length:\\s*(\\d+).*", "$1"));
+            assertThat(in.readNBytes(length / 2)).hasSize(length / 2);
+            // Silence: nothing more arrives while the fault holds (the socket's read timeout ends the wait).
+            socket.setSoTimeout(500);
+            assertThatThrownBy(in::read).isInstanceOf(SocketTimeoutException.class);
+            emu.faults().clear();
+            socket.setSoTimeout(30_000);
+            assertThat(in.read()).isEqualTo(-1); // released: closed with the body still short
+        }
+    }
+
+    private static String readHeaders(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        while (!out.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed inside the headers");
+            }
+            out.write(b);
+        }
+        return out.toString(StandardCharsets.US_ASCII);
     }
 
     @Test

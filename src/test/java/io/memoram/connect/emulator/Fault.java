@@ -8,7 +8,7 @@ import java.util.Objects;
  * Build with the factories; arm with {@link FaultInjector#next(int, Fault)}.
  */
 public final class Fault {
-    enum Kind { STATUS, DELAY, DROP, DROP_AFTER_HANDLING }
+    enum Kind { STATUS, DELAY, DROP, DROP_AFTER_HANDLING, STALL }
 
     private final Kind kind;
     private final int status;
@@ -60,6 +60,24 @@ public final class Fault {
         return new Fault(Kind.DROP_AFTER_HANDLING, 0, null, null);
     }
 
+    /**
+     * A hung peer: handle the request (its effect happens), send the status line and headers (with the
+     * full Content-Length) and the first half of the body, then go silent for {@code hold} without closing
+     * the connection. Released early by {@link FaultInjector#clear()} or by closing the emulator.
+     */
+    public static Fault stall(Duration hold) {
+        Objects.requireNonNull(hold, "hold");
+        if (hold.isNegative() || hold.isZero()) {
+            throw new IllegalArgumentException("a stall must hold for a positive time");
+        }
+        return new Fault(Kind.STALL, 0, null, hold);
+    }
+
+    /** {@link #stall(Duration)} for ten minutes: longer than any client deadline under test. */
+    public static Fault stall() {
+        return stall(Duration.ofMinutes(10));
+    }
+
     Kind kind() {
         return kind;
     }
@@ -85,6 +103,8 @@ public final class Fault {
                 return "delay(" + delay + ")";
             case DROP:
                 return "drop()";
+            case STALL:
+                return "stall(" + delay + ")";
             default:
                 return "dropAfterHandling()";
         }

@@ -3,6 +3,8 @@ package io.memoram.connect.emulator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Faults armed at runtime. Each armed fault has a count and optional method/path-prefix filters; every
@@ -11,6 +13,8 @@ import java.util.Locale;
  */
 public final class FaultInjector {
     private final List<Armed> armed = new ArrayList<>();
+    /** Counted down by {@link #clear()}: releases every exchange held by a {@link Fault#stall} fault. */
+    private volatile CountDownLatch stallRelease = new CountDownLatch(1);
 
     /** The next {@code count} API requests (any method, any path) get this fault. */
     public FaultInjector next(int count, Fault fault) {
@@ -22,8 +26,23 @@ public final class FaultInjector {
         return new Scope(method, pathPrefix);
     }
 
+    /** Disarms every fault and releases the exchanges that stalled ones hold. */
     public synchronized void clear() {
         armed.clear();
+        CountDownLatch release = stallRelease;
+        stallRelease = new CountDownLatch(1);
+        release.countDown();
+    }
+
+    /** Holds a stalled exchange for {@code millis}, or until {@link #clear()}; false when interrupted. */
+    boolean holdStall(long millis) {
+        try {
+            stallRelease.await(millis, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** How many faulted requests are still to come, over all armed faults. */

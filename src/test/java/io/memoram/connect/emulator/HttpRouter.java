@@ -115,7 +115,25 @@ final class HttpRouter implements HttpHandler {
         if (fault != null && fault.kind() == Fault.Kind.DROP_AFTER_HANDLING) {
             return;
         }
+        if (fault != null && fault.kind() == Fault.Kind.STALL) {
+            stall(ex, resp, fault.delayDuration().toMillis());
+            return;
+        }
         send(ex, resp);
+    }
+
+    /** Headers with the full length, half the body, then silence on an open connection (a hung peer). */
+    private void stall(HttpExchange ex, Response resp, long holdMillis) throws IOException {
+        resp.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+        byte[] bytes = resp.body() == null ? "{\"stalled\": true}".getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                : Json.write(resp.body());
+        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        ex.sendResponseHeaders(resp.status(), bytes.length);
+        OutputStream out = ex.getResponseBody();
+        out.write(bytes, 0, bytes.length / 2);
+        out.flush();
+        faults.holdStall(holdMillis);
+        // Released: the exchange is closed (by handle's finally) with the body still short.
     }
 
     private static Response dispatch(java.util.function.Supplier<Response> handler) {
