@@ -107,6 +107,12 @@ final class EmulatorState {
         return t.apiKey();
     }
 
+    /** The developer deleted this API key: it no longer gets tokens, and the tokens issued to it stop working. */
+    synchronized void revokeApiKey(String apiKey) {
+        connectorIdByApiKey.remove(apiKey);
+        tokens.values().removeIf(t -> t.apiKey().equals(apiKey));
+    }
+
     synchronized void expireAllTokens() {
         tokens.clear();
     }

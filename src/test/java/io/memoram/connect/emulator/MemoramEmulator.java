@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -117,6 +118,14 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback, A
     /** A new valid developer API key, "mem_" + 48 hex. */
     public String createApiKey() {
         return state.createApiKey();
+    }
+
+    /**
+     * Revokes a developer API key, as deleting it in the dashboard does: POST /auth/token refuses it
+     * and the JWTs issued to it answer 401 from now on.
+     */
+    public void revokeApiKey(String apiKey) {
+        state.revokeApiKey(apiKey);
     }
 
     /** Lifetime of JWTs issued from now on (default 1 h); a client's shorter expires_in still wins. */
@@ -300,6 +309,14 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback, A
      */
     public int requestCount(String method, String pathPrefix) {
         return requestLog.count(method, pathPrefix);
+    }
+
+    /** When each API request for this method (null: any) and path prefix (null: any) arrived, in order. */
+    public List<Instant> requestTimes(String method, String pathPrefix) {
+        return requestLog.entries().stream()
+                .filter(e -> (method == null || method.equalsIgnoreCase(e.method()))
+                        && (pathPrefix == null || e.path().startsWith(pathPrefix)))
+                .map(RequestLog.Entry::receivedAt).toList();
     }
 
     public void resetRequestCounts() {
