@@ -86,6 +86,11 @@ public final class ConnectClusterExtension implements BeforeAllCallback, AfterEa
                 .until(() -> c.connectors().isEmpty() && c.healthyWorkers().size() == workers);
     }
 
+    /** A started cluster with the same settings, for code outside JUnit (benchmarks); the caller stops it. */
+    public static EmbeddedConnectCluster startUnmanaged(String name, int workers) {
+        return new ConnectClusterExtension(name, workers, Map.of(), false).start();
+    }
+
     private EmbeddedConnectCluster start() {
         Map<String, String> worker = new HashMap<>();
         worker.put("plugin.discovery", "service_load");

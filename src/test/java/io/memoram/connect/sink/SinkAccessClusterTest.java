@@ -5,6 +5,7 @@ import static io.memoram.connect.sink.SinkClusterSupport.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.memoram.connect.ConnectClusterExtension;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.Fault;
 import io.memoram.connect.emulator.MemoramEmulator;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,31 +31,20 @@ class SinkAccessClusterTest {
 
     @RegisterExtension
     static final MemoramEmulator emu = MemoramEmulator.start();
+    @RegisterExtension
+    static final ConnectClusterExtension cluster = ConnectClusterExtension.shared();
     private static EmbeddedConnectCluster connect;
     private final List<String> connectors = new ArrayList<>();
 
     @BeforeAll
     static void start() {
-        connect = SinkClusterSupport.startCluster("sink-access-test");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (connect != null) {
-            connect.stop();
-        }
+        connect = cluster.cluster();
     }
 
     @AfterEach
     void cleanUp() {
+        // The extension deletes every connector after each test, passed or failed.
         emu.faults().clear();
-        for (String name : connectors) {
-            try {
-                connect.deleteConnector(name);
-            } catch (RuntimeException ignored) {
-                // already gone
-            }
-        }
     }
 
     private void configure(String name, Map<String, String> config) {

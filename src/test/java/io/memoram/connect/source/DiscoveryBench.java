@@ -36,7 +36,7 @@ public final class DiscoveryBench {
                 emu.putBlob(u.userId(), "memory of user " + i, "t", List.of());
                 emu.approve(emu.requestAccess(apiKey, u, REASON));
             }
-            EmbeddedConnectCluster connect = SourceKit.cluster("discovery-bench", 2, Map.of());
+            EmbeddedConnectCluster connect = io.memoram.connect.ConnectClusterExtension.startUnmanaged("discovery-bench", 2);
             try {
                 String prefix = "bench";
                 SourceKit.createTopics(connect, prefix);
