@@ -65,7 +65,9 @@ class SinkResilienceClusterTest {
         String topic = "flaky-chats";
         connect.kafka().createTopic(topic, 3);
         Map<String, String> config = SinkClusterSupport.sinkConfig(emu, apiKey, topic, List.of(emu.grantAccess(apiKey, user)));
-        config.put("memoram.max.retries", "1"); // so that the task's own retries are exercised too
+        // More retries than faults armed below (23), so no record can run out of them: this test is about
+        // writing everything once through the faults; running out of retries is MemoramSinkTaskTest's.
+        config.put("memoram.max.retries", "30");
         emu.faults().on("GET", "/memory-blobs").next(2, Fault.status(503));
         emu.faults().on("POST", "/memory-blobs").next(3, Fault.tooManyRequests(1));
         emu.faults().on("POST", "/memory-blobs").next(4, Fault.status(503));
