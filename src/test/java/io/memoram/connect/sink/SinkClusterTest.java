@@ -46,7 +46,6 @@ class SinkClusterTest {
     @BeforeAll
     static void start() {
         apiKey = emu.createApiKey();
-        connect = cluster.cluster();
     }
 
     private static List<String> decrypted(EmulatedUser u) {
