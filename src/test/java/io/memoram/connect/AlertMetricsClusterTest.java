@@ -6,21 +6,17 @@ import static org.awaitility.Awaitility.await;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.Fault;
 import io.memoram.connect.emulator.MemoramEmulator;
-import io.memoram.connect.sink.MemoramSinkConnector;
-import io.memoram.connect.source.MemoramSourceConnector;
+import io.memoram.connect.sink.SinkClusterSupport;
+import io.memoram.connect.source.SourceKit;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.TabularData;
-import org.apache.kafka.connect.json.JsonConverter;
-import org.apache.kafka.connect.storage.StringConverter;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -37,11 +33,6 @@ class AlertMetricsClusterTest {
     @RegisterExtension
     static final ConnectClusterExtension cluster = ConnectClusterExtension.shared();
     private static EmbeddedConnectCluster connect;
-
-    @BeforeAll
-    static void start() {
-        connect = cluster.cluster();
-    }
 
     /** An attribute of task 0's bean of {@code type}, over JMX (the workers run in this JVM). */
     private static Object metric(String type, String connector, String attribute) throws Exception {
@@ -81,24 +72,11 @@ class AlertMetricsClusterTest {
         emu.faults().on("GET", "/memory-blobs").next(2, Fault.status(503));
 
         String name = "metrics-source";
-        Map<String, String> c = new HashMap<>();
-        c.put("connector.class", MemoramSourceConnector.class.getName());
-        c.put("tasks.max", "1");
-        c.put("memoram.api.url", emu.baseUrl());
-        c.put("memoram.api.key", apiKey);
+        Map<String, String> c = SourceKit.config(emu, apiKey, "metrics");
         c.put("memoram.access.request.ids", String.join(",", activeRequest, pendingRequest, revokedRequest));
-        c.put("topic.prefix", "metrics");
         c.put("memoram.tags.enabled", "false");
-        c.put("poll.interval.ms", "300");
-        c.put("memoram.access.check.interval.ms", "300");
         c.put("memoram.max.retries", "0");
-        c.put("memoram.retry.backoff.ms", "20");
-        c.put("memoram.retry.backoff.max.ms", "200");
-        c.put("key.converter", JsonConverter.class.getName());
-        c.put("value.converter", JsonConverter.class.getName());
-        for (String t : List.of("metrics.memories", "metrics.tags", "metrics.access")) {
-            connect.kafka().createTopic(t, 1);
-        }
+        SourceKit.createTopics(connect, "metrics");
         long startedSeconds = System.nanoTime() / 1_000_000_000L;
         connect.configureConnector(name, c);
 
@@ -123,20 +101,9 @@ class AlertMetricsClusterTest {
         String topic = "metrics-chats";
         connect.kafka().createTopic(topic, 1);
         String name = "metrics-sink";
-        Map<String, String> c = new HashMap<>();
-        c.put("connector.class", MemoramSinkConnector.class.getName());
+        Map<String, String> c = SinkClusterSupport.sinkConfig(emu, apiKey, topic, List.of(emu.grantAccess(apiKey, user)));
         c.put("tasks.max", "1");
-        c.put("topics", topic);
-        c.put("key.converter", StringConverter.class.getName());
-        c.put("value.converter", JsonConverter.class.getName());
-        c.put("value.converter.schemas.enable", "false");
-        c.put("memoram.api.url", emu.baseUrl());
-        c.put("memoram.api.key", apiKey);
-        c.put("memoram.access.request.ids", emu.grantAccess(apiKey, user));
-        c.put("memoram.retry.backoff.ms", "20");
-        c.put("errors.tolerance", "all");
-        c.put("errors.deadletterqueue.topic.name", "metrics-dlq");
-        c.put("errors.deadletterqueue.topic.replication.factor", "1");
+        SinkClusterSupport.withDlq(c, "metrics-dlq");
         // One create answered 503: retried, so one 5xx response and nothing lost.
         emu.faults().on("POST", "/memory-blobs").next(1, Fault.status(503));
         connect.configureConnector(name, c);

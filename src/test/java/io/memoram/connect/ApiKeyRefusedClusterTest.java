@@ -5,17 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
-import io.memoram.connect.sink.MemoramSinkConnector;
-import io.memoram.connect.source.MemoramSourceConnector;
+import io.memoram.connect.sink.SinkClusterSupport;
+import io.memoram.connect.source.SourceKit;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
-import org.apache.kafka.connect.storage.StringConverter;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,11 +27,6 @@ class ApiKeyRefusedClusterTest {
     @RegisterExtension
     static final ConnectClusterExtension cluster = ConnectClusterExtension.shared();
     private static EmbeddedConnectCluster connect;
-
-    @BeforeAll
-    static void start() {
-        connect = cluster.cluster();
-    }
 
     private static String failedTaskTrace(String connector) {
         await().atMost(TIMEOUT).ignoreExceptions().until(() -> {
@@ -57,20 +48,9 @@ class ApiKeyRefusedClusterTest {
         String apiKey = emu.createApiKey();
         EmulatedUser u = emu.createUser();
         emu.putBlob(u.userId(), "before", "t", List.of());
-        Map<String, String> c = new HashMap<>();
-        c.put("connector.class", MemoramSourceConnector.class.getName());
-        c.put("tasks.max", "1");
-        c.put("memoram.api.url", emu.baseUrl());
-        c.put("memoram.api.key", apiKey);
+        Map<String, String> c = SourceKit.config(emu, apiKey, "keyrefused");
         c.put("memoram.access.request.ids", emu.grantAccess(apiKey, u));
-        c.put("topic.prefix", "keyrefused");
-        c.put("poll.interval.ms", "300");
-        c.put("memoram.retry.backoff.ms", "20");
-        c.put("key.converter", JsonConverter.class.getName());
-        c.put("value.converter", JsonConverter.class.getName());
-        for (String t : List.of("keyrefused.memories", "keyrefused.tags", "keyrefused.access")) {
-            connect.kafka().createTopic(t, 1);
-        }
+        SourceKit.createTopics(connect, "keyrefused");
         connect.configureConnector("keyrefused-source", c);
         awaitRunning("keyrefused-source");
         await().atMost(TIMEOUT).until(() -> connect.kafka().consumeAll(5_000, "keyrefused.memories").count() == 1);
@@ -87,17 +67,8 @@ class ApiKeyRefusedClusterTest {
         EmulatedUser u = emu.createUser();
         String topic = "keyrefused-chats";
         connect.kafka().createTopic(topic, 1);
-        Map<String, String> c = new HashMap<>();
-        c.put("connector.class", MemoramSinkConnector.class.getName());
+        Map<String, String> c = SinkClusterSupport.sinkConfig(emu, apiKey, topic, List.of(emu.grantAccess(apiKey, u)));
         c.put("tasks.max", "1");
-        c.put("topics", topic);
-        c.put("key.converter", StringConverter.class.getName());
-        c.put("value.converter", JsonConverter.class.getName());
-        c.put("value.converter.schemas.enable", "false");
-        c.put("memoram.api.url", emu.baseUrl());
-        c.put("memoram.api.key", apiKey);
-        c.put("memoram.access.request.ids", emu.grantAccess(apiKey, u));
-        c.put("memoram.retry.backoff.ms", "20");
         connect.configureConnector("keyrefused-sink", c);
         connect.kafka().produce(topic, "k1", "{\"user_id\":\"" + u.userId() + "\",\"content\":\"written\"}");
         await().atMost(TIMEOUT).until(() -> emu.blobs(u.userId()).size() == 1);

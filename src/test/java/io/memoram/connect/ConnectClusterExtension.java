@@ -1,5 +1,7 @@
 package io.memoram.connect;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -13,11 +15,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Owns the embedded Connect clusters of the cluster tests (a Kafka broker and Connect workers in
- * the test JVM). Register it on a static field and take the cluster in {@code @BeforeAll}:
+ * the test JVM). Register it on a static field; before the class's tests it fills the class's
+ * static {@link EmbeddedConnectCluster} fields (or call {@link #cluster()}):
  *
  * <pre>{@code
  * @RegisterExtension
  * static final ConnectClusterExtension cluster = ConnectClusterExtension.shared();
+ * private static EmbeddedConnectCluster connect;
  * }</pre>
  *
  * {@link #shared()} is one cluster for every class that asks for it, started by the first and
@@ -70,6 +74,17 @@ public final class ConnectClusterExtension implements BeforeAllCallback, AfterEa
         // The root store lives until the run ends; a class's store closes after the class.
         ExtensionContext scope = shared ? context.getRoot() : context;
         cluster = scope.getStore(NAMESPACE).getOrComputeIfAbsent(name, n -> new Running(start()), Running.class).cluster();
+        for (Field f : context.getRequiredTestClass().getDeclaredFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && !Modifier.isFinal(f.getModifiers())
+                    && f.getType() == EmbeddedConnectCluster.class) {
+                f.setAccessible(true);
+                try {
+                    f.set(null, cluster);
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException("cannot set " + f, e);
+                }
+            }
+        }
     }
 
     @Override

@@ -26,11 +26,12 @@ class ConnectClusterExtensionTest {
     static final MemoramEmulator emu = MemoramEmulator.start();
     @RegisterExtension
     static final ConnectClusterExtension cluster = ConnectClusterExtension.shared();
+    private static EmbeddedConnectCluster connect;
 
     @Test
     @Order(1)
     void aTestThatStopsHalfWayLeavesAConnectorAFaultAndAMissingWorker() {
-        EmbeddedConnectCluster connect = cluster.cluster();
+        assertThat(connect).as("the static field the extension fills").isSameAs(cluster.cluster());
         EmulatedUser user = emu.createUser();
         String apiKey = emu.createApiKey();
         Map<String, String> config = new HashMap<>();
@@ -51,7 +52,6 @@ class ConnectClusterExtensionTest {
     @Test
     @Order(2)
     void theNextTestStartsClean() {
-        EmbeddedConnectCluster connect = cluster.cluster();
         SoftAssertions.assertSoftly(soft -> {
             soft.assertThat(connect.connectors()).as("connectors").isEmpty();
             soft.assertThat(connect.healthyWorkers()).as("workers").hasSize(2);

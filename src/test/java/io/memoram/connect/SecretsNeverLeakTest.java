@@ -62,7 +62,7 @@ class SecretsNeverLeakTest {
     @BeforeAll
     static void start() {
         captureLogs();
-        connect = cluster.cluster(); // its workers have the FileConfigProvider the docs tell users to use
+        // The shared cluster's workers have the FileConfigProvider the docs tell users to use.
     }
 
     @AfterAll

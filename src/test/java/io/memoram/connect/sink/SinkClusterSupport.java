@@ -14,7 +14,7 @@ import org.apache.kafka.connect.storage.StringConverter;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
 /** Shared helpers of the sink cluster tests (the cluster itself: ConnectClusterExtension). */
-final class SinkClusterSupport {
+public final class SinkClusterSupport {
     static final int MAX_MESSAGE_BYTES = io.memoram.connect.ConnectClusterExtension.MAX_MESSAGE_BYTES;
     static final String REASON_HEADER = "__connect.errors.exception.message";
     static final String CLASS_HEADER = "__connect.errors.exception.class.name";
@@ -22,7 +22,7 @@ final class SinkClusterSupport {
     private SinkClusterSupport() { }
 
     /** A schemaless-JSON sink connector config for {@code topic}, with fast retries. */
-    static Map<String, String> sinkConfig(MemoramEmulator emu, String apiKey, String topic, List<String> requestIds) {
+    public static Map<String, String> sinkConfig(MemoramEmulator emu, String apiKey, String topic, List<String> requestIds) {
         Map<String, String> c = new HashMap<>();
         c.put("connector.class", MemoramSinkConnector.class.getName());
         c.put("tasks.max", "2");
@@ -40,7 +40,7 @@ final class SinkClusterSupport {
         return c;
     }
 
-    static void withDlq(Map<String, String> config, String dlqTopic) {
+    public static void withDlq(Map<String, String> config, String dlqTopic) {
         config.put("errors.tolerance", "all");
         config.put("errors.deadletterqueue.topic.name", dlqTopic);
         config.put("errors.deadletterqueue.topic.replication.factor", "1");

@@ -49,7 +49,6 @@ class SinkClusterTest {
     @BeforeAll
     static void start() {
         apiKey = emu.createApiKey();
-        connect = cluster.cluster();
     }
 
     private static List<String> decrypted(EmulatedUser u) {

@@ -39,7 +39,6 @@ class SinkResilienceClusterTest {
     @BeforeAll
     static void start() {
         apiKey = emu.createApiKey();
-        connect = cluster.cluster();
     }
 
     @AfterEach

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,11 +28,6 @@ class MemoramSourceExactlyOnceTest {
     @RegisterExtension
     static final ConnectClusterExtension cluster = ConnectClusterExtension.own("memoram-source-eos", 1, Map.of("exactly.once.source.support", "enabled"));
     private static EmbeddedConnectCluster connect;
-
-    @BeforeAll
-    static void start() {
-        connect = cluster.cluster();
-    }
 
     @Test
     void aTaskRestartMidLoadLeavesNoDuplicates() {

@@ -22,7 +22,6 @@ import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffsets;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -39,11 +38,6 @@ class MemoramSourceIntegrationTest {
     @RegisterExtension
     static final ConnectClusterExtension cluster = ConnectClusterExtension.shared();
     private static EmbeddedConnectCluster connect;
-
-    @BeforeAll
-    static void start() {
-        connect = cluster.cluster();
-    }
 
     /** Seeds {@code n} blobs; returns blob id to plaintext. */
     private static Map<String, String> seed(EmulatedUser u, int n, String label) {

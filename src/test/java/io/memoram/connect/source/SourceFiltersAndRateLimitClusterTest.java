@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,11 +30,6 @@ class SourceFiltersAndRateLimitClusterTest {
     @RegisterExtension
     static final ConnectClusterExtension cluster = ConnectClusterExtension.shared();
     private static EmbeddedConnectCluster connect;
-
-    @BeforeAll
-    static void start() {
-        connect = cluster.cluster();
-    }
 
     private static Set<String> idsAfterPasses(String connector, String topic, int expected) {
         await().atMost(TIMEOUT).until(() -> readAll(connect, topic).size() >= expected);

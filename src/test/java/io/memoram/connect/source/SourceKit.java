@@ -18,13 +18,13 @@ import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
 /** Shared helpers of the source integration tests: connector configs, reading topics, metrics. */
-final class SourceKit {
+public final class SourceKit {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private SourceKit() { }
 
     /** A connector config for the emulator: small pages and intervals, schemaless JSON. */
-    static Map<String, String> config(MemoramEmulator emu, String apiKey, String prefix) {
+    public static Map<String, String> config(MemoramEmulator emu, String apiKey, String prefix) {
         Map<String, String> c = new HashMap<>();
         c.put("connector.class", MemoramSourceConnector.class.getName());
         c.put("tasks.max", "1");
@@ -43,7 +43,7 @@ final class SourceKit {
         return c;
     }
 
-    static void createTopics(EmbeddedConnectCluster connect, String prefix) {
+    public static void createTopics(EmbeddedConnectCluster connect, String prefix) {
         for (String t : List.of(".memories", ".tags", ".access")) {
             connect.kafka().createTopic(prefix + t, 1);
         }
