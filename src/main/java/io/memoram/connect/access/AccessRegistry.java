@@ -157,6 +157,10 @@ public final class AccessRegistry {
             if (e == null) {
                 throw new IllegalArgumentException("unknown access request " + requestId);
             }
+            if (closed) {
+                e.checking = false;
+                return List.of();
+            }
         }
         List<Event> events = new ArrayList<>();
         try {

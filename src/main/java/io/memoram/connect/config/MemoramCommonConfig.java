@@ -82,6 +82,9 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
     public static final double RATE_LIMIT_DEFAULT = 0.0;
     private static final String RATE_LIMIT_DOC = "Client-side cap on API requests per second, per task. 0 turns it off.";
 
+    /** Shared key, defined by each connector with its own default and reason ({@link #defineMaxInFlight}). */
+    public static final String MAX_IN_FLIGHT_CONFIG = "memoram.max.in.flight.requests";
+
     public static final String BEHAVIOR_ON_ACCESS_REVOKED_CONFIG = "behavior.on.access.revoked";
     public static final String BEHAVIOR_ON_ACCESS_REVOKED_DEFAULT = "skip";
 
@@ -122,6 +125,21 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
         def.define(RATE_LIMIT_CONFIG, Type.DOUBLE, RATE_LIMIT_DEFAULT, ConfigDef.Range.atLeast(0), Importance.LOW,
                 RATE_LIMIT_DOC, RETRY_GROUP, ++order, Width.SHORT, "Rate limit (requests/s)");
         return def;
+    }
+
+    /**
+     * Defines {@link #MAX_IN_FLIGHT_CONFIG}: the key and its range are shared, the default differs
+     * because the connectors' calls differ (the sink writes one record per call, the source lists a
+     * page of blobs per call).
+     */
+    static void defineMaxInFlight(ConfigDef def, int defaultValue, String doc, String group, int order) {
+        def.define(MAX_IN_FLIGHT_CONFIG, Type.INT, defaultValue, ConfigDef.Range.between(1, 256), Importance.LOW,
+                doc, group, order, Width.SHORT, "Max in-flight requests");
+    }
+
+    /** Concurrent API calls per task. */
+    public int maxInFlightRequests() {
+        return getInt(MAX_IN_FLIGHT_CONFIG);
     }
 
     protected MemoramCommonConfig(ConfigDef def, Map<?, ?> originals) {

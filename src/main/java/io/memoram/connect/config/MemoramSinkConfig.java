@@ -39,7 +39,6 @@ public class MemoramSinkConfig extends MemoramCommonConfig {
     public static final List<String> BEHAVIOR_ON_NULL_VALUES_VALUES = List.of("delete", "ignore", "fail");
     private static final String BEHAVIOR_ON_NULL_VALUES_DOC = "A tombstone (null value): 'delete' the blob of that key (a missing blob counts as deleted), 'ignore' it, or 'fail'.";
 
-    public static final String MAX_IN_FLIGHT_CONFIG = "memoram.max.in.flight.requests";
     private static final String MAX_IN_FLIGHT_DOC = "Concurrent API calls per task. Records with the same key are always applied in order.";
 
     public static final List<String> BEHAVIOR_ON_ACCESS_REVOKED_VALUES = List.of("skip", "fail");
@@ -70,8 +69,7 @@ public class MemoramSinkConfig extends MemoramCommonConfig {
         def.define(BEHAVIOR_ON_NULL_VALUES_CONFIG, Type.STRING, "delete", Validators.oneOf(BEHAVIOR_ON_NULL_VALUES_VALUES),
                 Importance.MEDIUM, BEHAVIOR_ON_NULL_VALUES_DOC, WRITE_GROUP, ++order, Width.SHORT, "Behavior on null values",
                 Validators.recommend(BEHAVIOR_ON_NULL_VALUES_VALUES));
-        def.define(MAX_IN_FLIGHT_CONFIG, Type.INT, 16, ConfigDef.Range.between(1, 256), Importance.LOW,
-                MAX_IN_FLIGHT_DOC, WRITE_GROUP, ++order, Width.SHORT, "Max in-flight requests");
+        defineMaxInFlight(def, 16, MAX_IN_FLIGHT_DOC, WRITE_GROUP, ++order);
         def.define(BEHAVIOR_ON_ACCESS_REVOKED_CONFIG, Type.STRING, BEHAVIOR_ON_ACCESS_REVOKED_DEFAULT,
                 Validators.oneOf(BEHAVIOR_ON_ACCESS_REVOKED_VALUES), Importance.MEDIUM, BEHAVIOR_ON_ACCESS_REVOKED_DOC,
                 WRITE_GROUP, ++order, Width.SHORT, "Behavior on access revoked",
@@ -107,10 +105,6 @@ public class MemoramSinkConfig extends MemoramCommonConfig {
     /** delete, ignore or fail. */
     public String behaviorOnNullValues() {
         return Validators.normalized(getString(BEHAVIOR_ON_NULL_VALUES_CONFIG));
-    }
-
-    public int maxInFlightRequests() {
-        return getInt(MAX_IN_FLIGHT_CONFIG);
     }
 
     public String sourceDefault() {

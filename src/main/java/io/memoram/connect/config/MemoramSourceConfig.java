@@ -40,6 +40,13 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
     public static final int PAGE_SIZE_DEFAULT = 100;
     private static final String PAGE_SIZE_DOC = "'limit' asked for on each list call; the server may return fewer.";
 
+    public static final int MAX_IN_FLIGHT_DEFAULT = 8;
+    private static final String MAX_IN_FLIGHT_DOC = "Concurrent API calls per task, across its users: one user's pages are read in order, different users in parallel. The default 8 hides a remote API's round trip (8 pages of 100 blobs per round trip is more than one task decrypts and produces) while keeping each task's load on the API modest; raise it for many small users behind a slow link, lower it to spare the API.";
+
+    public static final String BUFFER_MAX_BYTES_CONFIG = "memoram.fetch.buffer.max.bytes";
+    public static final long BUFFER_MAX_BYTES_DEFAULT = 32L * 1024 * 1024;
+    private static final String BUFFER_MAX_BYTES_DOC = "Bytes of fetched records a task may hold before poll() hands them to Kafka (estimated from the content sizes). Above it no new page is fetched until the producer catches up, so a slow broker never makes a task's memory grow; the calls already in flight may add up to memoram.max.in.flight.requests pages to it.";
+
     public static final String FILTER_TAGS_CONFIG = "memoram.filter.tags";
     private static final String FILTER_TAGS_DOC = "Only blobs with these tag names (passed as 'tags'). A blob that stops matching a filter is treated as gone (see behavior.on.delete).";
 
@@ -91,6 +98,9 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
                 FILTER_IMPORTANCE_MIN_DOC, POLLING_GROUP, ++order, Width.SHORT, "Filter: minimum importance");
         def.define(FILTER_SEARCH_CONFIG, Type.STRING, null, Importance.LOW,
                 FILTER_SEARCH_DOC, POLLING_GROUP, ++order, Width.LONG, "Filter: search query");
+        defineMaxInFlight(def, MAX_IN_FLIGHT_DEFAULT, MAX_IN_FLIGHT_DOC, POLLING_GROUP, ++order);
+        def.define(BUFFER_MAX_BYTES_CONFIG, Type.LONG, BUFFER_MAX_BYTES_DEFAULT, ConfigDef.Range.atLeast(64 * 1024), Importance.LOW,
+                BUFFER_MAX_BYTES_DOC, POLLING_GROUP, ++order, Width.SHORT, "Fetch buffer (bytes)");
 
         order = 0;
         def.define(BEHAVIOR_ON_DELETE_CONFIG, Type.STRING, "tombstone", Validators.oneOf(BEHAVIOR_ON_DELETE_VALUES),
@@ -133,6 +143,10 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
 
     public Duration pollInterval() {
         return Duration.ofMillis(getLong(POLL_INTERVAL_MS_CONFIG));
+    }
+
+    public long bufferMaxBytes() {
+        return getLong(BUFFER_MAX_BYTES_CONFIG);
     }
 
     public BlobQuery blobQuery() {

@@ -5,7 +5,6 @@ import io.memoram.connect.client.Tag;
 import io.memoram.connect.util.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -22,6 +21,11 @@ final class Fingerprints {
     private Fingerprints() { }
 
     static String blob(MemoryBlob b) {
+        return encode(blobBits(b));
+    }
+
+    /** The fingerprint as the 64-bit value its 11 characters encode (what the manifest keeps in memory). */
+    static long blobBits(MemoryBlob b) {
         MessageDigest d = sha256();
         field(d, "memory-blob/v1");
         field(d, b.id());
@@ -35,7 +39,7 @@ final class Fingerprints {
         field(d, b.confidence() == null ? null : Double.toString(b.confidence()));
         field(d, b.source());
         field(d, b.createdAt() == null ? null : b.createdAt().toString());
-        return encode(d.digest());
+        return first8(d.digest());
     }
 
     static String tag(Tag t) {
@@ -48,13 +52,18 @@ final class Fingerprints {
         field(d, t.isEnabled() == null ? null : t.isEnabled().toString());
         field(d, t.createdAt() == null ? null : t.createdAt().toString());
         field(d, t.updatedAt() == null ? null : t.updatedAt().toString());
-        return encode(d.digest());
+        return encode(first8(d.digest()));
     }
 
     /** Which of the 16 buckets an item id belongs to: the first hex digit of SHA-256(id). Fixed forever. */
     static String bucket(String id) {
+        return SourceOffsets.BUCKETS.get(bucketIndex(id));
+    }
+
+    /** {@link #bucket} as 0..15. */
+    static int bucketIndex(String id) {
         byte[] h = sha256().digest(id.getBytes(StandardCharsets.UTF_8));
-        return Character.toString(Character.forDigit((h[0] >> 4) & 0xf, 16));
+        return (h[0] >> 4) & 0xf;
     }
 
     private static void list(MessageDigest d, List<String> values) {
@@ -76,10 +85,74 @@ final class Fingerprints {
         d.update(bytes);
     }
 
-    private static String encode(byte[] digest) {
-        byte[] first = new byte[8];
-        System.arraycopy(digest, 0, first, 0, 8);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(first);
+    private static long first8(byte[] digest) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (digest[i] & 0xff);
+        }
+        return v;
+    }
+
+    /** Returned by {@link #decode} for a string that is not a canonical fingerprint. */
+    static final long NOT_CANONICAL = 0x8000_0000_0000_0001L;
+    private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
+    private static final byte[] VALUES = new byte[128];
+
+    static {
+        java.util.Arrays.fill(VALUES, (byte) -1);
+        for (int i = 0; i < ALPHABET.length; i++) {
+            VALUES[ALPHABET[i]] = (byte) i;
+        }
+    }
+
+    /** Base64url without padding of the 8 bytes, big-endian: 11 characters. */
+    static String encode(long v) {
+        StringBuilder sb = new StringBuilder(LENGTH);
+        encodeTo(v, sb);
+        return sb.toString();
+    }
+
+    /** Writes the 11 characters at {@code at}; returns the index after them. */
+    static int encodeTo(long v, byte[] out, int at) {
+        for (int i = 0; i < 10; i++) {
+            out[at++] = (byte) ALPHABET[(int) (v >>> (58 - 6 * i)) & 63];
+        }
+        out[at++] = (byte) ALPHABET[(int) (v & 0xf) << 2];
+        return at;
+    }
+
+    static void encodeTo(long v, StringBuilder sb) {
+        for (int i = 0; i < 10; i++) {
+            sb.append(ALPHABET[(int) (v >>> (58 - 6 * i)) & 63]);
+        }
+        sb.append(ALPHABET[(int) (v & 0xf) << 2]);
+    }
+
+    /**
+     * The value of a canonical fingerprint string, or {@link #NOT_CANONICAL} (then the caller keeps
+     * the string as it is; a real fingerprint equal to that value is merely kept as a string too).
+     */
+    static long decode(String s) {
+        if (s.length() != LENGTH) {
+            return NOT_CANONICAL;
+        }
+        long v = 0;
+        for (int i = 0; i < LENGTH; i++) {
+            char c = s.charAt(i);
+            int x = c < 128 ? VALUES[c] : -1;
+            if (x < 0) {
+                return NOT_CANONICAL;
+            }
+            if (i < 10) {
+                v = (v << 6) | x;
+            } else {
+                if ((x & 3) != 0) {
+                    return NOT_CANONICAL;
+                }
+                v = (v << 4) | (x >> 2);
+            }
+        }
+        return v;
     }
 
     private static MessageDigest sha256() {

@@ -1,54 +1,228 @@
 package io.memoram.connect.source;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What one bucket of one user's stream has emitted so far: item id to fingerprint. Connect offsets
  * may only hold primitive values, so a manifest travels as one string
  * {@code id:fp,id:fp,...}; ids are opaque, so {@code %}, {@code ,} and {@code :} inside them are
- * percent-escaped. Not thread-safe: owned by the task thread.
+ * percent-escaped. Not thread-safe: one thread at a time.
+ *
+ * <p>Heap: a task keeps every manifest of its users in memory, so entries are compact: an open
+ * addressing table of ids as Latin-1 bytes and fingerprints as the 64-bit value they encode (about
+ * 64 bytes per entry for a 25-character id, against about 280 for a map of strings). Ids with a
+ * character beyond Latin-1 and fingerprints that are not the canonical 11-character form (only
+ * ever seen in hand-altered offsets) go to a plain map beside it, so every stored offset reads back
+ * and is written again exactly.
  */
 final class Manifest {
-    private final Map<String, String> entries = new LinkedHashMap<>();
+    private static final int MIN_CAPACITY = 8;
+
+    private byte[][] keys = new byte[MIN_CAPACITY][];
+    private long[] fingerprints = new long[MIN_CAPACITY];
+    private int size;
+    /** Entries the table cannot hold compactly (rare); null while none. */
+    private Map<String, String> other;
 
     String fingerprint(String id) {
-        return entries.get(id);
+        if (other != null && other.containsKey(id)) {
+            return other.get(id);
+        }
+        int slot = find(id);
+        return slot < 0 ? null : Fingerprints.encode(fingerprints[slot]);
+    }
+
+    /** Whether {@code id} is in the manifest with exactly this (64-bit) fingerprint. */
+    boolean matches(String id, long fingerprint) {
+        int slot = find(id);
+        if (slot >= 0) {
+            return fingerprints[slot] == fingerprint;
+        }
+        return other != null && Fingerprints.encode(fingerprint).equals(other.get(id));
     }
 
     boolean contains(String id) {
-        return entries.containsKey(id);
+        return find(id) >= 0 || (other != null && other.containsKey(id));
     }
 
     void put(String id, String fingerprint) {
-        entries.put(id, fingerprint);
+        long bits = Fingerprints.decode(fingerprint);
+        if (bits == Fingerprints.NOT_CANONICAL || !latin1(id)) {
+            remove(id);
+            if (other == null) {
+                other = new HashMap<>();
+            }
+            other.put(id, fingerprint);
+            return;
+        }
+        put(id, bits);
+    }
+
+    void put(String id, long fingerprint) {
+        if (other != null && other.remove(id) != null && other.isEmpty()) {
+            other = null;
+        }
+        if (!latin1(id)) {
+            if (other == null) {
+                other = new HashMap<>();
+            }
+            other.put(id, Fingerprints.encode(fingerprint));
+            return;
+        }
+        int slot = find(id);
+        if (slot >= 0) {
+            fingerprints[slot] = fingerprint;
+            return;
+        }
+        if ((size + 1) * 4 > keys.length * 3) {
+            resize(keys.length * 2);
+        }
+        insert(toLatin1(id), id.hashCode(), fingerprint);
+        size++;
     }
 
     boolean remove(String id) {
-        return entries.remove(id) != null;
+        if (other != null && other.containsKey(id)) {
+            other.remove(id);
+            if (other.isEmpty()) {
+                other = null;
+            }
+            return true;
+        }
+        int slot = find(id);
+        if (slot < 0) {
+            return false;
+        }
+        deleteSlot(slot);
+        size--;
+        return true;
     }
 
     int size() {
-        return entries.size();
+        return size + (other == null ? 0 : other.size());
     }
 
-    Set<String> ids() {
-        return Collections.unmodifiableSet(entries.keySet());
+    /** Every id (a copy). */
+    List<String> ids() {
+        List<String> out = new ArrayList<>(size());
+        for (byte[] k : keys) {
+            if (k != null) {
+                out.add(new String(k, java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+        }
+        if (other != null) {
+            out.addAll(other.keySet());
+        }
+        return out;
     }
 
     /** The string form kept in the offset. */
     String encode() {
-        StringBuilder sb = new StringBuilder(entries.size() * 40);
-        for (Map.Entry<String, String> e : entries.entrySet()) {
+        if (other != null) {
+            return encode(Map.of());
+        }
+        // The hot path (every page rewrites the buckets it touches): bytes straight into one array.
+        byte[] out = new byte[Math.max(16, size * 40)];
+        int n = 0;
+        for (int i = 0; i < keys.length; i++) {
+            byte[] k = keys[i];
+            if (k == null) {
+                continue;
+            }
+            if (out.length - n < 3 * k.length + 2 + Fingerprints.LENGTH) {
+                out = java.util.Arrays.copyOf(out, Math.max(out.length * 2, n + 3 * k.length + 2 + Fingerprints.LENGTH));
+            }
+            if (n > 0) {
+                out[n++] = ',';
+            }
+            for (byte b : k) {
+                switch (b) {
+                    case '%' -> n = put3(out, n, '%', '2', '5');
+                    case ',' -> n = put3(out, n, '%', '2', 'C');
+                    case ':' -> n = put3(out, n, '%', '3', 'A');
+                    default -> out[n++] = b;
+                }
+            }
+            out[n++] = ':';
+            n = Fingerprints.encodeTo(fingerprints[i], out, n);
+        }
+        return new String(out, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * The string form of this manifest with some entries as they were: {@code before} maps ids to
+     * their earlier fingerprint, or to null for ids that were absent.
+     */
+    String encode(Map<String, String> before) {
+        StringBuilder sb = new StringBuilder(size() * 40);
+        for (int i = 0; i < keys.length; i++) {
+            byte[] k = keys[i];
+            if (k == null) {
+                continue;
+            }
+            String fp;
+            if (before.isEmpty()) {
+                fp = null;
+            } else {
+                String id = new String(k, java.nio.charset.StandardCharsets.ISO_8859_1);
+                if (before.containsKey(id)) {
+                    String old = before.get(id);
+                    if (old != null) {
+                        entry(sb, id, old);
+                    }
+                    continue;
+                }
+                fp = Fingerprints.encode(fingerprints[i]);
+            }
             if (sb.length() > 0) {
                 sb.append(',');
             }
-            escape(e.getKey(), sb);
-            sb.append(':').append(e.getValue());
+            for (byte b : k) {
+                escape((char) (b & 0xff), sb);
+            }
+            sb.append(':');
+            if (fp != null) {
+                sb.append(fp);
+            } else {
+                Fingerprints.encodeTo(fingerprints[i], sb);
+            }
         }
+        if (other != null) {
+            other.forEach((id, fp) -> {
+                if (!before.containsKey(id)) {
+                    entry(sb, id, fp);
+                } else if (before.get(id) != null) {
+                    entry(sb, id, before.get(id));
+                }
+            });
+        }
+        // Removed since: written as they were.
+        before.forEach((id, old) -> {
+            if (old != null && !contains(id)) {
+                entry(sb, id, old);
+            }
+        });
         return sb.toString();
+    }
+
+    private static int put3(byte[] out, int n, char a, char b, char c) {
+        out[n] = (byte) a;
+        out[n + 1] = (byte) b;
+        out[n + 2] = (byte) c;
+        return n + 3;
+    }
+
+    private static void entry(StringBuilder sb, String id, String fp) {
+        if (sb.length() > 0) {
+            sb.append(',');
+        }
+        for (int i = 0; i < id.length(); i++) {
+            escape(id.charAt(i), sb);
+        }
+        sb.append(':').append(fp);
     }
 
     /** @throws IllegalArgumentException when {@code encoded} is not a manifest */
@@ -57,36 +231,136 @@ final class Manifest {
         if (encoded == null || encoded.isEmpty()) {
             return m;
         }
-        for (String entry : encoded.split(",", -1)) {
-            int colon = entry.lastIndexOf(':');
-            if (colon <= 0 || colon == entry.length() - 1) {
-                throw new IllegalArgumentException("manifest entry is not 'id:fingerprint': '" + abbreviate(entry) + "'");
+        int start = 0;
+        int n = encoded.length();
+        while (start <= n) {
+            int end = encoded.indexOf(',', start);
+            if (end < 0) {
+                end = n;
             }
-            m.entries.put(unescape(entry.substring(0, colon)), entry.substring(colon + 1));
+            int colon = encoded.lastIndexOf(':', end - 1);
+            if (colon < start + 1 || colon == end - 1) {
+                throw new IllegalArgumentException("manifest entry is not 'id:fingerprint': '"
+                        + abbreviate(encoded.substring(start, end)) + "'");
+            }
+            m.put(unescape(encoded, start, colon), encoded.substring(colon + 1, end));
+            start = end + 1;
         }
         return m;
     }
 
-    private static void escape(String id, StringBuilder sb) {
-        for (int i = 0; i < id.length(); i++) {
-            char c = id.charAt(i);
-            switch (c) {
-                case '%' -> sb.append("%25");
-                case ',' -> sb.append("%2C");
-                case ':' -> sb.append("%3A");
-                default -> sb.append(c);
+    // --- the table: linear probing, deletion by backward shift (no tombstones) ---
+
+    private int find(String id) {
+        int mask = keys.length - 1;
+        int n = id.length();
+        for (int i = mix(id.hashCode()) & mask; ; i = (i + 1) & mask) {
+            byte[] k = keys[i];
+            if (k == null) {
+                return -1;
+            }
+            if (k.length == n && sameLatin1(k, id)) {
+                return i;
             }
         }
     }
 
-    private static String unescape(String s) {
-        if (s.indexOf('%') < 0) {
-            return s;
+    private void insert(byte[] key, int hash, long fingerprint) {
+        int mask = keys.length - 1;
+        int i = mix(hash) & mask;
+        while (keys[i] != null) {
+            i = (i + 1) & mask;
         }
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
+        keys[i] = key;
+        fingerprints[i] = fingerprint;
+    }
+
+    private void deleteSlot(int slot) {
+        int mask = keys.length - 1;
+        int hole = slot;
+        keys[hole] = null;
+        for (int i = (hole + 1) & mask; keys[i] != null; i = (i + 1) & mask) {
+            int home = mix(latin1Hash(keys[i])) & mask;
+            // Move the entry into the hole unless its home lies cyclically in (hole, i].
+            boolean stays = hole <= i ? (hole < home && home <= i) : (hole < home || home <= i);
+            if (!stays) {
+                keys[hole] = keys[i];
+                fingerprints[hole] = fingerprints[i];
+                keys[i] = null;
+                hole = i;
+            }
+        }
+        if (keys.length > MIN_CAPACITY && size * 8 < keys.length) {
+            resize(keys.length / 2);
+        }
+    }
+
+    private void resize(int capacity) {
+        byte[][] oldKeys = keys;
+        long[] oldFps = fingerprints;
+        keys = new byte[capacity][];
+        fingerprints = new long[capacity];
+        for (int i = 0; i < oldKeys.length; i++) {
+            if (oldKeys[i] != null) {
+                insert(oldKeys[i], latin1Hash(oldKeys[i]), oldFps[i]);
+            }
+        }
+    }
+
+    /** String.hashCode of the Latin-1 string these bytes hold (so lookups reuse the String's cached hash). */
+    private static int latin1Hash(byte[] k) {
+        int h = 0;
+        for (byte b : k) {
+            h = 31 * h + (b & 0xff);
+        }
+        return h;
+    }
+
+    private static int mix(int h) {
+        h *= 0x9E3779B9;
+        return h ^ (h >>> 16);
+    }
+
+    private static boolean sameLatin1(byte[] k, String id) {
+        for (int i = 0; i < k.length; i++) {
+            if ((k[i] & 0xff) != id.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean latin1(String id) {
+        for (int i = 0; i < id.length(); i++) {
+            if (id.charAt(i) > 0xff) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] toLatin1(String id) {
+        return id.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    private static void escape(char c, StringBuilder sb) {
+        switch (c) {
+            case '%' -> sb.append("%25");
+            case ',' -> sb.append("%2C");
+            case ':' -> sb.append("%3A");
+            default -> sb.append(c);
+        }
+    }
+
+    private static String unescape(String s, int from, int to) {
+        int pct = s.indexOf('%', from);
+        if (pct < 0 || pct >= to) {
+            return s.substring(from, to);
+        }
+        StringBuilder sb = new StringBuilder(to - from);
+        for (int i = from; i < to; i++) {
             char c = s.charAt(i);
-            if (c == '%' && i + 2 < s.length()) {
+            if (c == '%' && i + 2 < to) {
                 String hex = s.substring(i + 1, i + 3);
                 switch (hex) {
                     case "25" -> sb.append('%');

@@ -31,6 +31,16 @@ public interface SourceTaskMetricsMXBean {
 
     long getFailedCalls();
 
+    /**
+     * How late (ms) the most recent pass started after its user was due (poll.interval.ms after
+     * the previous pass ended): 0 while the task keeps up; growing when it cannot list all its
+     * users within the interval (more in-flight requests, more tasks or a longer interval help).
+     */
+    long getPassStartLagMs();
+
+    /** Estimated bytes of records fetched and not yet handed to Kafka (bounded by memoram.fetch.buffer.max.bytes). */
+    long getFetchBufferBytes();
+
     /** Per user id: seconds since the last complete pass (-1 before the first). */
     Map<String, Long> getSecondsSinceLastPass();
 }

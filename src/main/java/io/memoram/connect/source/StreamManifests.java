@@ -7,20 +7,26 @@ import java.util.Map;
 
 /**
  * The 16 bucket manifests of one user's stream ({@code memories} or {@code tags}). Changes are made
- * through a {@link Batch}, which hands out the offsets of the records that report them.
+ * through a {@link Batch}, which hands out the offsets of the records that report them. Lookups take
+ * the bucket index ({@link Fingerprints#bucketIndex}) so a caller hashes each id once.
  */
 final class StreamManifests {
     private final String userId;
     private final String stream;
-    private final Map<String, Manifest> buckets = new HashMap<>();
-    /** Per bucket, the manifest string last handed out (or loaded): the "before" of the next batch. */
-    private final Map<String, String> encoded = new HashMap<>();
+    private final Manifest[] buckets = new Manifest[16];
+    /**
+     * Per bucket, the manifest string last handed out, kept only while a pass is in progress (it is
+     * the "before" of the pass's next batch, saving an encode per page); dropped when the pass
+     * ends so that an idle user costs only its compact manifests. Without it, the "before" is
+     * rebuilt from the manifest and the batch's undo entries.
+     */
+    private final String[] encoded = new String[16];
 
     StreamManifests(String userId, String stream) {
         this.userId = userId;
         this.stream = stream;
-        for (String b : SourceOffsets.BUCKETS) {
-            buckets.put(b, new Manifest());
+        for (int b = 0; b < 16; b++) {
+            buckets[b] = new Manifest();
         }
     }
 
@@ -39,16 +45,15 @@ final class StreamManifests {
      */
     List<String> load(Map<Map<String, String>, Map<String, Object>> offsets) {
         List<String> problems = new ArrayList<>();
-        for (String b : SourceOffsets.BUCKETS) {
-            Map<String, Object> offset = offsets.get(SourceOffsets.streamPartition(userId, stream, b));
+        for (int b = 0; b < 16; b++) {
+            String bucket = SourceOffsets.BUCKETS.get(b);
+            Map<String, Object> offset = offsets.get(SourceOffsets.streamPartition(userId, stream, bucket));
+            encoded[b] = null;
             try {
-                Manifest m = SourceOffsets.manifestOf(offset);
-                buckets.put(b, m);
-                encoded.put(b, m.encode());
+                buckets[b] = SourceOffsets.manifestOf(offset);
             } catch (IllegalArgumentException e) {
-                buckets.put(b, new Manifest());
-                encoded.remove(b);
-                problems.add("bucket " + b + ": " + e.getMessage());
+                buckets[b] = new Manifest();
+                problems.add("bucket " + bucket + ": " + e.getMessage());
             }
         }
         return problems;
@@ -63,11 +68,25 @@ final class StreamManifests {
     }
 
     String fingerprint(String id) {
-        return bucketOf(id).fingerprint(id);
+        return buckets[Fingerprints.bucketIndex(id)].fingerprint(id);
+    }
+
+    /** Whether {@code id} (in bucket {@code bucket}) was emitted with exactly this fingerprint. */
+    boolean matches(int bucket, String id, long fingerprint) {
+        return buckets[bucket].matches(id, fingerprint);
     }
 
     boolean contains(String id) {
-        return bucketOf(id).contains(id);
+        return buckets[Fingerprints.bucketIndex(id)].contains(id);
+    }
+
+    boolean contains(int bucket, String id) {
+        return buckets[bucket].contains(id);
+    }
+
+    /** The pass ended: forget the cached strings (see {@link #encoded}). */
+    void passEnded() {
+        java.util.Arrays.fill(encoded, null);
     }
 
     /** Starts the changes of one poll batch. */
@@ -86,21 +105,47 @@ final class StreamManifests {
      * instead of one per record keeps CPU and memory proportional to the batches, not to the records.
      */
     final class Batch {
-        private final List<String> recordBuckets = new ArrayList<>();
+        private int[] recordBuckets = new int[16];
+        private int records;
+        /** Per bucket touched: id -> its fingerprint before the batch (null: absent). */
+        private final Map<Integer, Map<String, String>> undo = new HashMap<>();
         private boolean closed;
 
         /** {@code id} is emitted with {@code fingerprint} by the next record. */
         void put(String id, String fingerprint) {
-            String b = Fingerprints.bucket(id);
-            buckets.get(b).put(id, fingerprint);
-            recordBuckets.add(b);
+            int b = Fingerprints.bucketIndex(id);
+            remember(b, id);
+            buckets[b].put(id, fingerprint);
+            add(b);
+        }
+
+        /** {@code id} (in bucket {@code bucket}) is emitted with {@code fingerprint} by the next record. */
+        void put(int bucket, String id, long fingerprint) {
+            remember(bucket, id);
+            buckets[bucket].put(id, fingerprint);
+            add(bucket);
         }
 
         /** {@code id} is gone; the next record is its tombstone. */
         void remove(String id) {
-            String b = Fingerprints.bucket(id);
-            buckets.get(b).remove(id);
-            recordBuckets.add(b);
+            int b = Fingerprints.bucketIndex(id);
+            remember(b, id);
+            buckets[b].remove(id);
+            add(b);
+        }
+
+        private void remember(int bucket, String id) {
+            Map<String, String> before = undo.computeIfAbsent(bucket, b -> new HashMap<>());
+            if (!before.containsKey(id)) {
+                before.put(id, buckets[bucket].fingerprint(id));
+            }
+        }
+
+        private void add(int bucket) {
+            if (records == recordBuckets.length) {
+                recordBuckets = java.util.Arrays.copyOf(recordBuckets, records * 2);
+            }
+            recordBuckets[records++] = bucket;
         }
 
         /** The {partition, offset} of each record, in the order the changes were made. */
@@ -109,23 +154,36 @@ final class StreamManifests {
                 throw new IllegalStateException("batch already closed");
             }
             closed = true;
-            Map<String, Integer> last = new HashMap<>();
-            for (int i = 0; i < recordBuckets.size(); i++) {
-                last.put(recordBuckets.get(i), i);
+            int[] last = new int[16];
+            int[] count = new int[16];
+            java.util.Arrays.fill(last, -1);
+            for (int i = 0; i < records; i++) {
+                last[recordBuckets[i]] = i;
+                count[recordBuckets[i]]++;
             }
-            Map<String, Map<String, ?>> before = new HashMap<>();
-            Map<String, Map<String, ?>> after = new HashMap<>();
-            for (String b : last.keySet()) {
-                before.put(b, SourceOffsets.streamOffset(encoded.getOrDefault(b, "")));
-                String now = buckets.get(b).encode();
-                encoded.put(b, now);
-                after.put(b, SourceOffsets.streamOffset(now));
+            @SuppressWarnings("unchecked")
+            Map<String, ?>[] before = new Map[16];
+            @SuppressWarnings("unchecked")
+            Map<String, ?>[] after = new Map[16];
+            @SuppressWarnings("unchecked")
+            Map<String, String>[] partition = new Map[16];
+            for (int b = 0; b < 16; b++) {
+                if (last[b] < 0) {
+                    continue;
+                }
+                partition[b] = SourceOffsets.streamPartition(userId, stream, SourceOffsets.BUCKETS.get(b));
+                if (count[b] > 1) {
+                    String was = encoded[b] != null ? encoded[b] : buckets[b].encode(undo.get(b));
+                    before[b] = SourceOffsets.streamOffset(was);
+                }
+                String now = buckets[b].encode();
+                encoded[b] = now;
+                after[b] = SourceOffsets.streamOffset(now);
             }
-            List<Position> positions = new ArrayList<>(recordBuckets.size());
-            for (int i = 0; i < recordBuckets.size(); i++) {
-                String b = recordBuckets.get(i);
-                positions.add(new Position(SourceOffsets.streamPartition(userId, stream, b),
-                        last.get(b) == i ? after.get(b) : before.get(b)));
+            List<Position> positions = new ArrayList<>(records);
+            for (int i = 0; i < records; i++) {
+                int b = recordBuckets[i];
+                positions.add(new Position(partition[b], last[b] == i ? after[b] : before[b]));
             }
             return positions;
         }
@@ -133,13 +191,15 @@ final class StreamManifests {
 
     /** Forgets {@code id} without a record (behavior.on.delete=ignore); the bucket's next record carries it. */
     void forget(String id) {
-        bucketOf(id).remove(id);
+        int b = Fingerprints.bucketIndex(id);
+        // The cached "before" string still names it, which is what a later batch's earlier records must claim.
+        buckets[b].remove(id);
     }
 
     /** Every id in every bucket (a copy). */
     List<String> ids() {
         List<String> ids = new ArrayList<>();
-        for (Manifest m : buckets.values()) {
+        for (Manifest m : buckets) {
             ids.addAll(m.ids());
         }
         return ids;
@@ -147,14 +207,10 @@ final class StreamManifests {
 
     int size() {
         int n = 0;
-        for (Manifest m : buckets.values()) {
+        for (Manifest m : buckets) {
             n += m.size();
         }
         return n;
-    }
-
-    private Manifest bucketOf(String id) {
-        return buckets.get(Fingerprints.bucket(id));
     }
 
     /** Where a record sits in offset storage. */

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The incremental pull of one user: turns complete listings, page by page, into the records of
  * what is new, changed or gone since it was last emitted (docs/source.md). Holds no client: the
- * task fetches, this decides. Not thread-safe: owned by the task thread.
+ * task fetches, this decides. Not thread-safe: one thread at a time (the pipeline runs one step
+ * of a user at a time, and hands the stream over through its lock).
  *
  * <p>Deletions: an id in the manifest that a complete listing of blobs misses becomes a
  * <em>suspect</em>; when the next complete listing misses it too, it is deleted (tombstone or
@@ -50,12 +51,11 @@ final class UserStream {
     // The pass in progress.
     private String cursor;
     private boolean tagsDone;
-    private boolean pageFetched;
     private final Set<String> seen = new HashSet<>();
     private Set<String> suspects = new HashSet<>();
 
     // Blobs skipped as undecryptable (id -> fingerprint): not re-counted until they change or the key does.
-    private final Map<String, String> skipped = new HashMap<>();
+    private final Map<String, Long> skipped = new HashMap<>();
     private Integer skippedAtKeyVersion;
 
     UserStream(String userId, Settings settings, SourceTaskMetrics metrics) {
@@ -100,7 +100,6 @@ final class UserStream {
     void restartPass() {
         cursor = null;
         tagsDone = false;
-        pageFetched = false;
         seen.clear();
     }
 
@@ -142,7 +141,9 @@ final class UserStream {
         }
         tagsDone = true;
         metrics.tags.addAndGet(pending.size());
-        return build(batch, pending);
+        List<SourceRecord> out = build(batch, pending);
+        tags.passEnded();
+        return out;
     }
 
     private static List<SourceRecord> build(StreamManifests.Batch batch, List<Function<StreamManifests.Position, SourceRecord>> pending) {
@@ -156,7 +157,7 @@ final class UserStream {
 
     private enum Kind { EMIT, RAW, SKIP, UNCHANGED }
 
-    private record Decision(MemoryBlob blob, String fp, Kind kind, String content, Integer keyVersion) { }
+    private record Decision(MemoryBlob blob, int bucket, long fp, Kind kind, String content, Integer keyVersion) { }
 
     /**
      * One page of the blob listing. Decides (and decrypts) everything first and changes state only
@@ -186,17 +187,18 @@ final class UserStream {
             switch (d.kind()) {
                 case UNCHANGED -> { }
                 case SKIP -> {
-                    if (!d.fp().equals(skipped.put(id, d.fp()))) {
+                    Long was = skipped.put(id, d.fp());
+                    if (was == null || was != d.fp()) {
                         metrics.decryptionFailures.incrementAndGet();
                         log.warn("Skipping memory blob {} of user {}: no known key opens it (behavior.on.decryption.error=skip)",
                                 id, userId);
                     }
                 }
                 case EMIT, RAW -> {
-                    boolean known = memories.contains(id);
+                    boolean known = memories.contains(d.bucket(), id);
                     boolean raw = d.kind() == Kind.RAW;
                     String op = known ? SourceRecords.UPDATE : SourceRecords.CREATE;
-                    batch.put(id, d.fp());
+                    batch.put(d.bucket(), id, d.fp());
                     pending.add(pos -> SourceRecords.memory(settings.memoriesTopic(), pos, userId, d.blob(),
                             d.content(), d.keyVersion(), raw, op));
                     skipped.remove(id);
@@ -209,31 +211,32 @@ final class UserStream {
             }
         }
         cursor = nextCursor;
-        pageFetched = true;
         return build(batch, pending);
     }
 
     private Decision decide(MemoryBlob b, Opener opener) {
-        String fp = Fingerprints.blob(b);
-        if (fp.equals(memories.fingerprint(b.id())) || fp.equals(skipped.get(b.id()))) {
-            return new Decision(b, fp, Kind.UNCHANGED, null, null);
+        int bucket = Fingerprints.bucketIndex(b.id());
+        long fp = Fingerprints.blobBits(b);
+        Long skippedFp = skipped.get(b.id());
+        if (memories.matches(bucket, b.id(), fp) || (skippedFp != null && skippedFp == fp)) {
+            return new Decision(b, bucket, fp, Kind.UNCHANGED, null, null);
         }
         if (b.content() == null) {
-            return new Decision(b, fp, Kind.EMIT, null, null);
+            return new Decision(b, bucket, fp, Kind.EMIT, null, null);
         }
         try {
             KeyRing.Opened opened = opener.open(b.content());
-            return new Decision(b, fp, Kind.EMIT, opened.plaintext(), opened.keyVersion());
+            return new Decision(b, bucket, fp, Kind.EMIT, opened.plaintext(), opened.keyVersion());
         } catch (ContentCryptoException e) {
             switch (settings.onDecryptionError()) {
                 case "skip":
-                    return new Decision(b, fp, Kind.SKIP, null, null);
+                    return new Decision(b, bucket, fp, Kind.SKIP, null, null);
                 case "raw":
-                    if (!fp.equals(skipped.get(b.id()))) {
+                    if (skippedFp == null || skippedFp != fp) {
                         log.warn("Emitting memory blob {} of user {} with its content still sealed: no known key opens it "
                                 + "(behavior.on.decryption.error=raw)", b.id(), userId);
                     }
-                    return new Decision(b, fp, Kind.RAW, b.content(), null);
+                    return new Decision(b, bucket, fp, Kind.RAW, b.content(), null);
                 default:
                     metrics.decryptionFailures.incrementAndGet();
                     throw new ConnectException("Cannot decrypt memory blob " + b.id() + " of user " + userId + " ("
@@ -266,17 +269,12 @@ final class UserStream {
             }
         }
         List<SourceRecord> out = build(batch, pending);
+        memories.passEnded();
         suspects = nextSuspects;
         skipped.keySet().retainAll(seen);
         cursor = null;
         tagsDone = false;
-        pageFetched = false;
         seen.clear();
         return out;
-    }
-
-    /** Whether at least one page of the current pass was applied. */
-    boolean passInProgress() {
-        return pageFetched || tagsDone;
     }
 }

@@ -111,20 +111,32 @@ final class SourceKit {
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
-    /** Sum of an attribute of the connector's source-task MXBeans (all tasks in this JVM). */
+    /**
+     * Sum of an attribute of the connector's source-task MXBeans (all tasks in this JVM; 0 while none
+     * is registered). A task that unregisters between the query and the read is skipped; anything
+     * else (a wrong attribute name, a bad ObjectName) fails the test at once rather than reading as a
+     * number an await could wait on forever, or pass by.
+     */
     static long taskMetric(String connector, String attribute) {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        Set<ObjectName> names;
         try {
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            Set<ObjectName> names = server.queryNames(new ObjectName("kafka.connect.memoram:type=source-task,connector="
+            names = server.queryNames(new ObjectName("kafka.connect.memoram:type=source-task,connector="
                     + ObjectName.quote(connector) + ",*"), null);
-            long sum = 0;
-            for (ObjectName n : names) {
-                sum += ((Number) server.getAttribute(n, attribute)).longValue();
-            }
-            return sum;
-        } catch (Exception e) {
-            return -1;
+        } catch (javax.management.MalformedObjectNameException e) {
+            throw new AssertionError("bad MBean name for connector " + connector, e);
         }
+        long sum = 0;
+        for (ObjectName n : names) {
+            try {
+                sum += ((Number) server.getAttribute(n, attribute)).longValue();
+            } catch (javax.management.InstanceNotFoundException gone) {
+                // the task stopped meanwhile (rebalance): it no longer counts
+            } catch (Exception e) {
+                throw new AssertionError("cannot read " + attribute + " of " + n, e);
+            }
+        }
+        return sum;
     }
 
     static long passes(String connector) {

@@ -113,6 +113,17 @@ class UserStreamTest {
         assertThat(pass(s, List.of(blob("a", "sealed(A)", 1)), 5)).isEmpty();
         assertThat(pass(s, List.of(blob("a", "sealed(A)", 1)), 5)).isEmpty();
         assertThat(s.blobsKnown()).isEqualTo(1);
+        // The next record in b's bucket carries that bucket's manifest without b.
+        String c = "c";
+        for (int i = 0; !Fingerprints.bucket(c).equals(Fingerprints.bucket("b")); i++) {
+            c = "c" + i;
+        }
+        List<SourceRecord> next = pass(s, List.of(blob("a", "sealed(A)", 1), blob(c, "sealed(C)", 1)), 5);
+        assertThat(next).singleElement().satisfies(r -> {
+            assertThat(id(r)).isNotEqualTo("b");
+            assertThat(r.sourcePartition()).isEqualTo(SourceOffsets.streamPartition("u1", "memories", Fingerprints.bucket("b")));
+            assertThat(SourceOffsets.manifestOf(r.sourceOffset()).ids()).as("b forgotten").doesNotContain("b").contains(id(r));
+        });
     }
 
     @Test
