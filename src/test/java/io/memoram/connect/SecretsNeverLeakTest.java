@@ -91,8 +91,14 @@ class SecretsNeverLeakTest {
         appender.start();
         cfg.addAppender(appender);
         cfg.getRootLogger().addAppender(appender, Level.ALL, null);
-        LoggerConfig ours = new LoggerConfig("io.memoram", Level.DEBUG, true);
-        cfg.addLogger("io.memoram", ours);
+        // log4j2-test.properties already defines io.memoram (at INFO), and addLogger keeps an existing
+        // logger: set the level on the one in force, or DEBUG lines would never be captured.
+        LoggerConfig ours = cfg.getLoggers().get("io.memoram");
+        if (ours == null) {
+            cfg.addLogger("io.memoram", new LoggerConfig("io.memoram", Level.DEBUG, true));
+        } else {
+            ours.setLevel(Level.DEBUG);
+        }
         LoggerConfig connectRuntime = new LoggerConfig("org.apache.kafka.connect", Level.INFO, true);
         cfg.addLogger("org.apache.kafka.connect", connectRuntime);
         ctx.updateLoggers();

@@ -112,6 +112,15 @@ final class Fingerprints {
         return sb.toString();
     }
 
+    /** Writes the 11 characters at {@code at}; returns the index after them. */
+    static int encodeTo(long v, byte[] out, int at) {
+        for (int i = 0; i < 10; i++) {
+            out[at++] = (byte) ALPHABET[(int) (v >>> (58 - 6 * i)) & 63];
+        }
+        out[at++] = (byte) ALPHABET[(int) (v & 0xf) << 2];
+        return at;
+    }
+
     static void encodeTo(long v, StringBuilder sb) {
         for (int i = 0; i < 10; i++) {
             sb.append(ALPHABET[(int) (v >>> (58 - 6 * i)) & 63]);

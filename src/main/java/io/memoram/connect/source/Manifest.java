@@ -121,7 +121,35 @@ final class Manifest {
 
     /** The string form kept in the offset. */
     String encode() {
-        return encode(Map.of());
+        if (other != null) {
+            return encode(Map.of());
+        }
+        // The hot path (every page rewrites the buckets it touches): bytes straight into one array.
+        byte[] out = new byte[Math.max(16, size * 40)];
+        int n = 0;
+        for (int i = 0; i < keys.length; i++) {
+            byte[] k = keys[i];
+            if (k == null) {
+                continue;
+            }
+            if (out.length - n < 3 * k.length + 2 + Fingerprints.LENGTH) {
+                out = java.util.Arrays.copyOf(out, Math.max(out.length * 2, n + 3 * k.length + 2 + Fingerprints.LENGTH));
+            }
+            if (n > 0) {
+                out[n++] = ',';
+            }
+            for (byte b : k) {
+                switch (b) {
+                    case '%' -> n = put3(out, n, '%', '2', '5');
+                    case ',' -> n = put3(out, n, '%', '2', 'C');
+                    case ':' -> n = put3(out, n, '%', '3', 'A');
+                    default -> out[n++] = b;
+                }
+            }
+            out[n++] = ':';
+            n = Fingerprints.encodeTo(fingerprints[i], out, n);
+        }
+        return new String(out, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /**
@@ -178,6 +206,13 @@ final class Manifest {
             }
         });
         return sb.toString();
+    }
+
+    private static int put3(byte[] out, int n, char a, char b, char c) {
+        out[n] = (byte) a;
+        out[n + 1] = (byte) b;
+        out[n + 2] = (byte) c;
+        return n + 3;
     }
 
     private static void entry(StringBuilder sb, String id, String fp) {

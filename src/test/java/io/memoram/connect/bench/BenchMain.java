@@ -48,6 +48,11 @@ public final class BenchMain {
             SinkPipelineBench.runAlone(out);
             System.exit(0);
         }
+        if ("source".equals(System.getProperty("bench.only"))) {
+            // -Dbench.only=source: only the source-at-scale part, written into its own block of the file.
+            SourceScaleBench.runAndSplice(out);
+            System.exit(0);
+        }
         Instant started = Instant.now();
         String loadBefore = loadAverage();
 
@@ -68,7 +73,9 @@ public final class BenchMain {
                 machine() + "; load average (1, 5, 15 min) " + loadBefore + " at the start, " + loadAverage() + " at the end", jmh, sizes, OffsetSizes.sample(), source, sink));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, doc, StandardCharsets.UTF_8);
-        log("wrote " + out + " (whole run " + took.toSeconds() + " s)");
+        log("source at scale");
+        SourceScaleBench.runAndSplice(out);
+        log("wrote " + out + " (whole run " + Duration.between(started, Instant.now()).toSeconds() + " s)");
         // The emulator's and the clients' pools are daemon threads, but HttpClient selector threads may linger.
         System.exit(0);
     }
