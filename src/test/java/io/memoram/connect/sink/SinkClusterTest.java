@@ -70,10 +70,11 @@ class SinkClusterTest {
                 .filter(r -> carol.userId().equals(r.userId())).findFirst().orElse(null), r -> r != null);
         emu.approve(filed.id());
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("chat-sink", 2, "sink did not start");
-        connect.taskConfigs("chat-sink").forEach(t -> {
+        // The connector resolves memory keys in the background and then reconfigures its tasks.
+        await().atMost(WAIT).untilAsserted(() -> connect.taskConfigs("chat-sink").forEach(t -> {
             assertThat(t.config().toString()).doesNotContain(carol.memoryKey());
             assertThat(t.config().get(io.memoram.connect.access.AccessTaskConfig.REQUEST_IDS_CONFIG)).contains(filed.id());
-        });
+        }));
 
         Map<String, Map<String, String>> expected = new HashMap<>(); // user -> key -> content
         for (EmulatedUser u : List.of(alice, bob, carol)) {
