@@ -45,10 +45,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class SecretsNeverLeakTest {
     private static final String SENTINEL = "PLAINTEXT-SENTINEL-7f3a";
+    private static final String DISCOVERY_REASON = "Secrets test pipeline would like to read your memories";
 
     /** Started with the class, closed after all its tests. */
     @RegisterExtension
     static final MemoramEmulator emu = MemoramEmulator.start();
+    @RegisterExtension
+    static final ConnectClusterExtension cluster = ConnectClusterExtension.shared();
     private static EmbeddedConnectCluster connect;
     private static final List<String> logLines = Collections.synchronizedList(new ArrayList<>());
     private static AbstractAppender appender;
@@ -59,21 +62,11 @@ class SecretsNeverLeakTest {
     @BeforeAll
     static void start() {
         captureLogs();
-        Map<String, String> worker = new HashMap<>();
-        worker.put("plugin.discovery", "service_load");
-        worker.put("offset.flush.interval.ms", "500");
-        worker.put("config.providers", "file");
-        worker.put("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
-        connect = new EmbeddedConnectCluster.Builder().name("secrets").numWorkers(1).numBrokers(1)
-                .workerProps(worker).build();
-        connect.start();
+        connect = cluster.cluster(); // its workers have the FileConfigProvider the docs tell users to use
     }
 
     @AfterAll
     static void stop() {
-        if (connect != null) {
-            connect.stop();
-        }
         LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
         ctx.getConfiguration().getRootLogger().removeAppender(appender.getName());
         ctx.updateLoggers();
@@ -110,7 +103,11 @@ class SecretsNeverLeakTest {
         String apiKey = emu.createApiKey();
         EmulatedUser byId = emu.createUser();
         EmulatedUser byKey = emu.createUser();
+        // Found by discovery: the listing the connector reads carries this user's memoryKey (and the others').
+        EmulatedUser discovered = emu.createUser();
         String requestId = emu.grantAccess(apiKey, byId);
+        emu.approve(emu.requestAccess(apiKey, discovered, DISCOVERY_REASON));
+        emu.putBlob(discovered.userId(), SENTINEL + "-discovered", "third", List.of("t3"));
         emu.putBlob(byId.userId(), SENTINEL + "-source-1", "first", List.of("t1"));
         emu.putBlob(byKey.userId(), SENTINEL + "-source-2", "second", List.of("t2"));
         // A corrupt blob makes the decryption-error path log (skip policy).
@@ -132,6 +129,8 @@ class SecretsNeverLeakTest {
         source.put("poll.interval.ms", "300");
         source.put("topic.prefix", "leak");
         source.put("behavior.on.decryption.error", "skip");
+        source.put("memoram.access.discovery", "reason");
+        source.put("memoram.access.request.reason", DISCOVERY_REASON);
         source.put("key.converter", JsonConverter.class.getName());
         source.put("value.converter", JsonConverter.class.getName());
         connect.kafka().createTopic("leak.memories", 1);
@@ -152,7 +151,8 @@ class SecretsNeverLeakTest {
                 memories.add(r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8));
             }
             // Decrypted content does go to the memories topic: that is the product.
-            assertThat(String.join("\n", memories)).contains(SENTINEL + "-source-1").contains(SENTINEL + "-source-2");
+            assertThat(String.join("\n", memories)).contains(SENTINEL + "-source-1").contains(SENTINEL + "-source-2")
+                    .contains(SENTINEL + "-discovered");
         });
 
         Map<String, String> sink = new HashMap<>();
@@ -183,7 +183,8 @@ class SecretsNeverLeakTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> connect.kafka().consumeAll(5_000, "leak.dlq").count() >= 1);
 
         List<String> secretValues = new ArrayList<>(List.of(apiKey, byId.memoryKey(), byKey.memoryKey(),
-                emu.user(byId.userId()).encryptionKeyHex(), emu.user(byKey.userId()).encryptionKeyHex()));
+                emu.user(byId.userId()).encryptionKeyHex(), emu.user(byKey.userId()).encryptionKeyHex(),
+                discovered.memoryKey(), emu.user(discovered.userId()).encryptionKeyHex()));
         secretValues.addAll(emu.issuedTokens());
         assertThat(emu.issuedTokens()).isNotEmpty();
 
@@ -194,6 +195,19 @@ class SecretsNeverLeakTest {
                 restViews.put(connector + resource, String.valueOf(connect.requestGet(url).getEntity()));
             }
         }
+        // Metrics: every attribute of our MBeans, rendered as text.
+        javax.management.MBeanServer mbeans = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        StringBuilder metrics = new StringBuilder();
+        for (javax.management.ObjectName bean : mbeans.queryNames(new javax.management.ObjectName("kafka.connect.memoram:*"), null)) {
+            metrics.append(bean).append('\n');
+            for (javax.management.MBeanAttributeInfo a : mbeans.getMBeanInfo(bean).getAttributes()) {
+                metrics.append(a.getName()).append('=').append(mbeans.getAttribute(bean, a.getName())).append('\n');
+            }
+        }
+        assertThat(metrics).as("our MBeans").contains("source-task");
+        restViews.put("JMX", metrics.toString());
+        // Discovery's user is served by a task: its config names the request and user, never the key.
+        assertThat(restViews.get("leak-source/tasks")).contains(discovered.userId());
         // The REST API shows the reference that was submitted, not the secret it resolves to.
         assertThat(restViews.get("leak-source/config")).contains("${file:");
         assertThat(restViews.get("leak-source/tasks")).contains(requestId);

@@ -3,6 +3,9 @@ package io.memoram.connect.access;
 import io.memoram.connect.client.AccessRequest;
 import io.memoram.connect.client.AccessStatus;
 import io.memoram.connect.client.MemoramClient;
+import io.memoram.connect.client.MemoramException;
+import io.memoram.connect.client.MemoramUnavailableException;
+import io.memoram.connect.client.RetryPolicy;
 import io.memoram.connect.client.Secret;
 import io.memoram.connect.util.Sha256;
 import java.nio.charset.StandardCharsets;
@@ -26,9 +29,6 @@ import org.slf4j.LoggerFactory;
  * is the caller's {@code behavior.on.access.revoked}.
  */
 public final class AccessRequestResolver {
-    /** Maximum length of {@code reason} in {@code POST /access-requests}. */
-    public static final int MAX_REASON_LENGTH = 255;
-
     private static final Logger log = LoggerFactory.getLogger(AccessRequestResolver.class);
     private static final String FINGERPRINT_DOMAIN = "memoram-memory-key:";
 
@@ -37,19 +37,34 @@ public final class AccessRequestResolver {
             .comparingInt((AccessRequest r) -> rank(r.status()))
             .thenComparing(AccessRequestResolver::newness, Comparator.reverseOrder());
 
+    /** How many times one resolution files a request whose answer was lost, each after a look-up found none. */
+    static final int MAX_CREATE_ATTEMPTS = 2;
+
     private final MemoramClient client;
+    private final MemoramClient createClient;
     private final String reason;
 
-    public AccessRequestResolver(MemoramClient client, String reason) {
+    /**
+     * @param client       for look-ups (may retry)
+     * @param createClient for {@code POST /access-requests}, used with {@link RetryPolicy#NONE}
+     *                     whatever its own policy: a create whose answer was lost may have filed the request
+     */
+    public AccessRequestResolver(MemoramClient client, MemoramClient createClient, String reason) {
         this.client = Objects.requireNonNull(client, "client");
+        this.createClient = Objects.requireNonNull(createClient, "createClient").withRetry(RetryPolicy.NONE);
         if (reason == null || reason.isBlank()) {
             throw new IllegalArgumentException("access request reason must not be empty");
         }
-        if (reason.length() > MAX_REASON_LENGTH) {
+        if (reason.length() > MemoramClient.MAX_REASON_LENGTH) {
             throw new IllegalArgumentException("access request reason is " + reason.length()
-                    + " characters; the API allows at most " + MAX_REASON_LENGTH);
+                    + " characters; the API allows at most " + MemoramClient.MAX_REASON_LENGTH);
         }
         this.reason = reason;
+    }
+
+    /** One client for both look-ups (its own retry policy) and creates (single attempts). */
+    public AccessRequestResolver(MemoramClient client, String reason) {
+        this(client, client, reason);
     }
 
     /** What {@link #resolveRequest(Secret)} found or filed. */
@@ -63,6 +78,14 @@ public final class AccessRequestResolver {
     /**
      * Like {@link #resolve(Secret)}, also saying the request's status and whether it was filed just
      * now, so the caller can tell the operator that a user still has to approve.
+     *
+     * <p>Filing is never retried blind: {@code POST /access-requests} is not idempotent, and a
+     * second request would put a second approval prompt in front of the user. After a create that
+     * got no answer (timeout, dropped connection, 5xx) the request is looked up by its memory key
+     * first, and filed again only when the (complete) listing does not hold it.
+     *
+     * @throws MemoramException when the listing is incomplete and does not hold the key (nothing is filed),
+     *                          or the API could not be reached (the caller tries again later)
      */
     public Resolution resolveRequest(Secret memoryKey) {
         Objects.requireNonNull(memoryKey, "memoryKey");
@@ -70,16 +93,45 @@ public final class AccessRequestResolver {
             throw new IllegalArgumentException("memory key is empty");
         }
         String fingerprint = keyFingerprint(memoryKey);
-        Optional<AccessRequest> existing = findExisting(client.listAccessRequests(), memoryKey);
+        Optional<AccessRequest> existing = lookUp(memoryKey, fingerprint);
         if (existing.isPresent()) {
             AccessRequest request = existing.get();
             log.debug("Reusing access request {} ({}) for memory key {}", request.id(), request.status(), fingerprint);
             return new Resolution(request.id(), request.status(), false);
         }
-        AccessRequest filed = client.createAccessRequest(memoryKey, reason);
-        log.info("Filed access request {} for memory key {}; the user approves it in the Memoram dashboard",
-                filed.id(), fingerprint);
-        return new Resolution(filed.id(), filed.status() == null ? AccessStatus.PENDING : filed.status(), true);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                AccessRequest filed = createClient.createAccessRequest(memoryKey, reason);
+                log.info("Filed access request {} for memory key {}; the user approves it in the Memoram dashboard",
+                        filed.id(), fingerprint);
+                return new Resolution(filed.id(), filed.status() == null ? AccessStatus.PENDING : filed.status(), true);
+            } catch (MemoramUnavailableException unanswered) {
+                // The request may have been filed: look before filing again.
+                Optional<AccessRequest> landed = lookUp(memoryKey, fingerprint);
+                if (landed.isPresent()) {
+                    log.info("Filing an access request for memory key {} got no answer ({}), but it was filed: request {}",
+                            fingerprint, unanswered.getMessage(), landed.get().id());
+                    return new Resolution(landed.get().id(), landed.get().status(), true);
+                }
+                if (attempt >= MAX_CREATE_ATTEMPTS) {
+                    throw unanswered;
+                }
+                log.warn("Filing an access request for memory key {} got no answer ({}) and none was filed; filing again",
+                        fingerprint, unanswered.getMessage());
+            }
+        }
+    }
+
+    /** The preferred request for the key; empty only when a complete listing has none. */
+    private Optional<AccessRequest> lookUp(Secret memoryKey, String fingerprint) {
+        AccessListing listing = AccessListing.read(client);
+        Optional<AccessRequest> found = findExisting(listing.items(), memoryKey);
+        if (found.isEmpty() && !listing.complete()) {
+            throw new MemoramException("GET /access-requests", 200, "the listing holds " + listing.items().size()
+                    + " of " + listing.total() + " access requests, so a request for memory key " + fingerprint.substring(0, 12)
+                    + "... may exist in the part not returned; not filing a new one", null);
+        }
+        return found;
     }
 
     /** The preferred request for that key among {@code requests}, if any. */

@@ -17,12 +17,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a task holds for one approved access request: the user id, the memory key and the key ring,
- * in memory only. Implements key rotation (Part B.2): when opening or a write fails, credentials
+ * in memory only. Implements key rotation (docs/memoram-api.md, "Key rotation"): when opening or a write fails, credentials
  * are fetched again and a new {@code key_version} joins the ring.
  *
- * <p>Opening refreshes at most once per {@link #DEFAULT_REFRESH_INTERVAL}: blobs do not say which
- * key sealed them, so a corrupt blob looks exactly like one sealed with an unknown key, and a
- * listing full of corrupt blobs must not turn into one credentials call per blob. Explicit
+ * <p>The one credentials-refresh policy: when no known key opens content, the credentials are
+ * fetched again unless they were already fetched after that content was read from the API (then
+ * every key that could have sealed it is known) or less than {@link #DEFAULT_REFRESH_INTERVAL}
+ * ago. Blobs do not say which key sealed them, so a corrupt blob looks exactly like one sealed
+ * with an unknown key: a listing full of corrupt blobs costs at most one fetch per page read,
+ * never one per blob, while a blob sealed with a key rotated in moments ago still opens. Explicit
  * {@link #refresh()} calls (after a refused write) are not limited. Thread-safe.
  */
 public final class UserAccess {
@@ -113,13 +116,25 @@ public final class UserAccess {
      * @throws io.memoram.connect.client.MemoramAccessDeniedException when the refresh finds access revoked
      */
     public KeyRing.Opened open(String content) {
+        return open(content, Instant.MIN);
+    }
+
+    /**
+     * Opens content read from the API at {@code readAt}, refreshing credentials once when no known
+     * key opens it and they were fetched before {@code readAt} (or the refresh interval has passed).
+     *
+     * @throws io.memoram.connect.crypto.NoKeyOpensException when no key opens it even after refresh
+     * @throws io.memoram.connect.crypto.MalformedCiphertextException when it is not ciphertext at all
+     * @throws io.memoram.connect.client.MemoramAccessDeniedException when the refresh finds access revoked
+     */
+    public KeyRing.Opened open(String content, Instant readAt) {
         int ringSizeBefore = ring.size();
         try {
             return ring.open(cipher, content);
         } catch (NoKeyOpensException first) {
             synchronized (refreshLock) {
                 // Another thread may have fetched a new key while this one was trying the old ones.
-                if (ring.size() == ringSizeBefore && !refreshIfDue()) {
+                if (ring.size() == ringSizeBefore && !refreshIfDue(readAt)) {
                     throw first;
                 }
             }
@@ -143,10 +158,10 @@ public final class UserAccess {
         }
     }
 
-    /** Refreshes unless the last fetch is younger than the interval; true when the key changed. */
-    private boolean refreshIfDue() {
+    /** Refreshes unless the last fetch is younger than both the content and the interval; true when the key changed. */
+    private boolean refreshIfDue(Instant readAt) {
         Instant now = clock.instant();
-        if (lastFetch != null && now.isBefore(lastFetch.plus(refreshInterval))) {
+        if (lastFetch != null && !lastFetch.isBefore(readAt) && now.isBefore(lastFetch.plus(refreshInterval))) {
             log.debug("No key opens content of user {}; credentials were fetched at {}, not again before {}",
                     userId, lastFetch, lastFetch.plus(refreshInterval));
             return false;

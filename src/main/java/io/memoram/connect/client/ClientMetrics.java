@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Thread-safe counters of a client's traffic: pass it as the config's {@link RequestListener} and
- * register it with {@code Jmx.register(metrics, Jmx.name("client", connector, task))}.
+ * register it as {@code Jmx.register(metrics, Jmx.name("client-source", connector, task))} (source
+ * tasks) or {@code "client-sink"} (sink tasks), the names docs/operations.md lists.
  */
 public final class ClientMetrics implements RequestListener, ClientMetricsMXBean {
     private final LongAdder requests = new LongAdder();

@@ -1,42 +1,53 @@
 package io.memoram.connect.client;
 
+import io.memoram.connect.util.MetricDoc;
+
 /**
  * JMX view of one client's traffic, registered per task as
- * {@code kafka.connect.memoram:type=client,connector=<name>,task=<id>}. Counters only grow.
+ * {@code kafka.connect.memoram:type=client-source,connector=<name>,task=<n>} (source tasks) or
+ * {@code type=client-sink} (sink tasks). Each getter's {@link MetricDoc} is its documentation (the
+ * table in docs/operations.md).
  */
 public interface ClientMetricsMXBean {
-    /** HTTP attempts made (retries and token calls included; circuit-open rejections excluded). */
+    @MetricDoc("HTTP attempts made (retries and token calls included; calls refused while the circuit breaker is open excluded).")
     long getRequestsTotal();
 
+    @MetricDoc("2xx responses.")
     long getResponses2xx();
 
-    /** 4xx responses other than 429. */
+    @MetricDoc("4xx responses other than 429.")
     long getResponses4xx();
 
+    @MetricDoc("429 responses: the API's quota (see `memoram.rate.limit.requests.per.second`).")
     long getResponses429();
 
+    @MetricDoc("5xx responses; alert when it grows.")
     long getResponses5xx();
 
-    /** 1xx/3xx responses: unexpected from this API (a redirecting proxy, for example). */
+    @MetricDoc("1xx and 3xx responses: unexpected from this API (a redirecting proxy, for example).")
     long getResponsesOther();
 
-    /** Attempts that got no response: timeouts, refused or dropped connections. */
+    @MetricDoc("Attempts that got no response: timeouts, refused or dropped connections.")
     long getIoErrors();
 
+    @MetricDoc("Retries made.")
     long getRetries();
 
-    /** Waits caused by 429 responses, and their total length. */
+    @MetricDoc("Waits caused by 429 responses.")
     long getThrottledWaits();
 
+    @MetricDoc("Total length of the waits caused by 429 responses, in milliseconds.")
     long getThrottledTimeMs();
 
+    @MetricDoc("JWTs obtained from `POST /auth/token`.")
     long getTokenRenewals();
 
+    @MetricDoc("Calls refused locally while the circuit breaker was open.")
     long getCircuitOpenRejections();
 
-    /** {@code CLOSED}, {@code OPEN} or {@code HALF_OPEN}. */
+    @MetricDoc(value = "The circuit breaker: `CLOSED`, `OPEN` or `HALF_OPEN`; alert when it is not `CLOSED`.", gauge = true)
     String getCircuitState();
 
-    /** Sum of the durations of all attempts. */
+    @MetricDoc("Summed duration of all attempts, in milliseconds (divide by `RequestsTotal` for the mean).")
     long getRequestTimeMsTotal();
 }

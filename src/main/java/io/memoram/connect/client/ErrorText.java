@@ -7,7 +7,7 @@ import java.util.Collection;
 import java.util.regex.Pattern;
 
 /**
- * Builds exception messages from server responses (memoram-api.md, Part B.3): the server's
+ * Builds exception messages from server responses (docs/memoram-api.md, "Errors and retries"): the server's
  * diagnostic text (JSON {@code error} / {@code message} fields when present, else the body as text),
  * whitespace collapsed, scrubbed of secrets and truncated. Scrubbing runs before truncation so a
  * secret can never survive half-cut at the end.

@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Executes {@link ApiRequest}s with the failure handling described in the package documentation.
+ * Executes {@link ApiRequest}s with the failure handling of docs/memoram-api.md, "Errors and retries".
  *
  * <p>Per attempt, in this order: the optional client-side {@link RateLimit}, the {@link Circuit}
  * breaker (API calls only), the JWT ({@link TokenManager}), one HTTP {@link Exchange} with a deadline

@@ -18,7 +18,7 @@ import java.util.Objects;
 import java.util.StringJoiner;
 
 /**
- * The one entry point to the Memoram API (memoram-api.md, Part A). Thread-safe; one instance per
+ * The one entry point to the Memoram API (docs/memoram-api.md). Thread-safe; one instance per
  * connector or task. Every method may throw a {@link MemoramException} subclass:
  * <ul>
  *   <li>400/422 → {@link MemoramBadRequestException}, 403 → {@link MemoramAccessDeniedException},
@@ -130,7 +130,12 @@ public final class MemoramClient implements AutoCloseable {
     }
 
     public List<AccessRequest> listAccessRequests() {
-        return get(CALL_LIST_ACCESS_REQUESTS, "/access-requests", AccessRequestList.class).items();
+        return accessRequestList().items();
+    }
+
+    /** The listing with the server's {@code total}, so callers can tell a complete listing from a partial one. */
+    public AccessRequestList accessRequestList() {
+        return get(CALL_LIST_ACCESS_REQUESTS, "/access-requests", AccessRequestList.class);
     }
 
     public AccessRequest getAccessRequest(String requestId) {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
-/** One page of {@code GET /memory-blobs}. {@link #hasMore()} follows Part B.4 (null, empty or absent ends it). */
+/** One page of {@code GET /memory-blobs}. {@link #hasMore()} follows docs/memoram-api.md, "Pagination" (null, empty or absent ends it). */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record MemoryBlobPage(
         @JsonProperty("memoryBlobs") @JsonAlias({"memory_blobs", "items"}) List<MemoryBlob> memoryBlobs,

@@ -1,7 +1,7 @@
 /**
  * The Memoram API client ({@link io.memoram.connect.client.MemoramClient}) and its models.
  *
- * <h2>Failure handling (memoram-api.md, Part B.3)</h2>
+ * <h2>Failure handling (docs/memoram-api.md, "Errors and retries")</h2>
  * <ul>
  *   <li><b>Retried</b> (Resilience4j Retry): 408, 429, 5xx, timeouts, refused or dropped connections.
  *       {@code maxRetries} retries after the first attempt (0 = one attempt; the source task uses that

@@ -26,7 +26,8 @@ public final class ConnectorValidation {
     public static final Duration DEFAULT_LIVE_CHECK_TIMEOUT = Duration.ofSeconds(5);
 
     static final String NO_ACCESS_MESSAGE = "Configure at least one of " + MemoramCommonConfig.ACCESS_REQUEST_IDS_CONFIG
-            + " and " + MemoramCommonConfig.MEMORY_KEYS_CONFIG + ": without them the connector has no user to serve.";
+            + " and " + MemoramCommonConfig.MEMORY_KEYS_CONFIG + ", or set " + MemoramCommonConfig.ACCESS_DISCOVERY_CONFIG
+            + ": without them the connector has no user to serve.";
 
     private ConnectorValidation() { }
 
@@ -36,11 +37,26 @@ public final class ConnectorValidation {
 
         ConfigValue ids = byName.get(MemoramCommonConfig.ACCESS_REQUEST_IDS_CONFIG);
         ConfigValue keys = byName.get(MemoramCommonConfig.MEMORY_KEYS_CONFIG);
-        if (ids != null && keys != null && isEmptyList(ids.value()) && isEmptyPassword(keys.value())) {
+        ConfigValue discovery = byName.get(MemoramCommonConfig.ACCESS_DISCOVERY_CONFIG);
+        boolean discovering = discovery != null && discovery.value() != null
+                && !AccessDiscovery.OFF.wire().equalsIgnoreCase(discovery.value().toString().trim());
+        if (ids != null && keys != null && !discovering && isEmptyList(ids.value()) && isEmptyPassword(keys.value())) {
             ids.addErrorMessage(NO_ACCESS_MESSAGE);
             keys.addErrorMessage(NO_ACCESS_MESSAGE);
         }
 
+        ConfigValue url = byName.get(MemoramCommonConfig.API_URL_CONFIG);
+        ConfigValue insecure = byName.get(MemoramCommonConfig.API_ALLOW_INSECURE_HTTP_CONFIG);
+        if (url != null && url.errorMessages().isEmpty() && url.value() != null) {
+            String refusal = Validators.plainHttpRefusal(URI.create(url.value().toString().trim()),
+                    insecure != null && Boolean.TRUE.equals(insecure.value()));
+            if (refusal != null) {
+                url.addErrorMessage("Invalid value " + url.value() + " for configuration "
+                        + MemoramCommonConfig.API_URL_CONFIG + ": " + refusal);
+            }
+        }
+
+        // The live check sends the API key: only to a URL every rule above accepted.
         boolean fieldsFine = values.stream().allMatch(v -> v.errorMessages().isEmpty());
         if (fieldsFine && liveCheckTimeout != null && !liveCheckTimeout.isZero()) {
             liveCheck(byName, liveCheckTimeout);
@@ -52,7 +68,7 @@ public final class ConnectorValidation {
         ConfigValue url = byName.get(MemoramCommonConfig.API_URL_CONFIG);
         ConfigValue key = byName.get(MemoramCommonConfig.API_KEY_CONFIG);
         MemoramClientConfig clientConfig = MemoramClientConfig
-                .builder(URI.create(url.value().toString()), Secret.of(((Password) key.value()).value()))
+                .builder(URI.create(url.value().toString().trim()), Secret.of(((Password) key.value()).value()))
                 .connectTimeout(timeout)
                 .requestTimeout(timeout)
                 .maxRetries(0)

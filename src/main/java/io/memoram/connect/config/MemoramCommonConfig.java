@@ -1,8 +1,10 @@
 package io.memoram.connect.config;
 
+import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramClientConfig;
 import io.memoram.connect.client.RequestListener;
 import io.memoram.connect.client.Secret;
+import io.memoram.connect.crypto.ContentCipher;
 import io.memoram.connect.crypto.ContentCiphers;
 import java.net.URI;
 import java.time.Duration;
@@ -14,10 +16,11 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
 /**
- * The settings both connectors take (connector-contract.md, "Settings both connectors take"), and
+ * The settings both connectors take (docs/configuration.md), and
  * the one place that turns them into a {@link MemoramClientConfig}.
  */
 public abstract class MemoramCommonConfig extends AbstractConfig {
@@ -30,6 +33,9 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
     public static final String API_URL_DEFAULT = "https://api.memoram.app/api/v1";
     private static final String API_URL_DOC = "Base URL of the Memoram API: the public service, a staging host, a proxy or the Memoram emulator. Must be an absolute http(s) URL.";
     private static final String API_URL_DISPLAY = "API base URL";
+
+    public static final String API_ALLOW_INSECURE_HTTP_CONFIG = "memoram.api.allow.insecure.http";
+    private static final String API_ALLOW_INSECURE_HTTP_DOC = "Allow an http:// memoram.api.url to a host that is not loopback. Every call carries the API key or a JWT, and the connector fetches users' memory keys and encryption keys: over plain http anyone on the network path reads them. Leave false and use https://; plain http to localhost, 127.0.0.0/8 or ::1 (the emulator, a local TLS-terminating proxy) is always allowed.";
 
     public static final String API_KEY_CONFIG = "memoram.api.key";
     private static final String API_KEY_DOC = "Developer API key (mem_ + 48 hex characters), exchanged for short-lived JWTs. Supply it through a config provider (${file:...} or ${env:...}) so that the REST API echoes only the reference.";
@@ -47,7 +53,16 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
     public static final String ACCESS_REQUEST_REASON_DEFAULT = "Kafka Connect (kafka-connect-memoram) would like to sync your memories between Memoram and your team's data pipelines.";
     private static final String ACCESS_REQUEST_REASON_DOC = "Shown to the user on the approval screen of the access requests the connector files (at most 255 characters).";
     private static final String ACCESS_REQUEST_REASON_DISPLAY = "Access request reason";
-    public static final int ACCESS_REQUEST_REASON_MAX = 255;
+    /** The API's limit; one constant for the config, the access resolver and the client. */
+    public static final int ACCESS_REQUEST_REASON_MAX = MemoramClient.MAX_REASON_LENGTH;
+
+    public static final String ACCESS_DISCOVERY_CONFIG = "memoram.access.discovery";
+    public static final String ACCESS_DISCOVERY_DEFAULT = "off";
+    private static final String ACCESS_DISCOVERY_DOC = "Serve users without listing them: 'off' serves only memoram.access.request.ids and memoram.memory.keys; 'reason' also every approved access request of the developer account whose reason is exactly memoram.access.request.reason (one pipeline's users: give each pipeline its own reason); 'all' also every approved request of the account. The account's requests are read at start and every memoram.access.check.interval.ms; see docs/access-flow.md.";
+
+    public static final String ACCESS_CHECK_INTERVAL_MS_CONFIG = "memoram.access.check.interval.ms";
+    public static final long ACCESS_CHECK_INTERVAL_MS_DEFAULT = 60_000L;
+    private static final String ACCESS_CHECK_INTERVAL_MS_DOC = "How often the connector re-reads its access requests (and, with memoram.access.discovery, the account's list of requests), and how often pending, rejected and revoked requests are checked again, in milliseconds. An approval found this way starts the user's stream (source) or lets the user's records be written (sink) without a restart.";
 
     public static final String CONTENT_ENCRYPTION_CONFIG = "memoram.content.encryption";
     public static final String CONTENT_ENCRYPTION_DEFAULT = ContentCiphers.AES_GCM;
@@ -74,14 +89,33 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
     public static final double RATE_LIMIT_DEFAULT = MemoramClientConfig.DEFAULT_RATE_LIMIT_PER_SECOND;
     private static final String RATE_LIMIT_DOC = "Client-side cap on API requests per second, per task. 0 turns it off.";
 
+    /** Shared key, defined by each connector with its own default and reason ({@link #defineMaxInFlight}). */
+    public static final String MAX_IN_FLIGHT_CONFIG = "memoram.max.in.flight.requests";
+
     public static final String BEHAVIOR_ON_ACCESS_REVOKED_CONFIG = "behavior.on.access.revoked";
     public static final String BEHAVIOR_ON_ACCESS_REVOKED_DEFAULT = "skip";
+    public static final List<String> BEHAVIOR_ON_ACCESS_REVOKED_VALUES = EnumSettings.spellings(OnAccessRevoked.class);
+
+    /** {@value #BEHAVIOR_ON_ACCESS_REVOKED_CONFIG}: what a user whose access ends does to the task. */
+    public enum OnAccessRevoked {
+        /** Stop serving that user (the source) or send its records to the dead letter queue (the sink). */
+        SKIP,
+        /** Fail the task. */
+        FAIL;
+
+        @Override
+        public String toString() {
+            return EnumSettings.spelling(this);
+        }
+    }
 
     /** Adds the shared settings to {@code def}, in their groups. */
     public static ConfigDef addCommonConfig(ConfigDef def) {
         int order = 0;
         def.define(API_URL_CONFIG, Type.STRING, API_URL_DEFAULT, Validators.httpUrl(), Importance.HIGH,
                 API_URL_DOC, CONNECTION_GROUP, ++order, Width.LONG, API_URL_DISPLAY);
+        def.define(API_ALLOW_INSECURE_HTTP_CONFIG, Type.BOOLEAN, false, Importance.LOW, API_ALLOW_INSECURE_HTTP_DOC,
+                CONNECTION_GROUP, ++order, Width.SHORT, "Allow plain http to a remote host (insecure)");
         def.define(API_KEY_CONFIG, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, Validators.nonEmptyPassword(), Importance.HIGH,
                 API_KEY_DOC, CONNECTION_GROUP, ++order, Width.LONG, API_KEY_DISPLAY);
         def.define(CONTENT_ENCRYPTION_CONFIG, Type.STRING, CONTENT_ENCRYPTION_DEFAULT,
@@ -98,6 +132,11 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
         def.define(ACCESS_REQUEST_REASON_CONFIG, Type.STRING, ACCESS_REQUEST_REASON_DEFAULT,
                 Validators.nonBlankMaxLength(ACCESS_REQUEST_REASON_MAX), Importance.LOW, ACCESS_REQUEST_REASON_DOC,
                 ACCESS_GROUP, ++order, Width.LONG, ACCESS_REQUEST_REASON_DISPLAY);
+        def.define(ACCESS_DISCOVERY_CONFIG, Type.STRING, ACCESS_DISCOVERY_DEFAULT, Validators.oneOf(AccessDiscovery.VALUES),
+                Importance.MEDIUM, ACCESS_DISCOVERY_DOC, ACCESS_GROUP, ++order, Width.SHORT, "Access discovery",
+                Validators.recommend(AccessDiscovery.VALUES));
+        def.define(ACCESS_CHECK_INTERVAL_MS_CONFIG, Type.LONG, ACCESS_CHECK_INTERVAL_MS_DEFAULT, ConfigDef.Range.atLeast(100),
+                Importance.LOW, ACCESS_CHECK_INTERVAL_MS_DOC, ACCESS_GROUP, ++order, Width.SHORT, "Access check interval (ms)");
 
         order = 0;
         def.define(MAX_RETRIES_CONFIG, Type.INT, MAX_RETRIES_DEFAULT, ConfigDef.Range.atLeast(0), Importance.LOW,
@@ -111,12 +150,45 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
         return def;
     }
 
+    /**
+     * Defines {@link #MAX_IN_FLIGHT_CONFIG}: the key and its range are shared, the default differs
+     * because the connectors' calls differ (the sink writes one record per call, the source lists a
+     * page of blobs per call).
+     */
+    static void defineMaxInFlight(ConfigDef def, int defaultValue, String doc, String group, int order) {
+        def.define(MAX_IN_FLIGHT_CONFIG, Type.INT, defaultValue, ConfigDef.Range.between(1, 256), Importance.LOW,
+                doc, group, order, Width.SHORT, "Max in-flight requests");
+    }
+
+    /** Concurrent API calls per task. */
+    public int maxInFlightRequests() {
+        return getInt(MAX_IN_FLIGHT_CONFIG);
+    }
+
+    // Parsed once, here, so that a bad value fails the config (naming the key) and not a call site later.
+    private final URI apiUrl;
+    private final ContentCipher contentCipher;
+    private final OnAccessRevoked onAccessRevoked;
+
     protected MemoramCommonConfig(ConfigDef def, Map<?, ?> originals) {
         super(def, originals);
+        apiUrl = URI.create(getString(API_URL_CONFIG).trim());
+        String refusal = Validators.plainHttpRefusal(apiUrl, getBoolean(API_ALLOW_INSECURE_HTTP_CONFIG));
+        if (refusal != null) {
+            throw new ConfigException(API_URL_CONFIG, apiUrl.toString(), refusal);
+        }
+        try {
+            contentCipher = ContentCiphers.forName(getString(CONTENT_ENCRYPTION_CONFIG));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(CONTENT_ENCRYPTION_CONFIG, getString(CONTENT_ENCRYPTION_CONFIG),
+                    "must be one of " + String.join(", ", ContentCiphers.names()));
+        }
+        onAccessRevoked = EnumSettings.parse(OnAccessRevoked.class, BEHAVIOR_ON_ACCESS_REVOKED_CONFIG,
+                getString(BEHAVIOR_ON_ACCESS_REVOKED_CONFIG));
     }
 
     public URI apiUrl() {
-        return URI.create(getString(API_URL_CONFIG));
+        return apiUrl;
     }
 
     public Secret apiKey() {
@@ -155,8 +227,30 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
         return getString(ACCESS_REQUEST_REASON_CONFIG);
     }
 
+    public Duration accessCheckInterval() {
+        return Duration.ofMillis(getLong(ACCESS_CHECK_INTERVAL_MS_CONFIG));
+    }
+
+    public AccessDiscovery accessDiscovery() {
+        return AccessDiscovery.parse(getString(ACCESS_DISCOVERY_CONFIG));
+    }
+
+    /** The configured scheme's name, lower case ({@code aes-gcm} or {@code plaintext}). */
     public String contentEncryption() {
-        return getString(CONTENT_ENCRYPTION_CONFIG);
+        return Validators.normalized(getString(CONTENT_ENCRYPTION_CONFIG));
+    }
+
+    /** The cipher {@value #CONTENT_ENCRYPTION_CONFIG} names (shared and thread-safe). */
+    public ContentCipher contentCipher() {
+        return contentCipher;
+    }
+
+    public OnAccessRevoked behaviorOnAccessRevoked() {
+        return onAccessRevoked;
+    }
+
+    public boolean failOnAccessRevoked() {
+        return onAccessRevoked == OnAccessRevoked.FAIL;
     }
 
     public int maxRetries() {

@@ -7,7 +7,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 
-/** Settings of {@code MemoramSinkConnector} (connector-contract.md, "Sink"). */
+/** Settings of {@code MemoramSinkConnector} (reference: docs/configuration.md, generated from this ConfigDef; behaviour: docs/sink.md). */
 public class MemoramSinkConfig extends MemoramCommonConfig {
 
     public static final String MAPPING_GROUP = "Record mapping";
@@ -32,18 +32,63 @@ public class MemoramSinkConfig extends MemoramCommonConfig {
     private static final String SOURCE_DEFAULT_DOC = "'source' written when the record has none. The sink appends an idempotency marker to the source it writes (see docs/sink.md).";
 
     public static final String WRITE_MODE_CONFIG = "memoram.write.mode";
-    public static final List<String> WRITE_MODE_VALUES = List.of("upsert", "insert");
+    public static final List<String> WRITE_MODE_VALUES = EnumSettings.spellings(WriteMode.class);
     private static final String WRITE_MODE_DOC = "'upsert': records with the same Kafka key update one blob; 'insert': every record becomes a new blob.";
 
     public static final String BEHAVIOR_ON_NULL_VALUES_CONFIG = "behavior.on.null.values";
-    public static final List<String> BEHAVIOR_ON_NULL_VALUES_VALUES = List.of("delete", "ignore", "fail");
+    public static final List<String> BEHAVIOR_ON_NULL_VALUES_VALUES = EnumSettings.spellings(OnNullValues.class);
     private static final String BEHAVIOR_ON_NULL_VALUES_DOC = "A tombstone (null value): 'delete' the blob of that key (a missing blob counts as deleted), 'ignore' it, or 'fail'.";
 
-    public static final String MAX_IN_FLIGHT_CONFIG = "memoram.max.in.flight.requests";
     private static final String MAX_IN_FLIGHT_DOC = "Concurrent API calls per task. Records with the same key are always applied in order.";
 
-    public static final List<String> BEHAVIOR_ON_ACCESS_REVOKED_VALUES = List.of("skip", "fail");
     private static final String BEHAVIOR_ON_ACCESS_REVOKED_DOC = "Records for a user whose access is rejected, revoked or unknown: 'skip' sends them to the dead letter queue (errors.tolerance=all with errors.deadletterqueue.topic.name) while other users' records flow, or 'fail' the task.";
+
+    /**
+     * The framework's {@code errors.tolerance} (validated by Connect, not defined here), which the
+     * task reads to decide whether a bad record goes to the errant record reporter.
+     */
+    public static final String ERRORS_TOLERANCE_CONFIG = "errors.tolerance";
+
+    /** {@value #WRITE_MODE_CONFIG}: which blob a record writes. */
+    public enum WriteMode {
+        /** Records with the same Kafka key update one blob. */
+        UPSERT,
+        /** Every record becomes a new blob. */
+        INSERT;
+
+        @Override
+        public String toString() {
+            return EnumSettings.spelling(this);
+        }
+    }
+
+    /** {@value #BEHAVIOR_ON_NULL_VALUES_CONFIG}: what a tombstone does. */
+    public enum OnNullValues {
+        /** Delete the blob of that key (a missing blob counts as deleted). */
+        DELETE,
+        /** Nothing. */
+        IGNORE,
+        /** Reject the record. */
+        FAIL;
+
+        @Override
+        public String toString() {
+            return EnumSettings.spelling(this);
+        }
+    }
+
+    /** {@value #ERRORS_TOLERANCE_CONFIG}, as Connect spells it. */
+    public enum ErrorsTolerance {
+        /** A bad record fails the task. */
+        NONE,
+        /** A bad record goes to the errant record reporter (the dead letter queue). */
+        ALL;
+
+        @Override
+        public String toString() {
+            return EnumSettings.spelling(this);
+        }
+    }
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -70,8 +115,7 @@ public class MemoramSinkConfig extends MemoramCommonConfig {
         def.define(BEHAVIOR_ON_NULL_VALUES_CONFIG, Type.STRING, "delete", Validators.oneOf(BEHAVIOR_ON_NULL_VALUES_VALUES),
                 Importance.MEDIUM, BEHAVIOR_ON_NULL_VALUES_DOC, WRITE_GROUP, ++order, Width.SHORT, "Behavior on null values",
                 Validators.recommend(BEHAVIOR_ON_NULL_VALUES_VALUES));
-        def.define(MAX_IN_FLIGHT_CONFIG, Type.INT, 16, ConfigDef.Range.between(1, 256), Importance.LOW,
-                MAX_IN_FLIGHT_DOC, WRITE_GROUP, ++order, Width.SHORT, "Max in-flight requests");
+        defineMaxInFlight(def, 16, MAX_IN_FLIGHT_DOC, WRITE_GROUP, ++order);
         def.define(BEHAVIOR_ON_ACCESS_REVOKED_CONFIG, Type.STRING, BEHAVIOR_ON_ACCESS_REVOKED_DEFAULT,
                 Validators.oneOf(BEHAVIOR_ON_ACCESS_REVOKED_VALUES), Importance.MEDIUM, BEHAVIOR_ON_ACCESS_REVOKED_DOC,
                 WRITE_GROUP, ++order, Width.SHORT, "Behavior on access revoked",
@@ -86,8 +130,18 @@ public class MemoramSinkConfig extends MemoramCommonConfig {
         return order + 1;
     }
 
+    private final WriteMode writeMode;
+    private final OnNullValues onNullValues;
+    private final ErrorsTolerance errorsTolerance;
+
     public MemoramSinkConfig(Map<?, ?> originals) {
         super(CONFIG_DEF, originals);
+        writeMode = EnumSettings.parse(WriteMode.class, WRITE_MODE_CONFIG, getString(WRITE_MODE_CONFIG));
+        onNullValues = EnumSettings.parse(OnNullValues.class, BEHAVIOR_ON_NULL_VALUES_CONFIG,
+                getString(BEHAVIOR_ON_NULL_VALUES_CONFIG));
+        Object tolerance = originals().get(ERRORS_TOLERANCE_CONFIG);
+        errorsTolerance = tolerance == null ? ErrorsTolerance.NONE
+                : EnumSettings.parse(ErrorsTolerance.class, ERRORS_TOLERANCE_CONFIG, tolerance);
     }
 
     /** The fixed target user, or null when it is read from each record. */
@@ -100,24 +154,24 @@ public class MemoramSinkConfig extends MemoramCommonConfig {
         return getString(USER_ID_FIELD_CONFIG);
     }
 
+    public WriteMode writeMode() {
+        return writeMode;
+    }
+
     public boolean upsert() {
-        return Validators.normalized(getString(WRITE_MODE_CONFIG)).equals("upsert");
+        return writeMode == WriteMode.UPSERT;
     }
 
-    /** delete, ignore or fail. */
-    public String behaviorOnNullValues() {
-        return Validators.normalized(getString(BEHAVIOR_ON_NULL_VALUES_CONFIG));
+    public OnNullValues behaviorOnNullValues() {
+        return onNullValues;
     }
 
-    public int maxInFlightRequests() {
-        return getInt(MAX_IN_FLIGHT_CONFIG);
+    /** Connect's errors.tolerance as given to this connector; none when unset, as in Connect. */
+    public ErrorsTolerance errorsTolerance() {
+        return errorsTolerance;
     }
 
     public String sourceDefault() {
         return getString(SOURCE_DEFAULT_CONFIG);
-    }
-
-    public boolean failOnAccessRevoked() {
-        return Validators.normalized(getString(BEHAVIOR_ON_ACCESS_REVOKED_CONFIG)).equals("fail");
     }
 }

@@ -9,7 +9,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 
-/** Settings of {@code MemoramSourceConnector} (connector-contract.md, "Source"). */
+/** Settings of {@code MemoramSourceConnector} (reference: docs/configuration.md, generated from this ConfigDef; behaviour: docs/source.md). */
 public class MemoramSourceConfig extends MemoramCommonConfig {
 
     public static final String TOPICS_GROUP = "Topics";
@@ -40,6 +40,13 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
     public static final int PAGE_SIZE_DEFAULT = 100;
     private static final String PAGE_SIZE_DOC = "'limit' asked for on each list call; the server may return fewer.";
 
+    public static final int MAX_IN_FLIGHT_DEFAULT = 8;
+    private static final String MAX_IN_FLIGHT_DOC = "Concurrent API calls per task, across its users: one user's pages are read in order, different users in parallel. The default 8 hides a remote API's round trip (8 pages of 100 blobs per round trip is more than one task decrypts and produces) while keeping each task's load on the API modest; raise it for many small users behind a slow link, lower it to spare the API.";
+
+    public static final String BUFFER_MAX_BYTES_CONFIG = "memoram.fetch.buffer.max.bytes";
+    public static final long BUFFER_MAX_BYTES_DEFAULT = 32L * 1024 * 1024;
+    private static final String BUFFER_MAX_BYTES_DOC = "Bytes of fetched records a task may hold before poll() hands them to Kafka (estimated from the content sizes). Above it no new page is fetched until the producer catches up, so a slow broker never makes a task's memory grow; the calls already in flight may add up to memoram.max.in.flight.requests pages to it.";
+
     public static final String FILTER_TAGS_CONFIG = "memoram.filter.tags";
     private static final String FILTER_TAGS_DOC = "Only blobs with these tag names (passed as 'tags'). A blob that stops matching a filter is treated as gone (see behavior.on.delete).";
 
@@ -49,20 +56,43 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
     public static final String FILTER_SEARCH_CONFIG = "memoram.filter.search";
     private static final String FILTER_SEARCH_DOC = "Only blobs matching this search query (passed as 'searchQuery').";
 
-    public static final String ACCESS_CHECK_INTERVAL_MS_CONFIG = "memoram.access.check.interval.ms";
-    public static final long ACCESS_CHECK_INTERVAL_MS_DEFAULT = 60_000L;
-    private static final String ACCESS_CHECK_INTERVAL_MS_DOC = "How often pending, rejected and revoked access requests are checked again, in milliseconds. An approval found this way starts the user's stream.";
-
     public static final String BEHAVIOR_ON_DELETE_CONFIG = "behavior.on.delete";
-    public static final List<String> BEHAVIOR_ON_DELETE_VALUES = List.of("tombstone", "ignore");
+    public static final List<String> BEHAVIOR_ON_DELETE_VALUES = EnumSettings.spellings(OnDelete.class);
     private static final String BEHAVIOR_ON_DELETE_DOC = "What a blob or tag that disappears produces: 'tombstone' (a null value on its key, header memoram.op=d) or 'ignore' (nothing).";
 
     public static final String BEHAVIOR_ON_DECRYPTION_ERROR_CONFIG = "behavior.on.decryption.error";
-    public static final List<String> BEHAVIOR_ON_DECRYPTION_ERROR_VALUES = List.of("fail", "skip", "raw");
+    public static final List<String> BEHAVIOR_ON_DECRYPTION_ERROR_VALUES = EnumSettings.spellings(OnDecryptionError.class);
     private static final String BEHAVIOR_ON_DECRYPTION_ERROR_DOC = "A blob no known key opens: 'fail' the task, 'skip' it (counted in metrics, its id logged) or emit it 'raw' (content left sealed, header memoram.content.raw=true).";
 
-    public static final List<String> BEHAVIOR_ON_ACCESS_REVOKED_VALUES = List.of("skip", "fail");
     private static final String BEHAVIOR_ON_ACCESS_REVOKED_DOC = "A user whose access is rejected or revoked: 'skip' (stop that user, keep the others; re-checked every memoram.access.check.interval.ms) or 'fail' the task.";
+
+    /** {@value #BEHAVIOR_ON_DELETE_CONFIG}: what a blob or tag that disappears produces. */
+    public enum OnDelete {
+        /** A null value on its key, header memoram.op=d. */
+        TOMBSTONE,
+        /** Nothing. */
+        IGNORE;
+
+        @Override
+        public String toString() {
+            return EnumSettings.spelling(this);
+        }
+    }
+
+    /** {@value #BEHAVIOR_ON_DECRYPTION_ERROR_CONFIG}: what a blob that no known key opens does. */
+    public enum OnDecryptionError {
+        /** Fail the task. */
+        FAIL,
+        /** Skip the blob (counted in metrics, its id logged). */
+        SKIP,
+        /** Emit it with its content still sealed (header memoram.content.raw=true). */
+        RAW;
+
+        @Override
+        public String toString() {
+            return EnumSettings.spelling(this);
+        }
+    }
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -95,8 +125,9 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
                 FILTER_IMPORTANCE_MIN_DOC, POLLING_GROUP, ++order, Width.SHORT, "Filter: minimum importance");
         def.define(FILTER_SEARCH_CONFIG, Type.STRING, null, Importance.LOW,
                 FILTER_SEARCH_DOC, POLLING_GROUP, ++order, Width.LONG, "Filter: search query");
-        def.define(ACCESS_CHECK_INTERVAL_MS_CONFIG, Type.LONG, ACCESS_CHECK_INTERVAL_MS_DEFAULT, ConfigDef.Range.atLeast(100),
-                Importance.LOW, ACCESS_CHECK_INTERVAL_MS_DOC, POLLING_GROUP, ++order, Width.SHORT, "Access check interval (ms)");
+        defineMaxInFlight(def, MAX_IN_FLIGHT_DEFAULT, MAX_IN_FLIGHT_DOC, POLLING_GROUP, ++order);
+        def.define(BUFFER_MAX_BYTES_CONFIG, Type.LONG, BUFFER_MAX_BYTES_DEFAULT, ConfigDef.Range.atLeast(64 * 1024), Importance.LOW,
+                BUFFER_MAX_BYTES_DOC, POLLING_GROUP, ++order, Width.SHORT, "Fetch buffer (bytes)");
 
         order = 0;
         def.define(BEHAVIOR_ON_DELETE_CONFIG, Type.STRING, "tombstone", Validators.oneOf(BEHAVIOR_ON_DELETE_VALUES),
@@ -112,8 +143,14 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
         return def;
     }
 
+    private final OnDelete onDelete;
+    private final OnDecryptionError onDecryptionError;
+
     public MemoramSourceConfig(Map<?, ?> originals) {
         super(CONFIG_DEF, originals);
+        onDelete = EnumSettings.parse(OnDelete.class, BEHAVIOR_ON_DELETE_CONFIG, getString(BEHAVIOR_ON_DELETE_CONFIG));
+        onDecryptionError = EnumSettings.parse(OnDecryptionError.class, BEHAVIOR_ON_DECRYPTION_ERROR_CONFIG,
+                getString(BEHAVIOR_ON_DECRYPTION_ERROR_CONFIG));
     }
 
     private String topic(String explicitKey, String suffix) {
@@ -141,8 +178,8 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
         return Duration.ofMillis(getLong(POLL_INTERVAL_MS_CONFIG));
     }
 
-    public Duration accessCheckInterval() {
-        return Duration.ofMillis(getLong(ACCESS_CHECK_INTERVAL_MS_CONFIG));
+    public long bufferMaxBytes() {
+        return getLong(BUFFER_MAX_BYTES_CONFIG);
     }
 
     public BlobQuery blobQuery() {
@@ -152,16 +189,15 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
                 getDouble(FILTER_IMPORTANCE_MIN_CONFIG));
     }
 
+    public OnDelete behaviorOnDelete() {
+        return onDelete;
+    }
+
     public boolean tombstoneOnDelete() {
-        return Validators.normalized(getString(BEHAVIOR_ON_DELETE_CONFIG)).equals("tombstone");
+        return onDelete == OnDelete.TOMBSTONE;
     }
 
-    /** fail, skip or raw. */
-    public String behaviorOnDecryptionError() {
-        return Validators.normalized(getString(BEHAVIOR_ON_DECRYPTION_ERROR_CONFIG));
-    }
-
-    public boolean failOnAccessRevoked() {
-        return Validators.normalized(getString(BEHAVIOR_ON_ACCESS_REVOKED_CONFIG)).equals("fail");
+    public OnDecryptionError behaviorOnDecryptionError() {
+        return onDecryptionError;
     }
 }

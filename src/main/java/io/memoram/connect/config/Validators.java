@@ -1,6 +1,8 @@
 package io.memoram.connect.config;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -35,6 +37,48 @@ public final class Validators {
                 return "an absolute http(s) URL";
             }
         };
+    }
+
+    /**
+     * Why {@code url} must not be used, or null when it may: plain http is allowed only to a
+     * loopback host (the emulator, a local TLS-terminating proxy), or when the user opted in
+     * through {@code memoram.api.allow.insecure.http}, because every call carries the API key
+     * or a JWT and the connector fetches users' memory keys and encryption keys.
+     */
+    public static String plainHttpRefusal(URI url, boolean allowInsecureHttp) {
+        if (allowInsecureHttp || url.getScheme() == null || !url.getScheme().equalsIgnoreCase("http")
+                || isLoopback(url.getHost())) {
+            return null;
+        }
+        return "plain http to '" + url.getHost() + "', which is not a loopback host, would send the API key, JWTs, "
+                + "memory keys and encryption keys in clear: use https://, or set "
+                + MemoramCommonConfig.API_ALLOW_INSECURE_HTTP_CONFIG + "=true if the network path is protected otherwise";
+    }
+
+    /**
+     * Whether {@code host} (as {@link URI#getHost()} gives it) is loopback by its spelling alone:
+     * localhost (and *.localhost, RFC 6761), 127.0.0.0/8 or ::1. No DNS lookup, so a name cannot
+     * resolve to loopback today and to something else when the task connects.
+     */
+    static boolean isLoopback(String host) {
+        if (host == null || host.isEmpty()) {
+            return false;
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.equals("localhost") || h.endsWith(".localhost")) {
+            return true;
+        }
+        boolean ipv6 = h.startsWith("[") && h.endsWith("]");
+        boolean ipv4 = h.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+        if (!ipv6 && !ipv4) {
+            return false;
+        }
+        try {
+            // A literal address: parsed, never looked up.
+            return InetAddress.getByName(ipv6 ? h.substring(1, h.length() - 1) : h).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /** One of {@code allowed}, compared case-insensitively. */

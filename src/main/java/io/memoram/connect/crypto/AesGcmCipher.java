@@ -16,7 +16,7 @@ import org.bouncycastle.crypto.params.AEADParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
- * The {@code aes-gcm} scheme (Part B.1): {@code Base64(nonce(12) || ciphertext || tag(16))}, no
+ * The {@code aes-gcm} scheme (docs/memoram-api.md, "Content encryption"): {@code Base64(nonce(12) || ciphertext || tag(16))}, no
  * associated data, UTF-8 plaintext. Bouncy Castle's lightweight API, so nothing depends on the
  * worker's JCE providers. A new GCM instance per call: they are cheap and not thread-safe.
  */
@@ -68,7 +68,7 @@ final class AesGcmCipher implements ContentCipher {
                     .decode(ByteBuffer.wrap(data))
                     .toString();
         } catch (CharacterCodingException e) {
-            // Authentic but not text: whoever sealed it did not follow Part B.1. No other key helps.
+            // Authentic but not text: whoever sealed it did not follow docs/memoram-api.md ("Content encryption"). No other key helps.
             throw new MalformedCiphertextException("content opened but is not valid UTF-8", null);
         } finally {
             Arrays.fill(data, (byte) 0);

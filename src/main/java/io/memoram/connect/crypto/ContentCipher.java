@@ -1,7 +1,7 @@
 package io.memoram.connect.crypto;
 
 /**
- * A way of sealing blob {@code content} (memoram-api.md, Part B.1). Implementations are stateless
+ * A way of sealing blob {@code content} (docs/memoram-api.md, "Content encryption"). Implementations are stateless
  * and thread-safe; they are chosen by name with {@link ContentCiphers#forName(String)}.
  */
 public interface ContentCipher {

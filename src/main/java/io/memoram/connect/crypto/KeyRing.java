@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 
 /**
  * One user's keys: the newest seals, all known ones (newest first) are tried when opening, so
- * blobs sealed before a key rotation still open (Part B.2). Thread-safe: the keys are an immutable
+ * blobs sealed before a key rotation still open (docs/memoram-api.md, "Key rotation"). Thread-safe: the keys are an immutable
  * list replaced on every change (copy on write), so opening never waits for a change.
  */
 public final class KeyRing {

@@ -3,7 +3,7 @@ package io.memoram.connect.crypto;
 import java.util.Objects;
 
 /**
- * The {@code plaintext} scheme (Part B.1): content goes out and comes back exactly as it is, for
+ * The {@code plaintext} scheme (docs/memoram-api.md, "Content encryption"): content goes out and comes back exactly as it is, for
  * deployments where the server seals it. The key is ignored.
  */
 final class PlaintextCipher implements ContentCipher {

@@ -4,15 +4,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /** The task's {@link UserBlobIndex} per user. */
-public final class BlobIndexes {
+final class BlobIndexes {
     private final ConcurrentMap<String, UserBlobIndex> byUser = new ConcurrentHashMap<>();
 
-    public UserBlobIndex forUser(String userId) {
+    UserBlobIndex forUser(String userId) {
         return byUser.computeIfAbsent(userId, UserBlobIndex::new);
     }
 
     /** Every index lists again on next use (the partition assignment changed). */
-    public void invalidateAll() {
+    void invalidateAll() {
         byUser.values().forEach(UserBlobIndex::invalidate);
     }
 }

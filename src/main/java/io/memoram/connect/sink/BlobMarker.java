@@ -30,9 +30,9 @@ import org.apache.kafka.connect.data.Struct;
  * Canonical JSON: object members sorted by name (a Struct key and the equal schemaless Map key give
  * the same marker), bytes as Base64 strings, timestamps as epoch milliseconds, no whitespace.
  */
-public final class BlobMarker {
-    public static final String SEPARATOR = " #kc:";
-    public static final int LENGTH = 22;
+final class BlobMarker {
+    static final String SEPARATOR = " #kc:";
+    static final int LENGTH = 22;
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
@@ -40,21 +40,21 @@ public final class BlobMarker {
 
     private BlobMarker() { }
 
-    public static String forKey(String topic, Object key) {
+    static String forKey(String topic, Object key) {
         return hash("key\0" + topic + "\0" + canonicalJson(key));
     }
 
-    public static String forOffset(String topic, int partition, long offset) {
+    static String forOffset(String topic, int partition, long offset) {
         return hash("offset\0" + topic + "\0" + partition + "\0" + offset);
     }
 
     /** The source to write: {@code source} followed by the marker. */
-    public static String markedSource(String source, String marker) {
+    static String markedSource(String source, String marker) {
         return source + SEPARATOR + marker;
     }
 
     /** The marker at the end of {@code source}, or null when it carries none. */
-    public static String markerOf(String source) {
+    static String markerOf(String source) {
         if (source == null || source.length() < SEPARATOR.length() + LENGTH) {
             return null;
         }

@@ -9,53 +9,51 @@ import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramException;
 import io.memoram.connect.client.MemoramNotFoundException;
 import io.memoram.connect.client.MemoramUnavailableException;
-import io.memoram.connect.client.MemoryBlob;
 import io.memoram.connect.client.MemoryBlobPatch;
 import io.memoram.connect.client.NewMemoryBlob;
+import io.memoram.connect.client.RetryPolicy;
 import io.memoram.connect.crypto.ContentCryptoException;
 import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Executes one {@link WriteOp} against the API (on a lane thread) and classifies the result.
+ * Executes one {@link WriteOp} against the API (on a lane thread) and says how it ended.
  *
- * <p>Creates go through {@code createClient}, which must not retry by itself: a POST whose response
- * was lost (timeout, dropped connection, 5xx) may have created the blob, so before trying again
- * the user's index is listed anew and the retry PATCHes the blob if it exists. Every other call is
- * idempotent and goes through {@code client}, which retries 429/5xx/I/O itself.
+ * <p>Writes are sent once ({@link RetryPolicy#NONE} for creates, {@link RetryPolicy#CALLER_BACKS_OFF}
+ * for patches and deletes): a POST whose response was lost (timeout, dropped connection, 5xx) may
+ * have created the blob, so before trying again the user's index is listed anew and the retry
+ * PATCHes the blob if it exists; and the lanes' own retries keep the key's order, free the lane's
+ * thread while backing off, and bound every record (max retries, time budget). Listings retry
+ * each page in the client ({@link RetryPolicy#STANDARD}).
+ *
+ * <p>Only a refusal of the write itself (400 or 422 on that write, after the refresh rule) is the
+ * record's fault. Everything else is the infrastructure's: retried when it may pass, fatal when it
+ * cannot (a redirect, a missing endpoint: the configured URL is wrong), never a rejected record.
  */
-public final class BlobWriter implements LaneScheduler.Executor {
+final class BlobWriter implements LaneScheduler.Executor {
     private static final Logger log = LoggerFactory.getLogger(BlobWriter.class);
 
     /** Page size asked for when listing a user's blobs to build the index (the server may cap it). */
     static final BlobQuery LISTING = BlobQuery.ofLimit(100);
 
-    private final MemoramClient client;
-    private final MemoramClient createClient;
+    private final MemoramClient reads;
+    private final MemoramClient creates;
+    private final MemoramClient writes;
     private final UserDirectory users;
     private final BlobIndexes indexes;
     private final String sourceDefault;
     private final SinkTaskMetrics metrics;
 
-    public BlobWriter(MemoramClient client, MemoramClient createClient, UserDirectory users, BlobIndexes indexes,
-                      String sourceDefault, SinkTaskMetrics metrics) {
-        this.client = client;
-        this.createClient = createClient;
+    BlobWriter(MemoramClient client, UserDirectory users, BlobIndexes indexes, String sourceDefault, SinkTaskMetrics metrics) {
+        this.reads = client.withRetry(RetryPolicy.STANDARD);
+        this.creates = client.withRetry(RetryPolicy.NONE);
+        this.writes = client.withRetry(RetryPolicy.CALLER_BACKS_OFF);
         this.users = users;
         this.indexes = indexes;
         this.sourceDefault = sourceDefault;
         this.metrics = metrics;
-    }
-
-    /** A refusal that survived the refresh-and-retry-once rule. */
-    private static final class Refused extends RuntimeException {
-        final Outcome outcome;
-
-        Refused(Outcome outcome) {
-            super(null, null, false, false);
-            this.outcome = outcome;
-        }
     }
 
     private interface Call<T> {
@@ -66,12 +64,8 @@ public final class BlobWriter implements LaneScheduler.Executor {
     public Outcome execute(WriteOp op) {
         try {
             return op.kind() == WriteOp.Kind.DELETE ? delete(op) : write(op);
-        } catch (Refused r) {
-            return r.outcome;
         } catch (UserDirectory.UserNotAuthorizedException e) {
             return new Outcome.Rejected("user", e.getMessage(), true);
-        } catch (MemoramUnavailableException e) {
-            return new Outcome.Retry(e.retryAfter(), e.getMessage());
         } catch (MemoramAuthenticationException e) {
             return new Outcome.Fatal("the Memoram API refused the developer API key (memoram.api.key): " + e.getMessage(), e);
         } catch (MemoramAccessDeniedException e) {
@@ -84,11 +78,26 @@ public final class BlobWriter implements LaneScheduler.Executor {
             return new Outcome.Rejected("content", "the content could not be encrypted for user '" + op.userId()
                     + "': " + e.getMessage());
         } catch (MemoramException e) {
-            return new Outcome.Rejected(null, "the Memoram API refused the write: " + e.getMessage());
+            return infrastructure(op, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Outcome.Retry(null, "interrupted");
         }
+    }
+
+    /** A failure that is not the record's: retried when it may pass, fatal when only a change of configuration helps. */
+    static Outcome infrastructure(WriteOp op, MemoramException e) {
+        if (e instanceof MemoramUnavailableException u) {
+            return new Outcome.Retry(u.retryAfter(), e.getMessage());
+        }
+        int status = e.status();
+        // No response (TLS handshake, connection), a 5xx, or a 2xx whose body is not the API's JSON (a
+        // maintenance page): a certificate gets renewed, a maintenance ends. The retry budget bounds it.
+        if (status == 0 || status >= 500 || (status >= 200 && status < 300)) {
+            return new Outcome.Retry(null, e.getMessage());
+        }
+        return new Outcome.Fatal("writing " + op.where() + " failed for a reason that is not the record's: "
+                + e.getMessage() + " (check memoram.api.url: it must be the API's base URL, reached without redirects)", e);
     }
 
     private Outcome write(WriteOp op) throws InterruptedException {
@@ -96,46 +105,47 @@ public final class BlobWriter implements LaneScheduler.Executor {
         BlobFields f = op.fields();
         if (op.kind() == WriteOp.Kind.PATCH_ID) {
             try {
-                refusalAware(op, access, a -> client.patchMemoryBlob(f.blobId(), patch(a, f, f.source())));
+                return guarded(op, access, a -> writes.patchMemoryBlob(f.blobId(), patch(a, f, f.source())), x -> updated());
             } catch (MemoramNotFoundException e) {
                 return new Outcome.Rejected("id", "blob '" + f.blobId() + "' named by the record's id field does not exist "
                         + "for user '" + op.userId() + "'");
             }
-            metrics.updated();
-            return new Outcome.Done(Outcome.Effect.UPDATED);
         }
         UserBlobIndex index = indexes.forUser(op.userId());
         String source = BlobMarker.markedSource(f.source() != null ? f.source() : sourceDefault, op.marker());
-        String existing = index.lookup(op.marker(), () -> client.iterateMemoryBlobs(op.userId(), LISTING));
+        String existing = index.lookup(op.marker(), () -> reads.iterateMemoryBlobs(op.userId(), LISTING));
         if (existing != null) {
             if (op.kind() == WriteOp.Kind.INSERT) {
                 metrics.alreadyWritten();
                 return new Outcome.Done(Outcome.Effect.ALREADY_WRITTEN);
             }
             try {
-                refusalAware(op, access, a -> client.patchMemoryBlob(existing, patch(a, f, source)));
-                metrics.updated();
-                return new Outcome.Done(Outcome.Effect.UPDATED);
+                return guarded(op, access, a -> writes.patchMemoryBlob(existing, patch(a, f, source)), x -> updated());
             } catch (MemoramNotFoundException e) {
                 // Deleted behind our back: the key gets a new blob.
                 index.remove(op.marker());
             }
         }
-        io.memoram.connect.client.WrittenBlob created;
         try {
-            created = refusalAware(op, access, a -> createClient.createMemoryBlob(new NewMemoryBlob(op.userId(),
+            return guarded(op, access, a -> creates.createMemoryBlob(new NewMemoryBlob(op.userId(),
                     a.memoryKey().reveal(), a.seal(f.content()), f.title(), f.summary(), f.tags(), f.importance(),
-                    f.confidence(), source)));
-        } catch (MemoramUnavailableException e) {
-            if (e.status() != 429) {
+                    f.confidence(), source)), created -> {
+                        index.put(op.marker(), created.id());
+                        metrics.created();
+                        return new Outcome.Done(Outcome.Effect.CREATED);
+                    });
+        } catch (MemoramException e) {
+            if (e.status() != 429 && e.status() != 400 && e.status() != 422) {
                 // The blob may exist now: list again before the retry, which then PATCHes it instead.
                 index.invalidate();
             }
             throw e;
         }
-        index.put(op.marker(), created.id());
-        metrics.created();
-        return new Outcome.Done(Outcome.Effect.CREATED);
+    }
+
+    private Outcome updated() {
+        metrics.updated();
+        return new Outcome.Done(Outcome.Effect.UPDATED);
     }
 
     private static MemoryBlobPatch patch(UserAccess a, BlobFields f, String source) {
@@ -149,13 +159,17 @@ public final class BlobWriter implements LaneScheduler.Executor {
         for (String userId : targets) {
             UserAccess access = users.require(userId);
             UserBlobIndex index = indexes.forUser(userId);
-            String blobId = index.lookup(op.marker(), () -> client.iterateMemoryBlobs(userId, LISTING));
+            String blobId = index.lookup(op.marker(), () -> reads.iterateMemoryBlobs(userId, LISTING));
             if (blobId == null) {
                 continue;
             }
-            refusalAware(op, access, a -> client.deleteMemoryBlob(userId, blobId));
+            boolean[] gone = {false};
+            Outcome refused = guarded(op, access, a -> gone[0] = writes.deleteMemoryBlob(userId, blobId), x -> null);
+            if (refused != null) {
+                return refused;
+            }
             index.remove(op.marker());
-            deleted = true;
+            deleted |= gone[0]; // false: a 404, someone else deleted it first
         }
         if (deleted) {
             metrics.deleted();
@@ -165,42 +179,56 @@ public final class BlobWriter implements LaneScheduler.Executor {
     }
 
     /**
-     * Runs {@code call}; when the API refuses it (400/403) fetches the user's credentials again and,
-     * if the key changed, runs it once more with the new key (connector-contract.md, Sink). A 403
-     * that stands means the user's access is gone.
+     * Runs {@code call} and hands its result to {@code then}. When the API refuses the write (400,
+     * 422 or 403) it fetches the user's credentials again and, if the key changed, runs it once more
+     * with the new key (docs/sink.md). A refresh that is itself refused means the user's access is gone.
      */
-    private <T> T refusalAware(WriteOp op, UserAccess access, Call<T> call) {
+    private <T> Outcome guarded(WriteOp op, UserAccess access, Call<T> call, Function<T, Outcome> then) {
         try {
-            return call.run(access);
-        } catch (MemoramBadRequestException | MemoramAccessDeniedException first) {
+            return then.apply(call.run(access));
+        } catch (MemoramException first) {
+            if (!isRefusal(first)) {
+                throw first;
+            }
             boolean keyChanged;
             try {
                 keyChanged = access.refresh();
             } catch (MemoramAccessDeniedException | MemoramNotFoundException gone) {
                 users.revoked(access.userId());
-                throw new Refused(new Outcome.Rejected("user", "user '" + access.userId() + "' is not authorised: "
-                        + "the access request of this connector for that user is no longer approved", true));
+                return new Outcome.Rejected("user", "user '" + access.userId() + "' is not authorised: "
+                        + "the access request of this connector for that user is no longer approved", true);
             }
             if (keyChanged) {
                 log.info("User {} has a new key version {}; retrying {} once with it", access.userId(),
                         access.newestKeyVersion(), op.where());
                 try {
-                    return call.run(access);
-                } catch (MemoramBadRequestException | MemoramAccessDeniedException second) {
-                    throw refusal(op, access, second);
+                    return then.apply(call.run(access));
+                } catch (MemoramException second) {
+                    if (!isRefusal(second)) {
+                        throw second;
+                    }
+                    return refused(op, access, second);
                 }
             }
-            throw refusal(op, access, first);
+            return refused(op, access, first);
         }
     }
 
-    private Refused refusal(WriteOp op, UserAccess access, MemoramException e) {
+    private static boolean isRefusal(MemoramException e) {
+        return e instanceof MemoramAccessDeniedException
+                || (e instanceof MemoramBadRequestException && (e.status() == 400 || e.status() == 422));
+    }
+
+    private Outcome refused(WriteOp op, UserAccess access, MemoramException e) {
         if (e instanceof MemoramAccessDeniedException) {
-            users.revoked(access.userId());
-            return new Refused(new Outcome.Rejected("user", "user '" + access.userId() + "' is not authorised: the "
-                    + "Memoram API refused the write with " + e.status() + ": " + e.getMessage(), true));
+            // The refresh just showed the request approved: this write alone was refused, the user's
+            // other records are not affected and the user stays known.
+            if (op.kind() == WriteOp.Kind.PATCH_ID) {
+                return new Outcome.Rejected("id", "user '" + access.userId() + "' may not write blob '"
+                        + op.fields().blobId() + "' named by the record's id field: " + e.getMessage());
+            }
+            return new Outcome.Retry(null, e.getMessage() + " (although the access request is approved)");
         }
-        return new Refused(new Outcome.Rejected(null, "the Memoram API refused the blob with " + e.status() + ": "
-                + e.getMessage()));
+        return new Outcome.Rejected(null, "the Memoram API refused the blob with " + e.status() + ": " + e.getMessage());
     }
 }

@@ -7,16 +7,16 @@ import org.apache.kafka.connect.errors.DataException;
  * letter queue's {@code __connect.errors.exception.message} header, or in the task's failure): it
  * names the field at fault and what is wrong, and never contains content or secrets.
  */
-public class InvalidRecordException extends DataException {
+final class InvalidRecordException extends DataException {
     private final String field;
 
-    public InvalidRecordException(String field, String reason) {
+    InvalidRecordException(String field, String reason) {
         super(reason);
         this.field = field;
     }
 
     /** The record field (or setting) at fault, e.g. {@code content}; {@code value} for the whole value. */
-    public String field() {
+    String field() {
         return field;
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -22,16 +23,18 @@ import org.apache.kafka.common.TopicPartition;
  * API calls are in flight. An op whose outcome is {@link Outcome.Retry} stays at the head of its
  * lane and runs again after a capped exponential backoff with jitter (or the server's Retry-After
  * when longer): nothing is dropped, the key's order holds, and other lanes keep going meanwhile.
+ * An op still failing after {@code maxRetries} retries, or after the retry budget, ends as
+ * {@link Outcome.Fatal} naming the record and the last cause, so no partition is pinned in silence.
  */
-public final class LaneScheduler implements AutoCloseable {
+final class LaneScheduler implements AutoCloseable {
 
     /** Executes one op; must not throw (unexpected exceptions become {@link Outcome.Fatal}). */
-    public interface Executor {
+    interface Executor {
         Outcome execute(WriteOp op);
     }
 
     /** Receives every final outcome (never {@link Outcome.Retry}); called on a worker thread. */
-    public interface Listener {
+    interface Listener {
         void completed(WriteOp op, Outcome outcome);
     }
 
@@ -41,7 +44,9 @@ public final class LaneScheduler implements AutoCloseable {
         /** A run of this lane is queued, running or waiting for its retry timer. */
         boolean active;
         WriteOp inFlight;
-        int attempts;
+        /** Failed attempts of the head op, and when the first of them ended (nanoTime). */
+        long attempts;
+        long firstFailureNanos;
 
         Lane(String key) {
             this.key = key;
@@ -54,13 +59,24 @@ public final class LaneScheduler implements AutoCloseable {
     private final ExecutorService pool;
     private final ScheduledExecutorService timer;
     private final Map<String, Lane> lanes = new HashMap<>();
+    private final RetryBound bound;
+    private final LongSupplier nanoTime;
     private int buffered;
+    private long bufferedBytes;
     private int inFlight;
     private boolean halted;
     private final AtomicLong retriesScheduled = new AtomicLong();
 
-    public LaneScheduler(int maxInFlight, Duration backoff, Duration backoffMax, String threadPrefix,
-                         Executor executor, Listener listener) {
+    /** Without a retry bound (tests of ordering and backoff). */
+    LaneScheduler(int maxInFlight, Duration backoff, Duration backoffMax, String threadPrefix,
+                  Executor executor, Listener listener) {
+        this(maxInFlight, backoff, backoffMax, RetryBound.UNBOUNDED, System::nanoTime, threadPrefix, executor, listener);
+    }
+
+    LaneScheduler(int maxInFlight, Duration backoff, Duration backoffMax, RetryBound bound,
+                  LongSupplier nanoTime, String threadPrefix, Executor executor, Listener listener) {
+        this.bound = bound;
+        this.nanoTime = nanoTime;
         this.executor = executor;
         this.listener = listener;
         this.backoff = new ExponentialBackoff(backoff, backoffMax);
@@ -68,7 +84,7 @@ public final class LaneScheduler implements AutoCloseable {
         this.timer = Executors.newSingleThreadScheduledExecutor(Threads.inheritingContext(threadPrefix + "-retry-"));
     }
 
-    public void submit(WriteOp op) {
+    void submit(WriteOp op) {
         Lane lane;
         synchronized (this) {
             if (halted) {
@@ -77,6 +93,7 @@ public final class LaneScheduler implements AutoCloseable {
             lane = lanes.computeIfAbsent(op.laneKey(), Lane::new);
             lane.queue.add(op);
             buffered++;
+            bufferedBytes += op.bytes();
             if (lane.active) {
                 return;
             }
@@ -114,12 +131,14 @@ public final class LaneScheduler implements AutoCloseable {
             outcome = new Outcome.Fatal("unexpected failure while writing " + op.where() + ": " + e, e);
         }
         if (outcome instanceof Outcome.Retry retry) {
+            outcome = giveUpOrRetry(lane, op, retry);
+        }
+        if (outcome instanceof Outcome.Retry retry) {
             long delayMs;
             synchronized (this) {
                 lane.inFlight = null;
                 inFlight--;
-                lane.attempts++;
-                delayMs = delayMs(lane.attempts, retry.retryAfter());
+                delayMs = delayMs((int) Math.min(lane.attempts, Integer.MAX_VALUE), retry.retryAfter());
                 notifyAll();
             }
             retriesScheduled.incrementAndGet();
@@ -138,6 +157,7 @@ public final class LaneScheduler implements AutoCloseable {
             if (lane.queue.peek() == op) {
                 lane.queue.poll();
                 buffered--;
+                bufferedBytes -= op.bytes();
             }
             more = !lane.queue.isEmpty() && !halted;
             if (!more) {
@@ -155,6 +175,21 @@ public final class LaneScheduler implements AutoCloseable {
         }
     }
 
+    /** {@code retry}, or a fatal outcome naming the op once its retries or its budget are used up. */
+    private Outcome giveUpOrRetry(Lane lane, WriteOp op, Outcome.Retry retry) {
+        long now = nanoTime.getAsLong();
+        long attempts;
+        long failingNanos;
+        synchronized (this) {
+            if (lane.attempts == 0) {
+                lane.firstFailureNanos = now;
+            }
+            attempts = ++lane.attempts;
+            failingNanos = now - lane.firstFailureNanos;
+        }
+        return bound.judge(op, retry, attempts, failingNanos);
+    }
+
     long delayMs(int attempts, Duration retryAfter) {
         return backoff.waitBefore(attempts, retryAfter).toMillis();
     }
@@ -164,7 +199,7 @@ public final class LaneScheduler implements AutoCloseable {
      * next owner) and waits up to {@code wait} for their in-flight calls to end, so that the next
      * owner's listing sees every blob this task created.
      */
-    public synchronized int abandon(Set<TopicPartition> closed, Duration wait) {
+    synchronized int abandon(Set<TopicPartition> closed, Duration wait) {
         int dropped = 0;
         for (Lane lane : lanes.values()) {
             Iterator<WriteOp> it = lane.queue.iterator();
@@ -173,6 +208,7 @@ public final class LaneScheduler implements AutoCloseable {
                 if (op != lane.inFlight && closed.contains(op.partition())) {
                     it.remove();
                     buffered--;
+                    bufferedBytes -= op.bytes();
                     dropped++;
                 }
             }
@@ -202,40 +238,48 @@ public final class LaneScheduler implements AutoCloseable {
         return false;
     }
 
-    /** Waits until fewer than {@code limit} ops are buffered, at most {@code wait}. Returns whether it got there. */
-    public synchronized boolean awaitBufferedBelow(int limit, Duration wait) throws InterruptedException {
+    /**
+     * Waits until fewer than {@code limit} ops and fewer than {@code bytesLimit} bytes are buffered, at
+     * most {@code wait}. Returns whether it got there.
+     */
+    synchronized boolean awaitBufferedBelow(int limit, long bytesLimit, Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
-        while (buffered >= limit && !halted) {
+        while ((buffered >= limit || bufferedBytes >= bytesLimit) && !halted) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;
             }
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }
-        return buffered < limit;
+        return buffered < limit && bufferedBytes < bytesLimit;
+    }
+
+    /** Rough heap held by buffered ops ({@link WriteOp#bytes()}). */
+    synchronized long bufferedBytes() {
+        return bufferedBytes;
     }
 
     /** Ops submitted and not yet finished (queued, waiting for a retry, or in flight). */
-    public synchronized int buffered() {
+    synchronized int buffered() {
         return buffered;
     }
 
-    public synchronized int inFlight() {
+    synchronized int inFlight() {
         return inFlight;
     }
 
-    public long retriesScheduled() {
+    long retriesScheduled() {
         return retriesScheduled.get();
     }
 
     /** Stops starting ops; ones in flight finish, their outcomes still reach the listener. */
-    public synchronized void halt() {
+    synchronized void halt() {
         halted = true;
         notifyAll();
     }
 
     /** Halts, then waits up to {@code wait} for in-flight calls before shutting the threads down. */
-    public void close(Duration wait) {
+    void close(Duration wait) {
         halt();
         timer.shutdownNow();
         pool.shutdown();

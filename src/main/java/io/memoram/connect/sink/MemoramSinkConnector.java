@@ -1,29 +1,29 @@
 package io.memoram.connect.sink;
 
 import io.memoram.connect.Version;
+import io.memoram.connect.access.AccessRefresher;
 import io.memoram.connect.access.AccessRequestResolver;
+import io.memoram.connect.access.AccessTaskConfig;
+import io.memoram.connect.access.ConnectorAccess;
 import io.memoram.connect.client.MemoramClient;
-import io.memoram.connect.client.Secret;
+import io.memoram.connect.config.AccessDiscovery;
 import io.memoram.connect.config.ConnectorValidation;
 import io.memoram.connect.config.MemoramCommonConfig;
 import io.memoram.connect.config.MemoramSinkConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
-import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes Kafka records to Memoram as memory blobs (docs/sink.md). The connector resolves the
- * configured memory keys to access request ids once, so that task configs carry request ids only:
+ * configured memory keys to access request ids, so that task configs carry request ids only:
  * never memory keys, tokens or encryption keys. Every task gets every request id, because Kafka
  * partitions records by key, not by user.
  */
@@ -31,34 +31,39 @@ public class MemoramSinkConnector extends SinkConnector {
     private static final Logger log = LoggerFactory.getLogger(MemoramSinkConnector.class);
 
     private Map<String, String> props;
-    private List<String> requestIds;
+    private MemoramClient client;
+    private ConnectorAccess access;
+    private AccessRefresher refresher;
 
     @Override
     public String version() {
         return Version.get();
     }
 
+    /**
+     * Starts with what it knows even while the API is down (configured ids; memory keys resolve
+     * once it answers, and then the tasks are reconfigured). A refused API key or memory key fails
+     * the connector. Resolution is the source's path ({@link ConnectorAccess}); discovery happens in
+     * the tasks (a record for a user they do not know), so approvals never rebalance the sink.
+     */
     @Override
     public void start(Map<String, String> props) {
         this.props = new HashMap<>(props);
         MemoramSinkConfig config = new MemoramSinkConfig(props);
-        Set<String> ids = new LinkedHashSet<>(config.accessRequestIds());
-        List<Secret> keys = config.memoryKeys();
-        if (!keys.isEmpty()) {
-            try (MemoramClient client = MemoramClient.create(config.clientConfig(null))) {
-                AccessRequestResolver resolver = new AccessRequestResolver(client, config.accessRequestReason());
-                for (Secret key : keys) {
-                    String id = resolver.resolve(key);
-                    log.info("Memory key {} maps to access request {}", AccessRequestResolver.keyFingerprint(key), id);
-                    ids.add(id);
-                }
-            } catch (RuntimeException e) {
-                // The client's messages never carry secrets.
-                throw new ConnectException("Could not resolve memoram.memory.keys to access requests: " + e.getMessage(), e);
-            }
+        String name = props.getOrDefault("name", "memoram-sink");
+        client = MemoramClient.create(config.clientConfig(null)).withRetry(io.memoram.connect.client.RetryPolicy.SHORT);
+        access = new ConnectorAccess(client, new AccessRequestResolver(client, config.accessRequestReason()),
+                fingerprints -> Map.of(), config.accessRequestIds(), config.memoryKeys(), AccessDiscovery.OFF, null,
+                () -> context().requestTaskReconfiguration()).withoutUsersInTaskConfigs();
+        try {
+            refresher = AccessRefresher.start(access, config.accessCheckInterval(), "memoram-sink-access-" + name,
+                    e -> context().raiseError(e));
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
         }
-        requestIds = new ArrayList<>(ids);
-        log.info("Memoram sink connector started with {} access request(s)", requestIds.size());
+        log.info("Memoram sink connector started with {} access request(s) ({} memory keys still unresolved)",
+                access.requests().size(), access.unresolvedKeys());
     }
 
     @Override
@@ -68,19 +73,27 @@ public class MemoramSinkConnector extends SinkConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
+        List<AccessTaskConfig.Request> requests = access.requests();
+        access.published(requests);
+        List<AccessTaskConfig.Request> ids = requests.stream()
+                .map(r -> new AccessTaskConfig.Request(r.requestId(), null, r.keyFingerprint())).toList();
         List<Map<String, String>> configs = new ArrayList<>(maxTasks);
         for (int i = 0; i < maxTasks; i++) {
             Map<String, String> task = new HashMap<>(props);
             task.remove(MemoramCommonConfig.MEMORY_KEYS_CONFIG);
-            task.put(MemoramCommonConfig.ACCESS_REQUEST_IDS_CONFIG, String.join(",", requestIds));
-            task.put(MemoramSinkTask.TASK_NUMBER_CONFIG, Integer.toString(i));
-            configs.add(task);
+            configs.add(AccessTaskConfig.write(task, i, ids));
         }
         return configs;
     }
 
     @Override
     public void stop() {
+        if (refresher != null) {
+            refresher.close();
+        }
+        if (client != null) {
+            client.close();
+        }
         log.info("Memoram sink connector stopped");
     }
 

@@ -12,7 +12,7 @@ import org.apache.kafka.common.TopicPartition;
  * confirmed (written, deleted, ignored or reported), or the offset after the highest record seen
  * when all are confirmed. Never more, so a crash redelivers every unconfirmed record. Thread-safe.
  */
-public final class OffsetTracker {
+final class OffsetTracker {
 
     private static final class PartitionState {
         /** offset -> how many times it is pending (a redelivery within one assignment may repeat it). */
@@ -24,14 +24,14 @@ public final class OffsetTracker {
 
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
 
-    public synchronized void track(TopicPartition tp, long offset) {
+    synchronized void track(TopicPartition tp, long offset) {
         PartitionState s = partitions.computeIfAbsent(tp, k -> new PartitionState());
         s.pending.merge(offset, 1, Integer::sum);
         s.since.putIfAbsent(offset, System.nanoTime());
         s.next = Math.max(s.next, offset + 1);
     }
 
-    public synchronized void confirm(TopicPartition tp, long offset) {
+    synchronized void confirm(TopicPartition tp, long offset) {
         PartitionState s = partitions.get(tp);
         if (s == null) {
             return; // the partition was closed meanwhile: its offsets are no longer ours to commit
@@ -49,7 +49,7 @@ public final class OffsetTracker {
     }
 
     /** Committable offsets of the partitions in {@code assigned} that have seen records. */
-    public synchronized Map<TopicPartition, OffsetAndMetadata> committable(Collection<TopicPartition> assigned) {
+    synchronized Map<TopicPartition, OffsetAndMetadata> committable(Collection<TopicPartition> assigned) {
         Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
         for (TopicPartition tp : assigned) {
             PartitionState s = partitions.get(tp);
@@ -63,13 +63,13 @@ public final class OffsetTracker {
     }
 
     /** Forgets closed partitions: whatever was unconfirmed there will be redelivered to their next owner. */
-    public synchronized void remove(Collection<TopicPartition> closed) {
+    synchronized void remove(Collection<TopicPartition> closed) {
         for (TopicPartition tp : closed) {
             partitions.remove(tp);
         }
     }
 
-    public synchronized int unconfirmed() {
+    synchronized int unconfirmed() {
         int n = 0;
         for (PartitionState s : partitions.values()) {
             n += s.pending.size();
@@ -78,7 +78,7 @@ public final class OffsetTracker {
     }
 
     /** Age in milliseconds of the oldest unconfirmed record, 0 when none. */
-    public synchronized long oldestUnconfirmedAgeMs() {
+    synchronized long oldestUnconfirmedAgeMs() {
         long oldest = Long.MAX_VALUE;
         for (PartitionState s : partitions.values()) {
             for (long t : s.since.values()) {

@@ -2,8 +2,8 @@ package io.memoram.connect.sink;
 
 import java.time.Duration;
 
-/** How the execution of one {@link WriteOp} ended. */
-public sealed interface Outcome {
+/** How the execution of one {@link WriteOp} ended: returned by the writer, never thrown. */
+sealed interface Outcome {
 
     enum Effect { CREATED, UPDATED, DELETED, ALREADY_WRITTEN, NOTHING_TO_DELETE }
 
@@ -11,19 +11,25 @@ public sealed interface Outcome {
     record Done(Effect effect) implements Outcome { }
 
     /**
-     * The record cannot become a valid blob (400, unknown or unauthorised user, missing blob id).
-     * {@code accessDenied}: the user is unknown or not (or no longer) authorised, which
-     * behavior.on.access.revoked decides about.
+     * The record cannot become a valid blob: the one shape of a rejection from the mapper and the
+     * writer to the errant record reporter (or the task's failure). {@code field} is the record field
+     * at fault ({@code user} for the target user, null when the API did not say); {@code reason}
+     * is shown to users and never holds content or secrets. {@code accessDenied}: the user is
+     * unknown or not (or no longer) authorised, which behavior.on.access.revoked decides about.
      */
     record Rejected(String field, String reason, boolean accessDenied) implements Outcome {
-        public Rejected(String field, String reason) {
+        Rejected(String field, String reason) {
             this(field, reason, false);
+        }
+
+        static Rejected of(InvalidRecordException e) {
+            return new Rejected(e.field(), e.getMessage(), false);
         }
     }
 
-    /** The API is unavailable for now: run the op again later, in order. {@code retryAfter} may be null. */
+    /** Not done yet, for a reason that may pass (5xx, 429, no connection): run again later, in order. {@code retryAfter} may be null. */
     record Retry(Duration retryAfter, String why) implements Outcome { }
 
-    /** The task cannot go on (e.g. the API key was refused). */
+    /** The task cannot go on (e.g. the API key was refused, the URL is wrong). */
     record Fatal(String message, Throwable error) implements Outcome { }
 }

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.SinkRecord;
 
@@ -13,10 +12,10 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * Turns a {@link SinkRecord} into a {@link WriteOp}, or says precisely why it cannot become a valid
  * blob ({@link InvalidRecordException}). Pure: no I/O, so every rule is unit-tested.
  */
-public final class RecordMapper {
+final class RecordMapper {
 
     /** Largest content accepted, in bytes of UTF-8 before encryption (1 MiB; documented in docs/sink.md). */
-    public static final int MAX_CONTENT_BYTES = 1024 * 1024;
+    static final int MAX_CONTENT_BYTES = 1024 * 1024;
 
     private final String fixedUserId;
     private final String userIdField;
@@ -29,9 +28,9 @@ public final class RecordMapper {
     private final String sourceField;
     private final String idField;
     private final boolean upsert;
-    private final String onNull;
+    private final MemoramSinkConfig.OnNullValues onNull;
 
-    public RecordMapper(MemoramSinkConfig config) {
+    RecordMapper(MemoramSinkConfig config) {
         this.fixedUserId = config.userId();
         this.userIdField = config.userIdField();
         this.contentField = config.getString(MemoramSinkConfig.FIELD_CONTENT_CONFIG);
@@ -51,35 +50,35 @@ public final class RecordMapper {
      *         behavior.on.null.values=ignore)
      * @throws InvalidRecordException when the record cannot become a valid blob
      */
-    public WriteOp map(SinkRecord record) {
-        String keyMarker = record.key() == null ? null : BlobMarker.forKey(record.topic(), record.key());
-        String offsetMarker = BlobMarker.forOffset(record.topic(),
-                record.kafkaPartition() == null ? 0 : record.kafkaPartition(), record.kafkaOffset());
+    WriteOp map(SinkRecord record) {
+        Position at = Position.of(record);
+        String keyMarker = record.key() == null ? null : BlobMarker.forKey(at.topic(), record.key());
+        String offsetMarker = BlobMarker.forOffset(at.topic(), at.partition().partition(), at.offset());
         // Same key -> same lane, so records of one key are applied in order in both modes.
         String laneKey = keyMarker != null ? keyMarker : offsetMarker;
 
         Object value = record.value();
         if (value == null) {
-            return tombstone(record, keyMarker);
+            return tombstone(record, at, keyMarker);
         }
         Fields f = fieldsOf(value);
         String userId = userId(f);
         BlobFields blob = new BlobFields(content(f), string(f, titleField), string(f, summaryField), tags(f),
                 unitInterval(f, importanceField), unitInterval(f, confidenceField), string(f, sourceField), blobId(f));
         if (blob.blobId() != null) {
-            return new WriteOp(record, WriteOp.Kind.PATCH_ID, userId, null, laneKey, blob);
+            return new WriteOp(record, at, WriteOp.Kind.PATCH_ID, userId, null, laneKey, blob);
         }
         if (upsert && keyMarker != null) {
-            return new WriteOp(record, WriteOp.Kind.UPSERT, userId, keyMarker, laneKey, blob);
+            return new WriteOp(record, at, WriteOp.Kind.UPSERT, userId, keyMarker, laneKey, blob);
         }
-        return new WriteOp(record, WriteOp.Kind.INSERT, userId, offsetMarker, laneKey, blob);
+        return new WriteOp(record, at, WriteOp.Kind.INSERT, userId, offsetMarker, laneKey, blob);
     }
 
-    private WriteOp tombstone(SinkRecord record, String keyMarker) {
+    private WriteOp tombstone(SinkRecord record, Position at, String keyMarker) {
         switch (onNull) {
-            case "ignore":
+            case IGNORE:
                 return null;
-            case "fail":
+            case FAIL:
                 throw new InvalidRecordException("value",
                         "the record is a tombstone (null value) and behavior.on.null.values=fail");
             default:
@@ -90,7 +89,7 @@ public final class RecordMapper {
                 if (keyMarker == null) {
                     throw new InvalidRecordException("key", "a tombstone (null value) with a null key identifies no blob");
                 }
-                return new WriteOp(record, WriteOp.Kind.DELETE, tombstoneUser(record.key()), keyMarker, keyMarker, null);
+                return new WriteOp(record, at, WriteOp.Kind.DELETE, tombstoneUser(record.key()), keyMarker, keyMarker, null);
         }
     }
 
@@ -108,72 +107,8 @@ public final class RecordMapper {
         return v instanceof String str && !str.isBlank() ? str.trim() : null;
     }
 
-    // --- value access ---
-
-    /** Uniform view of a Struct, a Map or a String value. */
-    private interface Fields {
-        boolean has(String name);
-
-        Object get(String name);
-
-        boolean isPlainString();
-    }
-
     private Fields fieldsOf(Object value) {
-        if (value instanceof Struct struct) {
-            return new Fields() {
-                public boolean has(String name) {
-                    return struct.schema().field(name) != null;
-                }
-
-                public Object get(String name) {
-                    Field field = struct.schema().field(name);
-                    return field == null ? null : struct.get(field);
-                }
-
-                public boolean isPlainString() {
-                    return false;
-                }
-            };
-        }
-        if (value instanceof Map<?, ?> map) {
-            for (Object k : map.keySet()) {
-                if (!(k instanceof String)) {
-                    throw new InvalidRecordException("value", "a Map value must have string keys, found a key of type "
-                            + typeName(k));
-                }
-            }
-            return new Fields() {
-                public boolean has(String name) {
-                    return map.containsKey(name);
-                }
-
-                public Object get(String name) {
-                    return map.get(name);
-                }
-
-                public boolean isPlainString() {
-                    return false;
-                }
-            };
-        }
-        if (value instanceof String s) {
-            return new Fields() {
-                public boolean has(String name) {
-                    return name.equals(contentField);
-                }
-
-                public Object get(String name) {
-                    return name.equals(contentField) ? s : null;
-                }
-
-                public boolean isPlainString() {
-                    return true;
-                }
-            };
-        }
-        throw new InvalidRecordException("value", "the record value must be a Struct, a Map (schemaless JSON) or a String, not "
-                + typeName(value));
+        return Fields.of(value, contentField);
     }
 
     private String userId(Fields f) {
@@ -194,7 +129,7 @@ public final class RecordMapper {
         }
         if (!(v instanceof String s)) {
             throw new InvalidRecordException(userIdField, "field '" + userIdField + "' (the target user) must be a string, not "
-                    + typeName(v));
+                    + Fields.typeName(v));
         }
         if (s.isBlank()) {
             throw new InvalidRecordException(userIdField, "field '" + userIdField + "' (the target user) is blank");
@@ -212,7 +147,7 @@ public final class RecordMapper {
         }
         if (!(v instanceof String s)) {
             throw new InvalidRecordException(contentField, "field '" + contentField + "' (the blob's content) must be a string, not "
-                    + typeName(v));
+                    + Fields.typeName(v));
         }
         if (s.isEmpty()) {
             throw new InvalidRecordException(contentField, "field '" + contentField + "' (the blob's content) is empty");
@@ -234,7 +169,7 @@ public final class RecordMapper {
             return null;
         }
         if (!(v instanceof String s)) {
-            throw new InvalidRecordException(field, "field '" + field + "' must be a string, not " + typeName(v));
+            throw new InvalidRecordException(field, "field '" + field + "' must be a string, not " + Fields.typeName(v));
         }
         return s;
     }
@@ -246,7 +181,7 @@ public final class RecordMapper {
         }
         if (!(v instanceof String s)) {
             throw new InvalidRecordException(idField, "field '" + idField + "' (an existing blob id) must be a string, not "
-                    + typeName(v));
+                    + Fields.typeName(v));
         }
         if (s.isBlank()) {
             throw new InvalidRecordException(idField, "field '" + idField + "' (an existing blob id) is blank");
@@ -273,7 +208,7 @@ public final class RecordMapper {
                 Object t = list.get(i);
                 if (!(t instanceof String s)) {
                     throw new InvalidRecordException(tagsField, "field '" + tagsField + "' must be an array of strings, "
-                            + "but element " + i + " is " + typeName(t));
+                            + "but element " + i + " is " + Fields.typeName(t));
                 }
                 if (!s.isBlank()) {
                     tags.add(s.trim());
@@ -282,7 +217,7 @@ public final class RecordMapper {
             return tags;
         }
         throw new InvalidRecordException(tagsField, "field '" + tagsField + "' must be an array of strings or a "
-                + "comma-separated string, not " + typeName(v));
+                + "comma-separated string, not " + Fields.typeName(v));
     }
 
     private static Double unitInterval(Fields f, String field) {
@@ -291,31 +226,12 @@ public final class RecordMapper {
             return null;
         }
         if (!(v instanceof Number n)) {
-            throw new InvalidRecordException(field, "field '" + field + "' must be a number from 0.0 to 1.0, not " + typeName(v));
+            throw new InvalidRecordException(field, "field '" + field + "' must be a number from 0.0 to 1.0, not " + Fields.typeName(v));
         }
         double d = n.doubleValue();
         if (Double.isNaN(d) || d < 0.0 || d > 1.0) {
             throw new InvalidRecordException(field, "field '" + field + "' must be from 0.0 to 1.0, but is " + d);
         }
         return d;
-    }
-
-    private static String typeName(Object v) {
-        if (v == null) {
-            return "null";
-        }
-        if (v instanceof Struct) {
-            return "a Struct";
-        }
-        if (v instanceof Map) {
-            return "a Map";
-        }
-        if (v instanceof List) {
-            return "an array";
-        }
-        if (v instanceof byte[] || v instanceof java.nio.ByteBuffer) {
-            return "bytes";
-        }
-        return "a " + v.getClass().getSimpleName();
     }
 }

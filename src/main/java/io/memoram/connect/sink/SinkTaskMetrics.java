@@ -5,7 +5,7 @@ import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /** Counters of one sink task; gauges are read from the scheduler and the offset tracker when asked. */
-public final class SinkTaskMetrics implements SinkTaskMetricsMXBean {
+final class SinkTaskMetrics implements SinkTaskMetricsMXBean {
     private final AtomicLong recordsIn = new AtomicLong();
     private final AtomicLong created = new AtomicLong();
     private final AtomicLong updated = new AtomicLong();

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * {@link #invalidate()} the next lookup lists again; a listing that was under way when invalidated
  * is discarded and repeated.
  */
-public final class UserBlobIndex {
+final class UserBlobIndex {
     private static final Logger log = LoggerFactory.getLogger(UserBlobIndex.class);
 
     private final String userId;
@@ -28,7 +28,7 @@ public final class UserBlobIndex {
     private long generation;
     private int listings;
 
-    public UserBlobIndex(String userId) {
+    UserBlobIndex(String userId) {
         this.userId = userId;
     }
 
@@ -38,7 +38,7 @@ public final class UserBlobIndex {
      *
      * @param lister lists every blob of the user (exceptions propagate; the index stays unbuilt)
      */
-    public String lookup(String marker, Supplier<Iterator<MemoryBlob>> lister) throws InterruptedException {
+    String lookup(String marker, Supplier<Iterator<MemoryBlob>> lister) throws InterruptedException {
         while (true) {
             long gen;
             synchronized (this) {
@@ -100,7 +100,7 @@ public final class UserBlobIndex {
     }
 
     /** Records a blob this task created (or found) for {@code marker}. */
-    public synchronized void put(String marker, String blobId) {
+    synchronized void put(String marker, String blobId) {
         if (entries != null) {
             entries.put(marker, blobId);
         }
@@ -110,7 +110,7 @@ public final class UserBlobIndex {
     }
 
     /** Records that the blob of {@code marker} is gone. */
-    public synchronized void remove(String marker) {
+    synchronized void remove(String marker) {
         if (entries != null) {
             entries.remove(marker);
         }
@@ -120,16 +120,16 @@ public final class UserBlobIndex {
     }
 
     /** The next lookup lists the user's blobs again (another task may have written, or a create's outcome is unknown). */
-    public synchronized void invalidate() {
+    synchronized void invalidate() {
         entries = null;
         generation++;
     }
 
-    public synchronized int listings() {
+    synchronized int listings() {
         return listings;
     }
 
-    public synchronized boolean built() {
+    synchronized boolean built() {
         return entries != null;
     }
 }

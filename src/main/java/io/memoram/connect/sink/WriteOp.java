@@ -7,9 +7,9 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * One API write a record turned into. Ops of the same {@link #laneKey()} run one after another in
  * the order they were put; ops of different lanes run in parallel. Identity semantics on purpose.
  */
-public final class WriteOp {
+final class WriteOp {
 
-    public enum Kind {
+    enum Kind {
         /** Create the blob of {@code marker}, or PATCH it when it exists (upsert mode). */
         UPSERT,
         /** Create the blob of {@code marker} unless it exists already (insert mode, or a null key). */
@@ -21,17 +21,16 @@ public final class WriteOp {
     }
 
     private final SinkRecord record;
-    private final TopicPartition partition;
+    private final Position at;
     private final Kind kind;
     private final String userId;
     private final String marker;
     private final String laneKey;
     private final BlobFields fields;
-    private final long createdNanos = System.nanoTime();
 
-    public WriteOp(SinkRecord record, Kind kind, String userId, String marker, String laneKey, BlobFields fields) {
+    WriteOp(SinkRecord record, Position at, Kind kind, String userId, String marker, String laneKey, BlobFields fields) {
         this.record = record;
-        this.partition = new TopicPartition(record.topic(), record.kafkaPartition() == null ? 0 : record.kafkaPartition());
+        this.at = at;
         this.kind = kind;
         this.userId = userId;
         this.marker = marker;
@@ -39,20 +38,26 @@ public final class WriteOp {
         this.fields = fields;
     }
 
-    public SinkRecord record() { return record; }
-    public TopicPartition partition() { return partition; }
-    public long offset() { return record.kafkaOffset(); }
-    public Kind kind() { return kind; }
+    /** The record, for the errant record reporter. */
+    SinkRecord record() { return record; }
+    Position at() { return at; }
+    TopicPartition partition() { return at.partition(); }
+    long offset() { return at.offset(); }
+    Kind kind() { return kind; }
     /** Target user; null only for a tombstone whose user is unknown (then every user's blob of the marker goes). */
-    public String userId() { return userId; }
-    public String marker() { return marker; }
-    public String laneKey() { return laneKey; }
-    public BlobFields fields() { return fields; }
-    public long createdNanos() { return createdNanos; }
+    String userId() { return userId; }
+    String marker() { return marker; }
+    String laneKey() { return laneKey; }
+    BlobFields fields() { return fields; }
+
+    /** Heap this op holds while buffered, roughly: what the buffer's byte bound counts. */
+    long bytes() {
+        return 256 + (fields == null ? 0 : fields.bytes());
+    }
 
     /** "topic-partition@offset", for messages (never content). */
-    public String where() {
-        return record.topic() + "-" + partition.partition() + "@" + record.kafkaOffset();
+    String where() {
+        return at.toString();
     }
 
     @Override

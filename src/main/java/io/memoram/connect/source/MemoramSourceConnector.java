@@ -1,48 +1,43 @@
 package io.memoram.connect.source;
 
 import io.memoram.connect.Version;
+import io.memoram.connect.access.AccessRefresher;
 import io.memoram.connect.access.AccessRequestResolver;
+import io.memoram.connect.access.AccessTaskConfig;
+import io.memoram.connect.access.ConnectorAccess;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.RequestListener;
+import io.memoram.connect.client.RetryPolicy;
 import io.memoram.connect.config.ConnectorValidation;
 import io.memoram.connect.config.MemoramSourceConfig;
-import io.memoram.connect.util.Threads;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Streams the memory blobs and tags of the users who granted access into Kafka (docs/source.md).
  *
- * <p>The connector resolves memory keys to access requests, learns which user each request
- * belongs to, and spreads users over tasks (one user, one task). A monitor thread re-reads the
- * requests every {@code memoram.access.check.interval.ms} and asks for task reconfiguration when
- * an approval links a request to its user. Task configs carry request ids, never keys.
+ * <p>The connector's access requests (configured, filed for memory keys, discovered) come from
+ * {@link ConnectorAccess}, refreshed every {@code memoram.access.check.interval.ms}; it asks for
+ * task reconfiguration when the requests or their users change. Users are spread over tasks (one
+ * user, one task). Task configs carry request ids, never keys.
  */
 public class MemoramSourceConnector extends SourceConnector {
     private static final Logger log = LoggerFactory.getLogger(MemoramSourceConnector.class);
-    /** How long start() waits for the first look at the API before going on with what it knows. */
-    static final Duration START_WAIT = Duration.ofSeconds(10);
 
     private Map<String, String> props;
     private MemoramClient client;
-    private AccessMonitor monitor;
-    private ScheduledExecutorService executor;
+    private ConnectorAccess access;
+    private AccessRefresher refresher;
 
     @Override
     public String version() {
@@ -69,66 +64,54 @@ public class MemoramSourceConnector extends SourceConnector {
         this.props = new HashMap<>(props);
         MemoramSourceConfig config = new MemoramSourceConfig(props);
         String name = props.getOrDefault("name", "memoram-source");
-        if (config.accessRequestIds().isEmpty() && config.memoryKeys().isEmpty()) {
-            throw new ConnectException("Configure at least one of memoram.access.request.ids and memoram.memory.keys");
+        if (config.accessRequestIds().isEmpty() && config.memoryKeys().isEmpty() && !config.accessDiscovery().enabled()) {
+            throw new ConnectException("Configure at least one of memoram.access.request.ids and memoram.memory.keys, "
+                    + "or set memoram.access.discovery");
         }
-        client = MemoramClient.create(config.clientConfig(RequestListener.NONE)).withRetry(io.memoram.connect.client.RetryPolicy.SHORT);
-        monitor = new AccessMonitor(client, new AccessRequestResolver(client, config.accessRequestReason()),
-                context().offsetStorageReader(), config.accessRequestIds(), config.memoryKeys(),
-                () -> context().requestTaskReconfiguration());
-        executor = Executors.newSingleThreadScheduledExecutor(
-                Threads.withConnectorContext("memoram-source-access-monitor-" + name + "-", "[" + name + "|access-monitor] "));
-
-        Future<?> first = executor.submit(monitor::refresh);
+        client = MemoramClient.create(config.clientConfig(RequestListener.NONE)).withRetry(RetryPolicy.SHORT);
+        OffsetStorageReader offsets = context().offsetStorageReader();
+        access = new ConnectorAccess(client, new AccessRequestResolver(client, config.accessRequestReason()),
+                fingerprints -> rememberedRequests(offsets, fingerprints), config.accessRequestIds(), config.memoryKeys(),
+                config.accessDiscovery(), config.accessRequestReason(), () -> context().requestTaskReconfiguration());
         try {
-            first.get(START_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof AccessMonitor.PermanentFailure p) {
-                stop();
-                throw p;
-            }
-            log.warn("Could not reach the Memoram API at start ({}); starting with what is known and retrying every {} ms",
-                    e.getCause().getMessage(), config.accessCheckInterval().toMillis());
-        } catch (TimeoutException e) {
-            log.warn("The Memoram API did not answer within {} ms at start; starting with what is known", START_WAIT.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectException("Interrupted while starting", e);
+            refresher = AccessRefresher.start(access, config.accessCheckInterval(), "memoram-source-access-" + name,
+                    e -> context().raiseError(e));
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
         }
-        long interval = config.accessCheckInterval().toMillis();
-        executor.scheduleWithFixedDelay(this::refreshSafely, interval, interval, TimeUnit.MILLISECONDS);
     }
 
-    private void refreshSafely() {
-        try {
-            monitor.refresh();
-        } catch (AccessMonitor.PermanentFailure e) {
-            log.error("{}", e.getMessage());
-            context().raiseError(e);
-        } catch (RuntimeException e) {
-            log.warn("Could not check this connector's access requests ({}); trying again at the next interval", e.getMessage());
+    /** The request ids the tasks recorded in offset storage for these memory-key fingerprints. */
+    private static Map<String, String> rememberedRequests(OffsetStorageReader offsets, List<String> fingerprints) {
+        List<Map<String, String>> partitions = fingerprints.stream().map(SourceOffsets::keyPartition).toList();
+        Map<Map<String, String>, Map<String, Object>> stored = offsets.offsets(partitions);
+        Map<String, String> out = new HashMap<>();
+        for (String fp : fingerprints) {
+            Map<String, Object> offset = stored.get(SourceOffsets.keyPartition(fp));
+            if (offset != null && offset.get(SourceOffsets.REQUEST_ID) instanceof String id) {
+                out.put(fp, id);
+            }
         }
+        return out;
     }
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        List<List<TaskAssignment.Request>> groups = TaskAssignment.groups(monitor.requests());
-        monitor.published(groups);
+        List<AccessTaskConfig.Request> requests = access.requests();
+        access.published(requests);
+        List<List<TaskAssignment.Request>> groups = TaskAssignment.groups(requests.stream()
+                .map(r -> new TaskAssignment.Request(r.requestId(), r.userId(), r.keyFingerprint())).toList());
         List<Map<String, String>> configs = TaskAssignment.taskConfigs(props, groups, maxTasks);
         log.info("{} access requests in {} groups over {} tasks ({} memory keys still unresolved)",
-                groups.stream().mapToInt(List::size).sum(), groups.size(), configs.size(), monitor.unresolvedKeys());
+                requests.size(), groups.size(), configs.size(), access.unresolvedKeys());
         return configs;
     }
 
     @Override
     public void stop() {
-        if (executor != null) {
-            executor.shutdownNow();
-            try {
-                executor.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (refresher != null) {
+            refresher.close();
         }
         if (client != null) {
             client.close();

@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /** Counters of one source task; read by JMX from other threads, hence atomics. */
 final class SourceTaskMetrics implements SourceTaskMetricsMXBean {
@@ -24,6 +25,8 @@ final class SourceTaskMetrics implements SourceTaskMetricsMXBean {
     private volatile IntSupplier active = () -> 0;
     private volatile IntSupplier pending = () -> 0;
     private volatile IntSupplier revoked = () -> 0;
+    private volatile LongSupplier buffered = () -> 0;
+    private volatile long passStartLagMs;
 
     SourceTaskMetrics(Clock clock) {
         this.clock = clock;
@@ -33,6 +36,14 @@ final class SourceTaskMetrics implements SourceTaskMetricsMXBean {
         this.active = active;
         this.pending = pending;
         this.revoked = revoked;
+    }
+
+    void bufferGauge(LongSupplier buffered) {
+        this.buffered = buffered;
+    }
+
+    void passStartLag(long ms) {
+        passStartLagMs = ms;
     }
 
     void passCompleted(String userId) {
@@ -56,6 +67,9 @@ final class SourceTaskMetrics implements SourceTaskMetricsMXBean {
     @Override public int getUsersRevoked() { return revoked.getAsInt(); }
     @Override public long getPassesCompleted() { return passes.get(); }
     @Override public long getFailedCalls() { return failedCalls.get(); }
+
+    @Override public long getPassStartLagMs() { return passStartLagMs; }
+    @Override public long getFetchBufferBytes() { return buffered.getAsLong(); }
 
     @Override
     public Map<String, Long> getSecondsSinceLastPass() {

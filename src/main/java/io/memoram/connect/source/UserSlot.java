@@ -1,38 +1,33 @@
 package io.memoram.connect.source;
 
 import io.memoram.connect.access.UserAccess;
-import java.util.ArrayList;
-import java.util.List;
 
-/** One user a task serves: its stream, its credentials while access is granted, and its schedule. */
+/**
+ * One user a task serves: its stream, its credentials while access is granted, and its place in
+ * the pipeline's schedule. Fields are guarded by the pipeline's lock; the stream is touched by at
+ * most one thread at a time (the worker running its step, or the lock holder while none runs).
+ */
 final class UserSlot {
     final UserStream stream;
     final Backoff backoff;
-    /** The requests of this user that this task owns. */
-    final List<AccessWatch> watches = new ArrayList<>();
-    /** Credentials (in memory only) while streaming; null while access is pending, rejected or revoked. */
+    /** Credentials (in memory only) while the registry grants the user; null otherwise. */
     UserAccess access;
+    /** A step of this user is in flight. */
+    boolean running;
+    /** Waiting in the schedule for {@link #dueAt}. */
+    boolean queued;
     long dueAt = Long.MAX_VALUE;
+    /** Order among slots due at the same time: first come, first served (round-robin). */
+    long sequence;
+    /** The next step starts a pass that follows a completed one, so its delay counts as lag. */
+    boolean nextPassMeasured;
 
     UserSlot(UserStream stream, Backoff backoff) {
         this.stream = stream;
         this.backoff = backoff;
     }
 
-    boolean active() {
-        return access != null;
-    }
-
-    void activate(UserAccess access, long now) {
-        this.access = access;
-        this.dueAt = now;
-        backoff.onSuccess();
-    }
-
-    /** Stops streaming until a watch finds the access approved again. */
-    void suspend() {
-        access = null;
-        dueAt = Long.MAX_VALUE;
-        stream.restartPass();
+    String userId() {
+        return stream.userId();
     }
 }

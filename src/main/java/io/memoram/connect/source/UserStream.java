@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The incremental pull of one user: turns complete listings, page by page, into the records of
  * what is new, changed or gone since it was last emitted (docs/source.md). Holds no client: the
- * task fetches, this decides. Not thread-safe: owned by the task thread.
+ * task fetches, this decides. Not thread-safe: one thread at a time (the pipeline runs one step
+ * of a user at a time, and hands the stream over through its lock).
  *
  * <p>Deletions: an id in the manifest that a complete listing of blobs misses becomes a
  * <em>suspect</em>; when the next complete listing misses it too, it is deleted (tombstone or
@@ -39,7 +40,7 @@ final class UserStream {
 
     /** What this connector emits and how it treats deletions and undecryptable blobs. */
     record Settings(String memoriesTopic, String tagsTopic, boolean tagsEnabled, boolean tombstoneOnDelete,
-                    String onDecryptionError) { }
+                    io.memoram.connect.config.MemoramSourceConfig.OnDecryptionError onDecryptionError) { }
 
     private final String userId;
     private final Settings settings;
@@ -50,7 +51,6 @@ final class UserStream {
     // The pass in progress.
     private String cursor;
     private boolean tagsDone;
-    private boolean pageFetched;
     private final Set<String> seen = new HashSet<>();
     private Set<String> suspects = new HashSet<>();
 
@@ -100,7 +100,6 @@ final class UserStream {
     void restartPass() {
         cursor = null;
         tagsDone = false;
-        pageFetched = false;
         seen.clear();
     }
 
@@ -209,7 +208,6 @@ final class UserStream {
             }
         }
         cursor = nextCursor;
-        pageFetched = true;
         return build(batch, pending);
     }
 
@@ -226,9 +224,9 @@ final class UserStream {
             return new Decision(b, fp, Kind.EMIT, opened.plaintext(), opened.keyVersion());
         } catch (ContentCryptoException e) {
             switch (settings.onDecryptionError()) {
-                case "skip":
+                case SKIP:
                     return new Decision(b, fp, Kind.SKIP, null, null);
-                case "raw":
+                case RAW:
                     if (!fp.equals(skipped.get(b.id()))) {
                         log.warn("Emitting memory blob {} of user {} with its content still sealed: no known key opens it "
                                 + "(behavior.on.decryption.error=raw)", b.id(), userId);
@@ -270,13 +268,7 @@ final class UserStream {
         skipped.keySet().retainAll(seen);
         cursor = null;
         tagsDone = false;
-        pageFetched = false;
         seen.clear();
         return out;
-    }
-
-    /** Whether at least one page of the current pass was applied. */
-    boolean passInProgress() {
-        return pageFetched || tagsDone;
     }
 }

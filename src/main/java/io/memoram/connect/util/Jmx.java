@@ -1,6 +1,8 @@
 package io.memoram.connect.util;
 
 import java.lang.management.ManagementFactory;
+import java.util.HashMap;
+import java.util.Map;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
@@ -16,6 +18,8 @@ import org.slf4j.LoggerFactory;
 public final class Jmx {
     public static final String DOMAIN = "kafka.connect.memoram";
     private static final Logger log = LoggerFactory.getLogger(Jmx.class);
+    /** Which bean this class registered under each name; guarded by itself. */
+    private static final Map<ObjectName, Object> OWNERS = new HashMap<>();
 
     private Jmx() { }
 
@@ -32,6 +36,14 @@ public final class Jmx {
     /** Registers {@code bean}, replacing an earlier bean of the same name (a restarted task). */
     public static ObjectName register(Object bean, ObjectName name) {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        synchronized (OWNERS) {
+            OWNERS.put(name, bean);
+            registerNow(server, bean, name);
+        }
+        return name;
+    }
+
+    private static void registerNow(MBeanServer server, Object bean, ObjectName name) {
         try {
             try {
                 server.registerMBean(bean, name);
@@ -42,13 +54,38 @@ public final class Jmx {
         } catch (JMException e) {
             log.warn("Could not register MBean {}: {}", name, e.toString());
         }
-        return name;
     }
 
+    /** Unregisters whatever is registered under {@code name}. */
     public static void unregister(ObjectName name) {
         if (name == null) {
             return;
         }
+        synchronized (OWNERS) {
+            OWNERS.remove(name);
+            unregisterNow(name);
+        }
+    }
+
+    /**
+     * Unregisters {@code name} only if {@code bean} is still what is registered there: the stop() of a
+     * slow old task must not remove the beans of the task that replaced it under the same name.
+     */
+    public static void unregister(ObjectName name, Object bean) {
+        if (name == null) {
+            return;
+        }
+        synchronized (OWNERS) {
+            if (OWNERS.get(name) != bean) {
+                log.debug("MBean {} belongs to a newer instance: left registered", name);
+                return;
+            }
+            OWNERS.remove(name);
+            unregisterNow(name);
+        }
+    }
+
+    private static void unregisterNow(ObjectName name) {
         try {
             ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
         } catch (JMException e) {

@@ -9,6 +9,9 @@ import io.memoram.connect.client.MemoramClientConfig;
 import io.memoram.connect.client.Secret;
 import io.memoram.connect.emulator.EmulatedAccessRequest;
 import io.memoram.connect.emulator.EmulatedUser;
+import io.memoram.connect.emulator.Fault;
+import io.memoram.connect.client.MemoramException;
+import io.memoram.connect.client.MemoramUnavailableException;
 import io.memoram.connect.emulator.MemoramEmulator;
 import java.net.URI;
 import java.util.List;
@@ -38,6 +41,8 @@ class AccessRequestResolverTest {
     @AfterEach
     void closeClient() {
         client.close();
+        emu.faults().clear();
+        emu.accessRequestListCap(0);
     }
 
     private static MemoramClient clientFor(String apiKey) {
@@ -170,5 +175,100 @@ class AccessRequestResolverTest {
         assertThatThrownBy(() -> resolver.resolve(Secret.of("")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("memory key is empty");
+    }
+
+    /** Looks up over a retrying client, files over one that makes single attempts, as the connectors do. */
+    private AccessRequestResolver resolverWithRetryingLookups(MemoramClient lookups, MemoramClient creates) {
+        return new AccessRequestResolver(lookups, creates, REASON);
+    }
+
+    private static MemoramClient retryingClientFor(String apiKey) {
+        return MemoramClient.create(MemoramClientConfig.builder(URI.create(emu.baseUrl()), Secret.of(apiKey))
+                .maxRetries(3).retryBackoff(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(5)).build());
+    }
+
+    @Test
+    void aCreateWhoseAnswerIsLostIsLookedUpNotFiledAgain() {
+        EmulatedUser user = emu.createUser();
+        emu.faults().on("POST", "/access-requests").next(1, Fault.dropAfterHandling());
+        int postsBefore = emu.requestCount("POST", "/access-requests");
+        try (MemoramClient lookups = retryingClientFor(apiKey)) {
+            AccessRequestResolver.Resolution r = resolverWithRetryingLookups(lookups, client).resolveRequest(Secret.of(user.memoryKey()));
+
+            assertThat(requestsOf(apiKey, user)).extracting(EmulatedAccessRequest::id).containsExactly(r.requestId());
+            assertThat(r.filed()).isTrue();
+            assertThat(r.status()).isEqualTo(AccessStatus.PENDING);
+            assertThat(emu.requestCount("POST", "/access-requests")).isEqualTo(postsBefore + 1);
+        }
+    }
+
+    @Test
+    void aCreateThatNeverLandedIsFiledAgainAfterTheLookUp() {
+        EmulatedUser user = emu.createUser();
+        emu.faults().on("POST", "/access-requests").next(1, Fault.drop());
+        int postsBefore = emu.requestCount("POST", "/access-requests");
+        try (MemoramClient lookups = retryingClientFor(apiKey)) {
+            String id = resolverWithRetryingLookups(lookups, client).resolve(Secret.of(user.memoryKey()));
+
+            assertThat(requestsOf(apiKey, user)).extracting(EmulatedAccessRequest::id).containsExactly(id);
+            assertThat(emu.requestCount("POST", "/access-requests")).isEqualTo(postsBefore + 2);
+        }
+    }
+
+    @Test
+    void twoLostCreatesInARowGiveUpWithoutAThirdAndTheNextResolutionFindsTheRequest() {
+        EmulatedUser user = emu.createUser();
+        emu.faults().on("POST", "/access-requests").next(1, Fault.drop()).next(1, Fault.status(503));
+        int postsBefore = emu.requestCount("POST", "/access-requests");
+        try (MemoramClient lookups = retryingClientFor(apiKey)) {
+            AccessRequestResolver r = resolverWithRetryingLookups(lookups, client);
+            assertThatThrownBy(() -> r.resolve(Secret.of(user.memoryKey())))
+                    .isInstanceOf(MemoramUnavailableException.class)
+                    .hasMessageContaining("POST /access-requests")
+                    .hasMessageNotContaining(user.memoryKey());
+            assertThat(requestsOf(apiKey, user)).isEmpty();
+            assertThat(emu.requestCount("POST", "/access-requests")).isEqualTo(postsBefore + 2);
+
+            String id = r.resolve(Secret.of(user.memoryKey()));
+            assertThat(requestsOf(apiKey, user)).extracting(EmulatedAccessRequest::id).containsExactly(id);
+        }
+    }
+
+    @Test
+    void anIncompleteListingNeverLeadsToFiling() {
+        EmulatedUser first = emu.createUser();
+        EmulatedUser second = emu.createUser();
+        String firstRequest = emu.grantAccess(apiKey, first);
+        String secondRequest = emu.grantAccess(apiKey, second);
+        emu.accessRequestListCap(1);
+        int postsBefore = emu.requestCount("POST", "/access-requests");
+
+        assertThat(resolver.resolve(Secret.of(first.memoryKey()))).isEqualTo(firstRequest);
+        assertThatThrownBy(() -> resolver.resolve(Secret.of(second.memoryKey())))
+                .isInstanceOf(MemoramException.class)
+                .hasMessageContaining("holds 1 of 2 access requests")
+                .hasMessageNotContaining(second.memoryKey());
+        assertThat(emu.requestCount("POST", "/access-requests")).isEqualTo(postsBefore);
+
+        emu.accessRequestListCap(0);
+        assertThat(resolver.resolve(Secret.of(second.memoryKey()))).isEqualTo(secondRequest);
+    }
+
+    @Test
+    void filesWithSingleAttemptsEvenOverARetryingClient() {
+        try (MemoramClient retrying = retryingClientFor(apiKey)) {
+            EmulatedUser user = emu.createUser();
+            emu.faults().on("POST", "/access-requests").next(10, io.memoram.connect.emulator.Fault.status(503));
+            int postsBefore = emu.requestCount("POST", "/access-requests");
+            try {
+                assertThatThrownBy(() -> new AccessRequestResolver(retrying, REASON).resolve(Secret.of(user.memoryKey())))
+                        .isInstanceOf(io.memoram.connect.client.MemoramUnavailableException.class);
+            } finally {
+                emu.faults().clear();
+            }
+            // One POST per attempt, each after a look-up: the client's own 3 retries were not used.
+            assertThat(emu.requestCount("POST", "/access-requests") - postsBefore)
+                    .isEqualTo(AccessRequestResolver.MAX_CREATE_ATTEMPTS);
+        }
     }
 }

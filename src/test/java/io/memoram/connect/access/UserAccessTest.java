@@ -154,6 +154,27 @@ class UserAccessTest {
     }
 
     @Test
+    void contentReadAfterTheLastFetchRefreshesOnceEvenWithinTheInterval() {
+        UserAccess access = openAccess();
+        clock.advance(Duration.ofSeconds(1));
+        int newVersion = emu.rotateKey(user.userId());
+        String newBlob = sealedBlob("sealed just after a rotation");
+        Instant readAt = clock.instant();
+        int fetchesBefore = credentialFetches();
+
+        // Read from the API after the last fetch: the key that sealed it may be new, so one fetch.
+        assertThat(access.open(newBlob, readAt)).isEqualTo(new KeyRing.Opened("sealed just after a rotation", newVersion));
+        assertThat(credentialFetches()).isEqualTo(fetchesBefore + 1);
+
+        // Content read before that fetch cannot hold a newer key: a corrupt blob costs nothing more.
+        String corrupt = emu.blob(user.userId(), emu.putRawBlob(user.userId(), randomGarbage(), "corrupt", List.of())).content();
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> access.open(corrupt, readAt)).isInstanceOf(NoKeyOpensException.class);
+        }
+        assertThat(credentialFetches()).isEqualTo(fetchesBefore + 1);
+    }
+
+    @Test
     void aCorruptBlobRefreshesAtMostOncePerInterval() {
         UserAccess access = openAccess();
         String corrupt = emu.blob(user.userId(),

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Every endpoint of memoram-api.md Part A against the emulator over real HTTP. */
+/** Every endpoint of docs/memoram-api.md against the emulator over real HTTP. */
 class MemoramClientEndpointsTest {
     /** Started with the class, closed after all its tests. */
     @RegisterExtension

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Part B.3 against the emulator's injected faults: what is retried, how often, and what surfaces. */
+/** docs/memoram-api.md ("Errors and retries") against the emulator's injected faults: what is retried, how often, and what surfaces. */
 class MemoramClientFailuresTest {
     /** Started with the class, closed after all its tests. */
     @RegisterExtension

@@ -44,7 +44,7 @@ class ConfigDocsTest {
     @Test
     void writesTheFileItRenders(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
         Path out = dir.resolve("sub/configuration.md");
-        ConfigDocs.main(new String[] {out.toString()});
+        ConfigDocs.write(out);
         assertThat(Files.readString(out)).isEqualTo(ConfigDocs.render());
     }
 }

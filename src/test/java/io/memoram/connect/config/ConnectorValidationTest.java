@@ -1,12 +1,14 @@
 package io.memoram.connect.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.junit.jupiter.api.Test;
 
@@ -106,6 +108,57 @@ class ConnectorValidationTest {
         props.put(MemoramSourceConfig.BEHAVIOR_ON_DELETE_CONFIG, "IGNORE");
         assertThat(errors(validateSource(props), MemoramSourceConfig.BEHAVIOR_ON_DELETE_CONFIG)).isEmpty();
         assertThat(new MemoramSourceConfig(props).tombstoneOnDelete()).isFalse();
+    }
+
+    @Test
+    void plainHttpToARemoteHostIsRefusedOnTheUrlFieldNamingHttps() {
+        for (String url : List.of("http://api.example.com/api/v1", "HTTP://10.0.0.5:8080/api/v1", "http://0.0.0.0:80/api/v1",
+                "http://localhost.example.com/api/v1", "http://127.example.com/api/v1", "http://[2001:db8::1]/api/v1",
+                "http://localhost@api.example.com/api/v1", "http://[::ffff:10.0.0.5]/api/v1")) {
+            Map<String, String> props = base();
+            props.put(MemoramCommonConfig.API_URL_CONFIG, url);
+            assertThat(errors(validateSource(props), MemoramCommonConfig.API_URL_CONFIG)).as(url).singleElement().asString()
+                    .contains(MemoramCommonConfig.API_URL_CONFIG).contains("https://")
+                    .contains(MemoramCommonConfig.API_ALLOW_INSECURE_HTTP_CONFIG).doesNotContain(API_KEY);
+            props.put(MemoramCommonConfig.API_ALLOW_INSECURE_HTTP_CONFIG, "true");
+            assertThat(errors(validateSource(props), MemoramCommonConfig.API_URL_CONFIG)).as(url + " with the opt-in").isEmpty();
+        }
+    }
+
+    @Test
+    void plainHttpToLoopbackAndHttpsAnywhereAreAllowed() {
+        for (String url : List.of("http://127.0.0.1:8089/api/v1", "http://127.1.2.3/api/v1", "http://localhost:8089/api/v1",
+                "http://LocalHost/api/v1", "http://memoram.localhost/api/v1", "http://[::1]:8089/api/v1",
+                "https://api.example.com/api/v1", "https://10.0.0.5/api/v1")) {
+            Map<String, String> props = base();
+            props.put(MemoramCommonConfig.API_URL_CONFIG, url);
+            assertThat(errors(validateSource(props), MemoramCommonConfig.API_URL_CONFIG)).as(url).isEmpty();
+            assertThat(ConnectorValidation.validate(props, MemoramSinkConfig.CONFIG_DEF, Duration.ZERO).configValues())
+                    .as(url).allSatisfy(v -> assertThat(v.errorMessages()).as(v.name()).isEmpty());
+        }
+    }
+
+    @Test
+    void plainHttpToARemoteHostFailsTheConfigAtStart() {
+        Map<String, String> props = base();
+        props.put(MemoramCommonConfig.API_URL_CONFIG, "http://api.example.com/api/v1");
+        for (java.util.function.Supplier<?> start : List.<java.util.function.Supplier<?>>of(
+                () -> new MemoramSourceConfig(props), () -> new MemoramSinkConfig(props))) {
+            assertThatThrownBy(start::get).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(MemoramCommonConfig.API_URL_CONFIG).hasMessageContaining("https://")
+                    .hasMessageContaining(MemoramCommonConfig.API_ALLOW_INSECURE_HTTP_CONFIG)
+                    .hasMessageNotContaining(API_KEY);
+        }
+        // Each connector and task refuses it in start(), before any call could carry the key.
+        for (java.util.function.Consumer<Map<String, String>> start : List.<java.util.function.Consumer<Map<String, String>>>of(
+                new io.memoram.connect.source.MemoramSourceConnector()::start, new io.memoram.connect.source.MemoramSourceTask()::start,
+                new io.memoram.connect.sink.MemoramSinkConnector()::start, new io.memoram.connect.sink.MemoramSinkTask()::start)) {
+            assertThatThrownBy(() -> start.accept(props)).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(MemoramCommonConfig.API_URL_CONFIG).hasMessageContaining("https://");
+        }
+        props.put(MemoramCommonConfig.API_ALLOW_INSECURE_HTTP_CONFIG, "true");
+        assertThat(new MemoramSourceConfig(props).apiUrl()).hasToString("http://api.example.com/api/v1");
+        assertThat(new MemoramSinkConfig(props).apiUrl()).hasToString("http://api.example.com/api/v1");
     }
 
     @Test

@@ -6,7 +6,7 @@ import io.memoram.connect.client.Secret;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Defaults and derived values follow connector-contract.md. */
+/** Defaults and derived values follow docs/configuration.md. */
 class MemoramConfigTest {
     private static final Map<String, String> MINIMAL = Map.of(
             MemoramCommonConfig.API_KEY_CONFIG, "mem_" + "0".repeat(48),
@@ -24,9 +24,12 @@ class MemoramConfigTest {
         assertThat(c.blobQuery().limit()).isEqualTo(100);
         assertThat(c.blobQuery().tags()).isEmpty();
         assertThat(c.tombstoneOnDelete()).isTrue();
-        assertThat(c.behaviorOnDecryptionError()).isEqualTo("fail");
+        assertThat(c.behaviorOnDelete()).isEqualTo(MemoramSourceConfig.OnDelete.TOMBSTONE);
+        assertThat(c.behaviorOnDecryptionError()).isEqualTo(MemoramSourceConfig.OnDecryptionError.FAIL);
+        assertThat(c.behaviorOnAccessRevoked()).isEqualTo(MemoramCommonConfig.OnAccessRevoked.SKIP);
         assertThat(c.failOnAccessRevoked()).isFalse();
         assertThat(c.contentEncryption()).isEqualTo("aes-gcm");
+        assertThat(c.contentCipher()).isSameAs(io.memoram.connect.crypto.ContentCiphers.forName("aes-gcm"));
         assertThat(c.maxRetries()).isEqualTo(10);
         assertThat(c.retryBackoff().toMillis()).isEqualTo(500);
         assertThat(c.retryBackoffMax().toMillis()).isEqualTo(60_000);
@@ -59,7 +62,9 @@ class MemoramConfigTest {
         assertThat(c.getString(MemoramSinkConfig.FIELD_ID_CONFIG)).isEqualTo("id");
         assertThat(c.sourceDefault()).isEqualTo("kafka-connect");
         assertThat(c.upsert()).isTrue();
-        assertThat(c.behaviorOnNullValues()).isEqualTo("delete");
+        assertThat(c.writeMode()).isEqualTo(MemoramSinkConfig.WriteMode.UPSERT);
+        assertThat(c.behaviorOnNullValues()).isEqualTo(MemoramSinkConfig.OnNullValues.DELETE);
+        assertThat(c.errorsTolerance()).isEqualTo(MemoramSinkConfig.ErrorsTolerance.NONE);
         assertThat(c.maxInFlightRequests()).isEqualTo(16);
     }
 

@@ -222,7 +222,7 @@ class AesGcmCipherTest {
 
     @Test
     void urlSafeBase64IsNotAccepted() {
-        // '-' and '_' are the URL-safe alphabet; Part B.1 says standard Base64.
+        // '-' and '_' are the URL-safe alphabet; docs/memoram-api.md ("Content encryption") says standard Base64.
         assertThatThrownBy(() -> cipher.open("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA-_", EncryptionKey.fromHex(KEY_128, 1)))
                 .isInstanceOf(MalformedCiphertextException.class);
     }

@@ -80,6 +80,12 @@ public final class ConnectStack implements AutoCloseable {
         workers.remove(worker);
     }
 
+    /** Kills one worker with SIGKILL: a crash, nothing flushed or committed on the way out. */
+    public void killWorker(ConnectWorker worker) {
+        worker.process().kill();
+        workers.remove(worker);
+    }
+
     @Override
     public void close() {
         List<ConnectWorker> running = new ArrayList<>(workers);

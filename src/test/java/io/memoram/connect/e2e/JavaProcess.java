@@ -127,6 +127,23 @@ public final class JavaProcess implements AutoCloseable {
         return clean;
     }
 
+    /**
+     * SIGKILL, at once: a crash (power loss, OOM killer), with no shutdown hook, no offset flush and
+     * no transaction closed. Waits until the process is gone.
+     */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(name + " still alive 30 s after SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while killing " + name, e);
+        }
+        RUNNING.remove(this);
+    }
+
     public String logTail(int lines) {
         try {
             List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);

@@ -8,7 +8,7 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Content sealing per memoram-api.md B.1: standard Base64 (padded) of nonce(12) || ciphertext || tag(16),
+ * Content sealing per docs/memoram-api.md ("Content encryption"): standard Base64 (padded) of nonce(12) || ciphertext || tag(16),
  * no associated data, UTF-8 plaintext. Written with javax.crypto on purpose, independently of the
  * connector's Bouncy Castle code, so that tests really check interoperability.
  */

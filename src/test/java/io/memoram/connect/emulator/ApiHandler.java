@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The public API under /api/v1 (memoram-api.md Part A, with the choices of Part B). */
+/** The public API under /api/v1 (as docs/memoram-api.md describes it, decisions included). */
 final class ApiHandler {
     static final int DEFAULT_LIMIT = 10;
     static final int MAX_REASON_LENGTH = 255;
@@ -85,8 +85,9 @@ final class ApiHandler {
             }
             requireMethod(r, "GET");
             List<Map<String, Object>> items = state.requestsOf(apiKey).stream().map(Json::accessRequest).toList();
+            int cap = state.accessRequestListCap();
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("items", items);
+            m.put("items", cap > 0 && items.size() > cap ? items.subList(0, cap) : items);
             m.put("total", items.size());
             return Response.ok(m);
         }

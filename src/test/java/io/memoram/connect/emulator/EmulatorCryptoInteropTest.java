@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The emulator's javax.crypto sealing and the connector's Bouncy Castle {@code aes-gcm} are written
- * independently from Part B.1; each must open what the other seals.
+ * independently from docs/memoram-api.md ("Content encryption"); each must open what the other seals.
  */
 class EmulatorCryptoInteropTest {
 

@@ -61,6 +61,7 @@ final class EmulatorState {
     private final Map<String, AuthCode> authCodes = new HashMap<>();
     private Duration tokenTtl = DEFAULT_TOKEN_TTL;
     private int pageCap = DEFAULT_PAGE_CAP;
+    private int accessRequestListCap;
 
     // ---------------------------------------------------------------- developers and tokens
 
@@ -122,6 +123,17 @@ final class EmulatorState {
             throw new IllegalArgumentException("page cap must be >= 1, got " + cap);
         }
         pageCap = cap;
+    }
+
+    synchronized void accessRequestListCap(int cap) {
+        if (cap < 0) {
+            throw new IllegalArgumentException("access request list cap must be >= 0, got " + cap);
+        }
+        accessRequestListCap = cap;
+    }
+
+    synchronized int accessRequestListCap() {
+        return accessRequestListCap;
     }
 
     synchronized int pageCap() {

@@ -11,11 +11,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * An in-memory Memoram service on a real socket, for tests, the demo and local experiments.
- * The API (memoram-api.md Part A with Part B's choices) is served under {@link #baseUrl()}, the OAuth code
+ * The API (docs/memoram-api.md, decisions included) is served under {@link #baseUrl()}, the OAuth code
  * exchange at {@link #oauthTokenUrl()}, and the dashboard's acts (approve, revoke, rotate, faults...) under
  * {@link #adminUrl()}, which has no authentication and is for local use only.
  *
@@ -29,9 +30,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * </pre>
  *
  * <p>In a test class, {@code @RegisterExtension static final MemoramEmulator emu = MemoramEmulator.start();}
- * starts one for the class and closes it after all its tests.
+ * starts one for the class, clears its injected faults after each test and closes it after all its tests.
  */
-public final class MemoramEmulator implements AutoCloseable, AfterAllCallback {
+public final class MemoramEmulator implements AutoCloseable, AfterAllCallback, AfterEachCallback {
     public static final String DEFAULT_HOST = "127.0.0.1";
     private static final AtomicInteger SERVER_COUNT = new AtomicInteger();
 
@@ -150,6 +151,16 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback {
         return this;
     }
 
+    /**
+     * Caps how many items GET /access-requests returns while {@code total} still counts them all, as a
+     * server that paged or truncated that list would (the API documents no paging for it). 0 (the
+     * default) returns every request.
+     */
+    public MemoramEmulator accessRequestListCap(int cap) {
+        state.accessRequestListCap(cap);
+        return this;
+    }
+
     // ---------------------------------------------------------------- users and access
 
     public EmulatedUser createUser() {
@@ -168,6 +179,11 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback {
     /** Files a pending access request for the user by this developer (as POST /access-requests would). */
     public String requestAccess(String apiKey, EmulatedUser user) {
         return state.fileRequest(apiKey, user.memoryKey(), "Requested by a test").id();
+    }
+
+    /** Files a pending access request with this reason (as POST /access-requests would). @return the request id. */
+    public String requestAccess(String apiKey, EmulatedUser user, String reason) {
+        return state.fileRequest(apiKey, user.memoryKey(), reason).id();
     }
 
     /** Files an access request for the user by this developer and approves it. @return the request id. */
@@ -209,7 +225,7 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback {
 
     // ---------------------------------------------------------------- blobs and tags
 
-    /** Seeds a blob whose content is sealed (AES-GCM, Part B.1) with the user's current key. */
+    /** Seeds a blob whose content is sealed (AES-GCM, docs/memoram-api.md "Content encryption") with the user's current key. */
     public String putBlob(String userId, String plaintext, String title, List<String> tags) {
         return putBlob(userId, plaintext, title, null, tags, null, null, null);
     }
@@ -258,7 +274,7 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback {
         return state.blobs(userId);
     }
 
-    /** Seals plaintext with the user's current key, as a client following Part B.1 would. */
+    /** Seals plaintext with the user's current key, as a client following docs/memoram-api.md ("Content encryption") would. */
     public String seal(String userId, String plaintext) {
         return state.seal(userId, plaintext);
     }
@@ -297,6 +313,15 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback {
         }
         server.stop(0);
         executor.shutdownNow();
+    }
+
+    /**
+     * As a JUnit extension: clears the injected faults after each test, passed or failed, so that
+     * faults a failed test did not consume do not hit the next one.
+     */
+    @Override
+    public void afterEach(ExtensionContext context) {
+        faults().clear();
     }
 
     /** As a JUnit extension on a static field: closes the emulator after the class's tests. */

@@ -20,11 +20,9 @@ class MemoramEmulatorMainTest {
     void seededStateFileDescribesAWorkingEmulator(@TempDir Path dir) throws Exception {
         Path stateFile = dir.resolve("sub/emulator-state.json");
         ByteArrayOutputStream banner = new ByteArrayOutputStream();
-        long t0 = System.nanoTime();
         MemoramEmulatorMain.Options options = MemoramEmulatorMain.Options.parse(
                 new String[] {"--port", "0", "--seed", "--state-file", stateFile.toString(), "--token-ttl", "120"});
         try (MemoramEmulator emu = MemoramEmulatorMain.launch(options, new PrintStream(banner, true, StandardCharsets.UTF_8))) {
-            assertThat((System.nanoTime() - t0) / 1_000_000).as("start-up ms").isLessThan(3000);
             JsonNode state = Json.MAPPER.readTree(stateFile.toFile());
             assertThat(state.get("base_url").asText()).isEqualTo(emu.baseUrl());
             assertThat(state.get("admin_url").asText()).isEqualTo(emu.adminUrl());

@@ -6,7 +6,7 @@
  *
  * <p>Three areas on one port:
  * <ul>
- *   <li>{@code /api/v1} – the Memoram API of docs/memoram-api.md Part A with the choices of Part B.
+ *   <li>{@code /api/v1} – the Memoram API as docs/memoram-api.md describes it, decisions included.
  *       Every call but {@code POST /auth/token} needs a bearer token (401 otherwise); blob and tag calls
  *       need an approved access request of the calling developer for the user (403 otherwise), and writes
  *       the user's memoryKey; unknown ids are 404; bad bodies 400 (importance/confidence outside 0..1: 422);

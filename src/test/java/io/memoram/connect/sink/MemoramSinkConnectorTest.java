@@ -2,6 +2,7 @@ package io.memoram.connect.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.memoram.connect.access.AccessTaskConfig;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +30,10 @@ class MemoramSinkConnectorTest {
         List<Map<String, String>> tasks = connector.taskConfigs(3);
         assertThat(tasks).hasSize(3);
         for (int i = 0; i < 3; i++) {
-            assertThat(tasks.get(i)).containsEntry("memoram.access.request.ids", "r1,r2")
-                    .containsEntry(MemoramSinkTask.TASK_NUMBER_CONFIG, Integer.toString(i))
+            assertThat(tasks.get(i)).containsEntry(AccessTaskConfig.REQUEST_IDS_CONFIG, "r1,r2")
+                    .containsEntry(AccessTaskConfig.TASK_NUMBER_CONFIG, Integer.toString(i))
                     .doesNotContainKey("memoram.memory.keys");
+            assertThat(AccessTaskConfig.parse(tasks.get(i)).taskNumber()).isEqualTo(i);
         }
         assertThat(connector.taskClass()).isEqualTo(MemoramSinkTask.class);
         connector.stop();

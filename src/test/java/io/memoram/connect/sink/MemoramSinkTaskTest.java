@@ -131,7 +131,8 @@ class MemoramSinkTaskTest {
         await().atMost(WAIT).until(() -> committable(task) == 5);
         assertThat(task.metrics().getBlobsCreated()).isEqualTo(2);
         assertThat(task.metrics().getBlobsUpdated()).isEqualTo(1);
-        assertThat(task.metrics().getBlobsDeleted()).isGreaterThanOrEqualTo(1);
+        assertThat(task.metrics().getBlobsDeleted()).isEqualTo(1); // "a"
+        assertThat(task.metrics().getRecordsIgnored()).isEqualTo(1); // "b": the API answered 404, nothing to delete
     }
 
     @Test
@@ -183,13 +184,22 @@ class MemoramSinkTaskTest {
     @Test
     void aCreateWhoseResponseIsLostIsNotRepeated() {
         MemoramSinkTask task = start(new FakeSinkContext(props("memoram.write.mode", "insert"), true));
+        int posts = emu.requestCount("POST", "/memory-blobs");
+        int patches = emu.requestCount("PATCH", "/memory-blobs");
         emu.faults().on("POST", "/memory-blobs").next(2, Fault.dropAfterHandling());
         emu.faults().on("POST", "/memory-blobs").next(1, Fault.status(503));
         emu.faults().on("POST", "/memory-blobs").next(1, Fault.tooManyRequests(0));
         task.put(List.of(rec("a", "A", 0), rec("b", "B", 1), rec("c", "C", 2), rec("d", "D", 3)));
         await().atMost(WAIT).until(() -> committable(task) == 4);
         assertThat(contents()).containsExactly("A", "B", "C", "D");
-        assertThat(task.metrics().getRetriesQueued()).isGreaterThanOrEqualTo(2);
+        // One lane retry per fault: the write client never retries by itself.
+        assertThat(task.metrics().getRetriesQueued()).isEqualTo(4);
+        // The two creates that landed are found by the new listing (insert mode: nothing more to do);
+        // the two refused ones are POSTed again.
+        assertThat(emu.requestCount("POST", "/memory-blobs") - posts).isEqualTo(6);
+        assertThat(emu.requestCount("PATCH", "/memory-blobs") - patches).isZero();
+        assertThat(task.metrics().getRecordsAlreadyWritten()).isEqualTo(2);
+        assertThat(task.metrics().getBlobsCreated()).isEqualTo(2);
     }
 
     @Test
@@ -263,5 +273,157 @@ class MemoramSinkTaskTest {
                 .hasMessageContaining("behavior.on.access.revoked=fail"));
         assertThat(committable(task)).isEqualTo(1);
         assertThat(contents()).containsExactly("before");
+    }
+
+    // --- infrastructure faults, retry bounds (docs/troubleshooting.md) ---
+
+    @Test
+    void aRedirectFromAProxyFailsTheTaskAndDeadLettersNothing() {
+        FakeSinkContext ctx = new FakeSinkContext(props(), true);
+        MemoramSinkTask task = start(ctx);
+        task.put(List.of(rec("a", "before", 0)));
+        await().atMost(WAIT).until(() -> committable(task) == 1);
+        emu.faults().on("POST", "/memory-blobs").next(1, Fault.status(302));
+        task.put(List.of(rec("b", "redirected", 1)));
+        await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(() -> task.put(List.of()))
+                .isInstanceOf(ConnectException.class)
+                .hasMessageContaining("chats-0@1")
+                .hasMessageContaining("302")
+                .hasMessageContaining("memoram.api.url"));
+        assertThat(ctx.reports).isEmpty();
+        assertThat(committable(task)).isEqualTo(1);
+    }
+
+    @Test
+    void aListingAnswered404FailsTheTaskAndDeadLettersNothing() {
+        FakeSinkContext ctx = new FakeSinkContext(props(), true);
+        MemoramSinkTask task = start(ctx);
+        emu.faults().on("GET", "/memory-blobs").next(1, Fault.status(404)); // a wrong base path
+        task.put(List.of(rec("a", "lost?", 0)));
+        await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(() -> task.put(List.of()))
+                .isInstanceOf(ConnectException.class)
+                .hasMessageContaining("404")
+                .hasMessageContaining("memoram.api.url"));
+        assertThat(ctx.reports).isEmpty();
+        assertThat(committable(task)).isZero();
+        assertThat(emu.blobs(user.userId())).isEmpty();
+    }
+
+    @Test
+    void aWriteThatAlwaysGets5xxFailsTheTaskNamingTheRecordAfterMaxRetries() {
+        FakeSinkContext ctx = new FakeSinkContext(props("memoram.max.retries", "2"), true);
+        MemoramSinkTask task = start(ctx);
+        task.put(List.of(rec("warm-up", "w", 0)));
+        await().atMost(WAIT).until(() -> committable(task) == 1);
+        int posts = emu.requestCount("POST", "/memory-blobs");
+        emu.faults().on("POST", "/memory-blobs").next(100, Fault.status(503));
+        task.put(List.of(rec("doomed", "d", 1)));
+        await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(() -> task.put(List.of()))
+                .isInstanceOf(ConnectException.class)
+                .hasMessageContaining("topic 'chats', partition 0, offset 1")
+                .hasMessageContaining("memoram.max.retries=2")
+                .hasMessageContaining("503"));
+        assertThat(emu.requestCount("POST", "/memory-blobs") - posts).isEqualTo(3); // the first try and 2 retries
+        assertThat(ctx.reports).isEmpty();
+        assertThat(committable(task)).isEqualTo(1);
+    }
+
+    @Test
+    void maxRetriesAtIntegerMaxDoesNotOverflow() {
+        MemoramSinkTask task = start(new FakeSinkContext(props("memoram.max.retries", "2147483647"), true));
+        emu.faults().on("POST", "/memory-blobs").next(1, Fault.status(503));
+        task.put(List.of(rec("a", "written", 0)));
+        await().atMost(WAIT).until(() -> committable(task) == 1);
+        assertThat(contents()).containsExactly("written");
+    }
+
+    @Test
+    void aForbiddenWriteWhileTheRequestIsStillApprovedDoesNotRevokeTheUser() {
+        FakeSinkContext ctx = new FakeSinkContext(props(), true);
+        MemoramSinkTask task = start(ctx);
+        task.put(List.of(rec("warm-up", "w", 0)));
+        await().atMost(WAIT).until(() -> committable(task) == 1);
+        emu.faults().on("POST", "/memory-blobs").next(1, Fault.status(403));
+        task.put(List.of(rec("a", "first", 1)));
+        await().atMost(WAIT).until(() -> committable(task) == 2);
+        task.put(List.of(rec("b", "second", 2)));
+        await().atMost(WAIT).until(() -> committable(task) == 3);
+        assertThat(ctx.reports).isEmpty();
+        assertThat(contents()).containsExactly("first", "second", "w");
+    }
+
+    @Test
+    void aSlowOldTaskStoppingLeavesTheBeansOfItsSuccessorRegistered() throws Exception {
+        Map<String, String> p = props();
+        MemoramSinkTask old = start(new FakeSinkContext(p, true));
+        MemoramSinkTask successor = start(new FakeSinkContext(p, true));
+        old.stop();
+        tasks.remove(old);
+        ObjectName bean = new ObjectName("kafka.connect.memoram:type=sink-task,connector=\"" + p.get("name") + "\",task=0");
+        ObjectName client = new ObjectName("kafka.connect.memoram:type=client-sink,connector=\"" + p.get("name") + "\",task=0");
+        assertThat(ManagementFactory.getPlatformMBeanServer().isRegistered(bean)).isTrue();
+        assertThat(ManagementFactory.getPlatformMBeanServer().isRegistered(client)).isTrue();
+        successor.put(List.of(rec("a", "x", 0)));
+        assertThat(ManagementFactory.getPlatformMBeanServer().getAttribute(bean, "RecordsIn")).isEqualTo(1L);
+        successor.stop();
+        tasks.remove(successor);
+        assertThat(ManagementFactory.getPlatformMBeanServer().isRegistered(bean)).isFalse();
+    }
+
+    // --- documented behaviours (docs/sink.md) ---
+
+    @Test
+    void backPressurePausesConsumptionWhenTheBufferIsFullAndResumesAfter() {
+        FakeSinkContext ctx = new FakeSinkContext(props(), true);
+        MemoramSinkTask task = start(ctx);
+        task.put(List.of(rec("warm-up", "w", 0)));
+        await().atMost(WAIT).until(() -> committable(task) == 1);
+        task.limitBuffer(2, Long.MAX_VALUE, Duration.ofMillis(100));
+        emu.faults().on("POST", "/memory-blobs").next(3, Fault.delay(Duration.ofMillis(1500)));
+        task.put(List.of(rec("a", "A", 1), rec("b", "B", 2), rec("c", "C", 3)));
+        assertThat(ctx.paused).containsExactly(tp);
+        await().atMost(WAIT).until(() -> committable(task) == 4 && ctx.paused.isEmpty());
+        assertThat(contents()).containsExactly("A", "B", "C", "w");
+    }
+
+    @Test
+    void theBufferIsBoundedInBytesNotOnlyInRecords() {
+        FakeSinkContext ctx = new FakeSinkContext(props(), true);
+        MemoramSinkTask task = start(ctx);
+        task.put(List.of(rec("warm-up", "w", 0)));
+        await().atMost(WAIT).until(() -> committable(task) == 1);
+        task.limitBuffer(10_000, 1_000_000, Duration.ofMillis(100));
+        emu.faults().on("POST", "/memory-blobs").next(2, Fault.delay(Duration.ofMillis(1500)));
+        String big = "x".repeat(300_000); // about 600 KB each on the heap
+        task.put(List.of(rec("a", big, 1), rec("b", big, 2)));
+        assertThat(ctx.paused).containsExactly(tp);
+        await().atMost(WAIT).until(() -> committable(task) == 3 && ctx.paused.isEmpty());
+    }
+
+    @Test
+    void aRecordWithAnIdPatchesThatBlobInBothModesLeavingAbsentFieldsAlone() {
+        for (String mode : List.of("upsert", "insert")) {
+            String id = emu.putBlob(user.userId(), "original " + mode, "title " + mode, "summary " + mode,
+                    List.of("old-1", "old-2"), 0.5, 0.25, "elsewhere");
+            MemoramSinkTask task = start(new FakeSinkContext(props("memoram.write.mode", mode), true));
+            Map<String, Object> v = new HashMap<>();
+            v.put("user_id", user.userId());
+            v.put("id", id);
+            v.put("content", "patched " + mode);
+            v.put("tags", List.of("new"));
+            task.put(List.of(new SinkRecord(tp.topic(), tp.partition(), null, "k-" + mode, null, v, 0)));
+            await().atMost(WAIT).until(() -> committable(task) == 1);
+            StoredBlob b = emu.blob(user.userId(), id);
+            assertThat(emu.decrypt(user.userId(), b.content())).as(mode).isEqualTo("patched " + mode);
+            assertThat(b.tags()).as(mode).containsExactly("new");
+            assertThat(b.title()).as(mode).isEqualTo("title " + mode);
+            assertThat(b.summary()).as(mode).isEqualTo("summary " + mode);
+            assertThat(b.importance()).as(mode).isEqualTo(0.5);
+            assertThat(b.confidence()).as(mode).isEqualTo(0.25);
+            assertThat(b.source()).as(mode).isEqualTo("elsewhere");
+            assertThat(task.metrics().getBlobsUpdated()).as(mode).isEqualTo(1);
+            assertThat(task.metrics().getBlobsCreated()).as(mode).isZero();
+        }
+        assertThat(emu.blobs(user.userId())).hasSize(2);
     }
 }

@@ -4,7 +4,6 @@ import io.memoram.connect.emulator.MemoramEmulator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -14,26 +13,13 @@ import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.storage.StringConverter;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
-/** Shared set-up of the cluster tests: one broker, two workers, fast commits and rebalances. */
+/** Shared helpers of the sink cluster tests (the cluster itself: ConnectClusterExtension). */
 final class SinkClusterSupport {
-    static final int MAX_MESSAGE_BYTES = 3_000_000;
+    static final int MAX_MESSAGE_BYTES = io.memoram.connect.ConnectClusterExtension.MAX_MESSAGE_BYTES;
     static final String REASON_HEADER = "__connect.errors.exception.message";
     static final String CLASS_HEADER = "__connect.errors.exception.class.name";
 
     private SinkClusterSupport() { }
-
-    static EmbeddedConnectCluster startCluster(String name) {
-        Map<String, String> worker = new HashMap<>();
-        worker.put("offset.flush.interval.ms", "500");
-        worker.put("scheduled.rebalance.max.delay.ms", "500");
-        worker.put("producer.max.request.size", Integer.toString(MAX_MESSAGE_BYTES)); // the DLQ takes oversize records
-        Properties broker = new Properties();
-        broker.put("message.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
-        EmbeddedConnectCluster cluster = (EmbeddedConnectCluster) new EmbeddedConnectCluster.Builder()
-                .name(name).numWorkers(2).numBrokers(1).workerProps(worker).brokerProps(broker).build();
-        cluster.start();
-        return cluster;
-    }
 
     /** A schemaless-JSON sink connector config for {@code topic}, with fast retries. */
     static Map<String, String> sinkConfig(MemoramEmulator emu, String apiKey, String topic, List<String> requestIds) {

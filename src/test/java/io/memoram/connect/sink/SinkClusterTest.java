@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.memoram.connect.emulator.EmulatedAccessRequest;
+import io.memoram.connect.ConnectClusterExtension;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
 import io.memoram.connect.emulator.StoredBlob;
@@ -19,11 +20,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.storage.StringConverter;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,20 +41,15 @@ class SinkClusterTest {
     /** Started with the class, closed after all its tests. */
     @RegisterExtension
     static final MemoramEmulator emu = MemoramEmulator.start();
+    @RegisterExtension
+    static final ConnectClusterExtension cluster = ConnectClusterExtension.shared();
     private static EmbeddedConnectCluster connect;
     private static String apiKey;
 
     @BeforeAll
     static void start() {
         apiKey = emu.createApiKey();
-        connect = SinkClusterSupport.startCluster("sink-cluster-test");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (connect != null) {
-            connect.stop();
-        }
+        connect = cluster.cluster();
     }
 
     private static List<String> decrypted(EmulatedUser u) {
@@ -272,5 +270,38 @@ class SinkClusterTest {
         assertThat(task.trace()).contains("topic '" + failTopic + "', partition 0, offset 1")
                 .contains("not authorised").contains("behavior.on.access.revoked=fail");
         connect.deleteConnector("revoked-fail-sink");
+    }
+
+    @Test
+    void behindATopicRenamingTransformOffsetsAreCommittedOnTheInputTopic() throws Exception {
+        EmulatedUser erin = emu.createUser();
+        String topic = "routed-chats";
+        connect.kafka().createTopic(topic, 2);
+        Map<String, String> config = SinkClusterSupport.sinkConfig(emu, apiKey, topic, List.of(emu.grantAccess(apiKey, erin)));
+        config.put("memoram.user.id", erin.userId());
+        config.put("transforms", "route");
+        config.put("transforms.route.type", "org.apache.kafka.connect.transforms.RegexRouter");
+        config.put("transforms.route.regex", "(.*)");
+        config.put("transforms.route.replacement", "renamed-$1");
+        connect.configureConnector("routed-sink", config);
+        try {
+            for (int i = 0; i < 6; i++) {
+                connect.kafka().produce(topic, i % 2, "k" + i, json(map("content", "routed " + i)));
+            }
+            await().atMost(WAIT).untilAsserted(() -> assertThat(decrypted(erin)).hasSize(6));
+            try (Admin admin = connect.kafka().createAdminClient()) {
+                await().atMost(WAIT).untilAsserted(() -> {
+                    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("connect-routed-sink")
+                            .partitionsToOffsetAndMetadata().get();
+                    assertThat(committed.get(new TopicPartition(topic, 0))).extracting(OffsetAndMetadata::offset).isEqualTo(3L);
+                    assertThat(committed.get(new TopicPartition(topic, 1))).extracting(OffsetAndMetadata::offset).isEqualTo(3L);
+                });
+            }
+            // Markers are those of the input topic, which is where the records are.
+            assertThat(emu.blobs(erin.userId())).anyMatch(b -> b.source().equals("kafka-connect #kc:"
+                    + BlobMarker.forKey(topic, "k0")));
+        } finally {
+            connect.deleteConnector("routed-sink");
+        }
     }
 }

@@ -5,6 +5,7 @@ import static io.memoram.connect.sink.SinkClusterSupport.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.memoram.connect.ConnectClusterExtension;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.Fault;
 import io.memoram.connect.emulator.MemoramEmulator;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,20 +31,15 @@ class SinkResilienceClusterTest {
     /** Started with the class, closed after all its tests. */
     @RegisterExtension
     static final MemoramEmulator emu = MemoramEmulator.start();
+    @RegisterExtension
+    static final ConnectClusterExtension cluster = ConnectClusterExtension.shared();
     private static EmbeddedConnectCluster connect;
     private static String apiKey;
 
     @BeforeAll
     static void start() {
         apiKey = emu.createApiKey();
-        connect = SinkClusterSupport.startCluster("sink-resilience-test");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (connect != null) {
-            connect.stop();
-        }
+        connect = cluster.cluster();
     }
 
     @AfterEach

@@ -1,6 +1,7 @@
 package io.memoram.connect.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.memoram.connect.client.MemoryBlob;
 import java.time.Instant;
@@ -82,13 +83,10 @@ class UserBlobIndexTest {
     @Test
     void aFailedListingLeavesTheIndexUnbuilt() throws Exception {
         UserBlobIndex index = new UserBlobIndex("u");
-        try {
-            index.lookup("m", () -> {
-                throw new IllegalStateException("503");
-            });
-        } catch (IllegalStateException expected) {
-            // propagated to the caller, who retries later
-        }
+        // Propagated to the caller (the lane), who retries later.
+        assertThatThrownBy(() -> index.lookup("m", () -> {
+            throw new IllegalStateException("503");
+        })).isInstanceOf(IllegalStateException.class).hasMessage("503");
         assertThat(index.built()).isFalse();
         assertThat(index.lookup("m", () -> List.<MemoryBlob>of().iterator())).isNull();
         assertThat(index.built()).isTrue();

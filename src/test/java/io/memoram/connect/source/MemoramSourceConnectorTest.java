@@ -50,6 +50,14 @@ class MemoramSourceConnectorTest {
         assertThat(errors(c, "memoram.access.request.reason")).singleElement().asString().contains("255");
         assertThat(errors(c, "behavior.on.delete")).singleElement().asString().contains("tombstone");
 
+        Map<String, String> discovering = valid(emu.createApiKey());
+        discovering.remove("memoram.access.request.ids");
+        discovering.put("memoram.access.discovery", "reason");
+        assertThat(connector.validate(discovering).configValues()).allSatisfy(v -> assertThat(v.errorMessages()).isEmpty());
+        discovering.put("memoram.access.discovery", "everyone");
+        assertThat(errors(connector.validate(discovering), "memoram.access.discovery")).singleElement().asString()
+                .contains("off, reason, all");
+
         Config refused = connector.validate(valid("mem_" + "0".repeat(48)));
         assertThat(errors(refused, "memoram.api.key")).isNotEmpty();
     }

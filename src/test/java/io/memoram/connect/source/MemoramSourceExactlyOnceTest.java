@@ -5,6 +5,7 @@ import static io.memoram.connect.source.SourceKit.running;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.memoram.connect.ConnectClusterExtension;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.Fault;
 import io.memoram.connect.emulator.MemoramEmulator;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,18 +26,13 @@ class MemoramSourceExactlyOnceTest {
     /** Started with the class, closed after all its tests. */
     @RegisterExtension
     static final MemoramEmulator emu = MemoramEmulator.start();
+    @RegisterExtension
+    static final ConnectClusterExtension cluster = ConnectClusterExtension.own("memoram-source-eos", 1, Map.of("exactly.once.source.support", "enabled"));
     private static EmbeddedConnectCluster connect;
 
     @BeforeAll
     static void start() {
-        connect = SourceKit.cluster("memoram-source-eos", 1, Map.of("exactly.once.source.support", "enabled"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (connect != null) {
-            connect.stop();
-        }
+        connect = cluster.cluster();
     }
 
     @Test

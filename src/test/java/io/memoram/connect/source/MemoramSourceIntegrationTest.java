@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.memoram.connect.ConnectClusterExtension;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.Fault;
 import io.memoram.connect.emulator.MemoramEmulator;
@@ -21,7 +22,6 @@ import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffsets;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,18 +36,13 @@ class MemoramSourceIntegrationTest {
     /** Started with the class, closed after all its tests. */
     @RegisterExtension
     static final MemoramEmulator emu = MemoramEmulator.start();
+    @RegisterExtension
+    static final ConnectClusterExtension cluster = ConnectClusterExtension.shared();
     private static EmbeddedConnectCluster connect;
 
     @BeforeAll
     static void start() {
-        connect = SourceKit.cluster("memoram-source-it", 1, Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (connect != null) {
-            connect.stop();
-        }
+        connect = cluster.cluster();
     }
 
     /** Seeds {@code n} blobs; returns blob id to plaintext. */

@@ -134,31 +134,35 @@ class MemoramSourceLifecycleTest {
     }
 
     private static MemoramSourceTask task(Map<String, String> connectorProps, List<TaskAssignment.Request> requests) {
+        return task(connectorProps, requests, new MemoramSourceTask());
+    }
+
+    private static MemoramSourceTask task(Map<String, String> connectorProps, List<TaskAssignment.Request> requests,
+                                          MemoramSourceTask t) {
         Map<String, String> taskProps = TaskAssignment.taskConfigs(connectorProps, TaskAssignment.groups(requests), 1).get(0);
-        MemoramSourceTask t = new MemoramSourceTask();
         t.initialize(new Fakes.TaskContext(taskProps));
         t.start(taskProps);
         return t;
     }
 
     @Test
-    void pollReturnsPromptlyWhenIdleAndStopWakesIt() throws Exception {
+    void pollReturnsNothingWhenIdleAndStopWakesAWaitingPoll() throws Exception {
         String apiKey = emu.createApiKey();
         EmulatedUser u = emu.createUser();
         String pending = emu.requestAccess(apiKey, u);
         Map<String, String> p = props(emu.baseUrl(), apiKey);
-        p.put("memoram.access.check.interval.ms", "60000");
-        MemoramSourceTask t = task(p, List.of(new TaskAssignment.Request(pending, null, null)));
+        p.put("memoram.access.check.interval.ms", "3600000");
+        // Idle polls may wait up to 10 minutes here, so a poll that returns soon was woken by stop().
+        Duration longIdle = Duration.ofMinutes(10);
+        MemoramSourceTask t = task(p, List.of(new TaskAssignment.Request(pending, null, null)),
+                new MemoramSourceTask(java.time.Clock.systemUTC(), longIdle));
         try {
-            List<SourceRecord> first = t.poll();
+            List<SourceRecord> first = pollUntil(t, records -> !records.isEmpty());
             assertThat(first).singleElement().satisfies(r -> {
                 assertThat(r.key()).isEqualTo(pending);
                 assertThat(((Struct) r.value()).getString("status")).isEqualTo("pending");
                 assertThat(r.sourcePartition()).isEqualTo(SourceOffsets.requestPartition(pending));
             });
-            long start = System.nanoTime();
-            assertThat(t.poll()).isNull();
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(MemoramSourceTask.MAX_IDLE_WAIT.plusMillis(500));
 
             CompletableFuture<List<SourceRecord>> blocked = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -167,8 +171,11 @@ class MemoramSourceLifecycleTest {
                     throw new IllegalStateException(e);
                 }
             });
+            // stop() must find the poll waiting, not run before it starts.
+            await().atMost(Duration.ofSeconds(10)).until(() -> t.pipeline().pollWaiting());
             t.stop();
-            assertThat(blocked.get(MemoramSourceTask.MAX_IDLE_WAIT.toMillis(), TimeUnit.MILLISECONDS)).isNull();
+            assertThat(blocked.get(30, TimeUnit.SECONDS)).isNull();
+            assertThat(t.poll()).as("after stop").isNull();
         } finally {
             t.stop();
         }
@@ -182,35 +189,38 @@ class MemoramSourceLifecycleTest {
         String blobOne = emu.putBlob(one.userId(), "one", "t", List.of());
         String blobTwo = emu.putBlob(two.userId(), "two", "t", List.of());
         Map<String, String> p = props(emu.baseUrl(), apiKey);
-        p.put("memoram.retry.backoff.ms", "400");
-        p.put("memoram.retry.backoff.max.ms", "400");
+        p.put("memoram.retry.backoff.ms", "10000");
+        p.put("memoram.retry.backoff.max.ms", "10000");
         p.put("memoram.tags.enabled", "false");
-        MemoramSourceTask t = task(p, List.of(new TaskAssignment.Request(emu.grantAccess(apiKey, one), one.userId(), null),
-                new TaskAssignment.Request(emu.grantAccess(apiKey, two), two.userId(), null)));
-        emu.faults().on("GET", "/memory-blobs").next(1_000, Fault.status(503));
+        TestClock clock = new TestClock();
+        emu.faults().on("GET", "/memory-blobs").next(2, Fault.status(503));
         int before = emu.requestCount("GET", "/memory-blobs");
+        MemoramSourceTask t = task(p, List.of(new TaskAssignment.Request(emu.grantAccess(apiKey, one), one.userId(), null),
+                new TaskAssignment.Request(emu.grantAccess(apiKey, two), two.userId(), null)), new MemoramSourceTask(clock));
         List<SourceRecord> records = new ArrayList<>();
         try {
-            long end = System.nanoTime() + Duration.ofMillis(1500).toNanos();
-            while (System.nanoTime() < end) {
-                List<SourceRecord> batch = t.poll();
-                assertThat(batch == null || batch.stream().noneMatch(r -> r.topic().endsWith(".memories"))).isTrue();
-            }
-            // 1.5 s of polling, two users, 200-400 ms between attempts each: a handful of calls, not hundreds.
-            int calls = emu.requestCount("GET", "/memory-blobs") - before;
-            assertThat(calls).isBetween(2, 16);
-            assertThat(t.metrics().getFailedCalls()).isEqualTo(calls);
-
-            emu.faults().clear();
+            // Each user's first listing fails...
             await().atMost(Duration.ofSeconds(10)).until(() -> {
                 List<SourceRecord> batch = t.poll();
                 if (batch != null) {
                     records.addAll(batch);
                 }
-                return records.stream().filter(r -> r.topic().endsWith(".memories")).count() == 2;
+                return t.metrics().getFailedCalls() == 2;
             });
-            assertThat(records).filteredOn(r -> r.topic().endsWith(".memories"))
-                    .extracting(r -> ((Struct) r.key()).getString("id")).containsExactlyInAnyOrder(blobOne, blobTwo);
+            assertThat(emu.requestCount("GET", "/memory-blobs") - before).isEqualTo(2);
+            // ...and while the task's clock has not reached the backoff, nothing is tried again.
+            for (int i = 0; i < 3; i++) {
+                List<SourceRecord> batch = t.poll();
+                assertThat(batch == null || memories(batch).isEmpty()).isTrue();
+            }
+            assertThat(t.pipeline().inFlight()).isZero();
+            assertThat(emu.requestCount("GET", "/memory-blobs") - before).isEqualTo(2);
+
+            clock.advance(Duration.ofSeconds(10));
+            records.addAll(pollUntil(t, r -> memories(r).size() == 2));
+            assertThat(memories(records)).extracting(r -> ((Struct) r.key()).getString("id")).containsExactlyInAnyOrder(blobOne, blobTwo);
+            assertThat(emu.requestCount("GET", "/memory-blobs") - before).isEqualTo(4);
+            assertThat(t.metrics().getFailedCalls()).isEqualTo(2);
         } finally {
             emu.faults().clear();
             t.stop();

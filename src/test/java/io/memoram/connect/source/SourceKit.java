@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -18,27 +17,11 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
-/** Shared helpers of the source integration tests: cluster, connector configs, reading topics, metrics. */
+/** Shared helpers of the source integration tests: connector configs, reading topics, metrics. */
 final class SourceKit {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private SourceKit() { }
-
-    static EmbeddedConnectCluster cluster(String name, int workers, Map<String, String> extraWorkerProps) {
-        Map<String, String> workerProps = new HashMap<>();
-        workerProps.put("offset.flush.interval.ms", "1000");
-        workerProps.put("plugin.discovery", "service_load");
-        workerProps.putAll(extraWorkerProps);
-        Properties brokerProps = new Properties();
-        brokerProps.put("auto.create.topics.enable", "true");
-        // One broker: transactions (exactly-once workers) need a transaction log it can host alone.
-        brokerProps.put("transaction.state.log.replication.factor", "1");
-        brokerProps.put("transaction.state.log.min.isr", "1");
-        EmbeddedConnectCluster connect = new EmbeddedConnectCluster.Builder()
-                .name(name).numWorkers(workers).numBrokers(1).workerProps(workerProps).brokerProps(brokerProps).build();
-        connect.start();
-        return connect;
-    }
 
     /** A connector config for the emulator: small pages and intervals, schemaless JSON. */
     static Map<String, String> config(MemoramEmulator emu, String apiKey, String prefix) {

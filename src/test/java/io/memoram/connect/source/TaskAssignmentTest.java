@@ -62,4 +62,24 @@ class TaskAssignmentTest {
         assertThat(TaskAssignment.groups(rs)).isEqualTo(TaskAssignment.groups(List.of(rs.get(1), rs.get(0))));
         assertThat(TaskAssignment.taskConfigs(connectorProps(), List.of(), 4)).isEmpty();
     }
+
+    @Test
+    void taskKeysAreTypedAndAMalformedValueIsNamed() {
+        List<TaskAssignment.Request> rs = List.of(new TaskAssignment.Request("r1", "alice", "f".repeat(64)));
+        Map<String, String> c = TaskAssignment.taskConfigs(connectorProps(), TaskAssignment.groups(rs), 1).get(0);
+        assertThat(c).containsEntry("memoram.task.access.request.ids", "r1")
+                .containsEntry("memoram.task.access.request.r1.user.id", "alice")
+                .containsEntry("memoram.task.access.request.r1.memory.key.sha256", "f".repeat(64))
+                .containsEntry("memoram.task.number", "0");
+        assertThat(io.memoram.connect.access.AccessTaskConfig.parse(c).taskNumber()).isZero();
+
+        Map<String, String> bad = new HashMap<>(c);
+        bad.put("memoram.task.access.request.r1.memory.key.sha256", "not-a-fingerprint");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TaskAssignment.parse(bad))
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+                .hasMessageContaining("memoram.task.access.request.r1.memory.key.sha256");
+        Map<String, String> foreign = new HashMap<>(connectorProps());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TaskAssignment.parse(foreign))
+                .hasMessageContaining("memoram.task.access.request.ids");
+    }
 }

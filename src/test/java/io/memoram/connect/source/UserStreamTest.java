@@ -31,7 +31,8 @@ class UserStreamTest {
     private final SourceTaskMetrics metrics = new SourceTaskMetrics(Clock.systemUTC());
 
     private UserStream stream(String onDelete, String onDecryptionError) {
-        return new UserStream("u1", new UserStream.Settings("m", "t", true, onDelete.equals("tombstone"), onDecryptionError), metrics);
+        return new UserStream("u1", new UserStream.Settings("m", "t", true, onDelete.equals("tombstone"),
+                io.memoram.connect.config.MemoramSourceConfig.OnDecryptionError.valueOf(onDecryptionError.toUpperCase(java.util.Locale.ROOT))), metrics);
     }
 
     private static MemoryBlob blob(String id, String content, int version) {

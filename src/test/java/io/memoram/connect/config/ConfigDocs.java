@@ -15,7 +15,8 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 /**
  * Writes docs/configuration.md from the connectors' {@link ConfigDef}s, so the reference can never
  * drift from the code: {@code ConfigDocsTest} fails when the checked-in file differs from
- * {@link #render()}. Regenerate with {@code mvn -Pconfig-docs}.
+ * {@link #render()}. Regenerate with {@code mvn -B -Pconfig-docs} ({@link GeneratedDocs}). Test
+ * scope: a documentation tool has no place in the plugin jar.
  */
 public final class ConfigDocs {
     public static final String DEFAULT_OUTPUT = "docs/configuration.md";
@@ -23,8 +24,8 @@ public final class ConfigDocs {
 
     private ConfigDocs() { }
 
-    public static void main(String[] args) throws IOException {
-        Path out = Path.of(args.length > 0 ? args[0] : DEFAULT_OUTPUT);
+    /** Writes the reference to {@code out}. */
+    public static void write(Path out) throws IOException {
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
         }

@@ -1,0 +1,382 @@
+package io.memoram.connect.access;
+
+import io.memoram.connect.client.AccessRequest;
+import io.memoram.connect.client.AccessStatus;
+import io.memoram.connect.client.MemoramAccessDeniedException;
+import io.memoram.connect.client.MemoramClient;
+import io.memoram.connect.client.MemoramException;
+import io.memoram.connect.client.MemoramUnavailableException;
+import io.memoram.connect.crypto.ContentCipher;
+import io.memoram.connect.crypto.ContentCryptoException;
+import io.memoram.connect.util.ExponentialBackoff;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The access requests one task serves, and which of them currently grants each user
+ * (docs/access-flow.md). Per request: its last status, when to check it next, the backoff of its
+ * failed checks and, while it serves its user, that user's {@link UserAccess} (credentials in
+ * memory only). One request serves a user at a time; other approved requests of the same user
+ * stay idle and are checked again as soon as the serving one is lost, so the user resumes on them.
+ *
+ * <p>The registry makes the API calls of a check ({@code GET /access-requests/{id}}, then the
+ * credentials when approved) and reports what changed as typed {@link Event}s; what they mean
+ * for records is the caller's business (the source writes statuses to its access topic, the sink
+ * refuses records of users it cannot serve). Calls are made outside the registry's lock, so
+ * checks of different requests may run on different threads at once; one request is never
+ * checked by two threads at a time ({@link #takeDue()} hands each due request out once).
+ * Thread-safe.
+ *
+ * <p>Use: {@link #add} each request, then repeatedly {@link #takeDue()} and {@link #check} each id
+ * (or {@link #checkDue()} to do both on the calling thread); {@link #accessDenied} when the API
+ * refuses a user's calls with 403; {@link #access} for the credentials that serve a user.
+ */
+public final class AccessRegistry {
+    private static final Logger log = LoggerFactory.getLogger(AccessRegistry.class);
+
+    /** What a check or a denial changed. */
+    public sealed interface Event {
+        String requestId();
+
+        /** The request's status differs from the one last reported (first sight included, see {@link #add}). */
+        record StatusChanged(String requestId, String userId, AccessStatus status) implements Event { }
+
+        /** The request is approved and its credentials are open: serve {@code access.userId()} with them. */
+        record Granted(String requestId, UserAccess access) implements Event { }
+
+        /** A check found the request rejected or revoked (reported once per change into that state). */
+        record Refused(String requestId, String userId, AccessStatus status) implements Event { }
+
+        /** The request no longer serves its user (refused, or its calls were denied): stop serving the user. */
+        record Withdrawn(String requestId, String userId) implements Event { }
+
+        /** A call of the check failed; the request is checked again after its backoff (or {@code Retry-After}). */
+        record CallFailed(String requestId, MemoramException error) implements Event { }
+    }
+
+    /**
+     * How often and how patiently requests are checked.
+     *
+     * @param checkInterval       between checks of a request that is pending, refused or unassigned
+     * @param retryBackoff        first wait after a failed call (doubles, with jitter, up to the max)
+     * @param retryBackoffMax     longest wait after failed calls or repeated denials
+     * @param expectedUsersOnly   true: open credentials only for requests {@link #add added} with their
+     *                            user (the source: a user found by approval is re-assigned by the
+     *                            connector first, so two tasks never serve one user); false: open any
+     *                            approved request (the sink)
+     */
+    public record Settings(Duration checkInterval, Duration retryBackoff, Duration retryBackoffMax, boolean expectedUsersOnly) {
+        public Settings {
+            Objects.requireNonNull(checkInterval, "checkInterval");
+            Objects.requireNonNull(retryBackoff, "retryBackoff");
+            Objects.requireNonNull(retryBackoffMax, "retryBackoffMax");
+        }
+    }
+
+    private final MemoramClient client;
+    private final ContentCipher cipher;
+    private final Settings settings;
+    private final Clock clock;
+    private final ExponentialBackoff backoff;
+    private final Map<String, Entry> entries = new LinkedHashMap<>();
+    /** user id -> the request that serves it. */
+    private final Map<String, Entry> serving = new LinkedHashMap<>();
+    private boolean closed;
+
+    public AccessRegistry(MemoramClient client, ContentCipher cipher, Settings settings, Clock clock) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.cipher = Objects.requireNonNull(cipher, "cipher");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.backoff = new ExponentialBackoff(settings.retryBackoff(), settings.retryBackoffMax(),
+                () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /**
+     * Registers a request, due for a check at once.
+     *
+     * @param userId         the user the request is known to be for, or null while unknown
+     * @param reportedStatus the status last reported before (e.g. read back from offsets), or null:
+     *                       a check reports {@link Event.StatusChanged} only when it differs
+     */
+    public synchronized void add(String requestId, String userId, String reportedStatus) {
+        Objects.requireNonNull(requestId, "requestId");
+        entries.computeIfAbsent(requestId, id -> new Entry(id, userId, reportedStatus, clock.millis()));
+    }
+
+    /** The ids of the requests due for a check now; each is handed out once until its check ends. */
+    public synchronized List<String> takeDue() {
+        long now = clock.millis();
+        List<String> due = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            if (!e.checking && e.dueAt <= now) {
+                e.checking = true;
+                due.add(e.requestId);
+            }
+        }
+        return due;
+    }
+
+    /** When the next check is due (epoch millis; {@link Long#MAX_VALUE} when none is). */
+    public synchronized long nextDueMillis() {
+        long min = Long.MAX_VALUE;
+        for (Entry e : entries.values()) {
+            if (!e.checking) {
+                min = Math.min(min, e.dueAt);
+            }
+        }
+        return min;
+    }
+
+    /** {@link #takeDue()} and {@link #check} of each, on the calling thread. */
+    public List<Event> checkDue() {
+        List<Event> events = new ArrayList<>();
+        for (String id : takeDue()) {
+            events.addAll(check(id));
+        }
+        return events;
+    }
+
+    /**
+     * Checks one request handed out by {@link #takeDue()}: its status and, when approved and its
+     * user is not served yet, its credentials. Never throws for what the API answers; a failed
+     * call is an {@link Event.CallFailed} and a later retry.
+     */
+    public List<Event> check(String requestId) {
+        Entry e;
+        synchronized (this) {
+            e = entries.get(requestId);
+            if (e == null) {
+                throw new IllegalArgumentException("unknown access request " + requestId);
+            }
+            if (closed) {
+                e.checking = false;
+                return List.of();
+            }
+        }
+        List<Event> events = new ArrayList<>();
+        try {
+            AccessRequest r;
+            try {
+                r = client.getAccessRequest(requestId);
+            } catch (MemoramException ex) {
+                failed(e, ex, "check access request", events);
+                return events;
+            }
+            if (!observed(e, r, events)) {
+                return events;
+            }
+            UserAccess access;
+            try {
+                access = UserAccess.open(client, requestId, cipher);
+            } catch (MemoramAccessDeniedException ex) {
+                log.warn("Access request {} is approved but its credentials were refused: checking again in {} ms",
+                        requestId, settings.checkInterval().toMillis());
+                later(e, settings.checkInterval());
+                return events;
+            } catch (MemoramException ex) {
+                failed(e, ex, "fetch the credentials of access request", events);
+                return events;
+            } catch (ContentCryptoException ex) {
+                // An unusable encryption key from the server: this user waits, the others go on.
+                log.error("Access request {}: the credentials hold an unusable encryption key ({}); checking again in {} ms",
+                        requestId, ex.getMessage(), settings.checkInterval().toMillis());
+                later(e, settings.checkInterval());
+                return events;
+            }
+            opened(e, access, events);
+            return events;
+        } finally {
+            synchronized (this) {
+                e.checking = false;
+            }
+        }
+    }
+
+    /** Applies a status read from the API; true when the credentials should be opened now. */
+    private synchronized boolean observed(Entry e, AccessRequest r, List<Event> events) {
+        long now = clock.millis();
+        e.failures = 0;
+        AccessStatus status = r.status() == null ? AccessStatus.UNKNOWN : r.status();
+        String userId = r.userId() != null ? r.userId() : e.expectedUserId;
+        if (!status.wire().equals(e.reportedStatus)) {
+            events.add(new Event.StatusChanged(e.requestId, userId, status));
+            e.reportedStatus = status.wire();
+            log.info("Access request {} (user {}) is {}", e.requestId, userId, status.wire());
+        }
+        AccessStatus before = e.status;
+        e.status = status;
+        e.userId = userId;
+        switch (status) {
+            case APPROVED -> {
+                Entry current = userId == null ? null : serving.get(userId);
+                if (current != null) {
+                    // Serving already (this request or another of the same user): nothing to do until it is lost.
+                    e.dueAt = Long.MAX_VALUE;
+                    return false;
+                }
+                if (settings.expectedUsersOnly() && e.expectedUserId == null) {
+                    log.info("Access request {} is approved; waiting for the connector to assign its user to a task", e.requestId);
+                    e.dueAt = now + settings.checkInterval().toMillis();
+                    return false;
+                }
+                return true;
+            }
+            case REJECTED, REVOKED -> {
+                if (before != AccessStatus.REJECTED && before != AccessStatus.REVOKED) {
+                    events.add(new Event.Refused(e.requestId, userId, status));
+                }
+                withdraw(e, events, now);
+                e.dueAt = now + settings.checkInterval().toMillis();
+                return false;
+            }
+            default -> {
+                e.dueAt = now + settings.checkInterval().toMillis();
+                return false;
+            }
+        }
+    }
+
+    private synchronized void opened(Entry e, UserAccess access, List<Event> events) {
+        long now = clock.millis();
+        if (closed) {
+            return;
+        }
+        if (e.expectedUserId != null && !e.expectedUserId.equals(access.userId())) {
+            log.error("Access request {} was assigned for user {} but its credentials are for user {}: not serving it",
+                    e.requestId, e.expectedUserId, access.userId());
+            e.dueAt = now + settings.checkInterval().toMillis();
+            return;
+        }
+        e.userId = access.userId();
+        e.dueAt = Long.MAX_VALUE;
+        if (serving.containsKey(access.userId())) {
+            return; // another request of the user won meanwhile; this one stays idle
+        }
+        e.access = access;
+        serving.put(access.userId(), e);
+        events.add(new Event.Granted(e.requestId, access));
+        log.info("Serving user {} (access request {}, key version {})", access.userId(), e.requestId, access.newestKeyVersion());
+    }
+
+    private synchronized void failed(Entry e, MemoramException ex, String what, List<Event> events) {
+        e.failures++;
+        Duration wait = backoff.waitBefore(e.failures, ex instanceof MemoramUnavailableException u ? u.retryAfter() : null);
+        wait = wait.isZero() ? Duration.ofMillis(1) : wait;
+        e.dueAt = clock.millis() + wait.toMillis();
+        events.add(new Event.CallFailed(e.requestId, ex));
+        log.warn("Could not {} {} ({} consecutive failures, next try in {} ms): {}",
+                what, e.requestId, e.failures, wait.toMillis(), ex.getMessage());
+    }
+
+    private synchronized void later(Entry e, Duration wait) {
+        e.dueAt = clock.millis() + wait.toMillis();
+    }
+
+    /**
+     * The API refused a call for {@code userId} with 403: stop serving it and check its requests.
+     * The first denial checks at once; denials that follow within {@code checkInterval} (a
+     * request that reads approved while its calls are refused) back off up to
+     * {@code retryBackoffMax}, so a contradictory API never makes a loop without pause.
+     */
+    public synchronized List<Event> accessDenied(String userId) {
+        long now = clock.millis();
+        List<Event> events = new ArrayList<>();
+        Entry e = serving.get(userId);
+        if (e != null) {
+            withdraw(e, events, now);
+        }
+        for (Entry other : entries.values()) {
+            if (userId.equals(other.userId) || userId.equals(other.expectedUserId)) {
+                other.denials = now - other.lastDenial < settings.checkInterval().toMillis() ? other.denials + 1 : 1;
+                other.lastDenial = now;
+                other.dueAt = now + (other.denials <= 1 ? 0 : backoff.waitBefore(other.denials - 1, null).toMillis());
+            }
+        }
+        return events;
+    }
+
+    private void withdraw(Entry e, List<Event> events, long now) {
+        if (e.access == null) {
+            return;
+        }
+        String userId = e.access.userId();
+        e.access = null;
+        serving.remove(userId);
+        events.add(new Event.Withdrawn(e.requestId, userId));
+        log.warn("Access request {} no longer grants user {}: that user is not served until a request of it is approved again",
+                e.requestId, userId);
+        // Another approved request of the same user may take over: check those now.
+        for (Entry other : entries.values()) {
+            if (other != e && userId.equals(other.userId) && other.status == AccessStatus.APPROVED) {
+                other.dueAt = Math.min(other.dueAt, now);
+            }
+        }
+    }
+
+    /** The credentials serving {@code userId}, or null while no request of this registry grants it. */
+    public synchronized UserAccess access(String userId) {
+        Entry e = serving.get(userId);
+        return e == null ? null : e.access;
+    }
+
+    /** The user ids currently served. */
+    public synchronized List<String> servedUsers() {
+        return new ArrayList<>(serving.keySet());
+    }
+
+    /** How many requests were last seen with one of these statuses. */
+    public synchronized int count(AccessStatus... statuses) {
+        int n = 0;
+        for (Entry e : entries.values()) {
+            for (AccessStatus s : statuses) {
+                if (e.status == s) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Forgets every credential (they are in memory only); later checks open nothing. */
+    public synchronized void close() {
+        closed = true;
+        for (Entry e : entries.values()) {
+            e.access = null;
+            e.dueAt = Long.MAX_VALUE;
+        }
+        serving.clear();
+    }
+
+    private static final class Entry {
+        final String requestId;
+        /** The user named when the request was added (null while unknown). */
+        final String expectedUserId;
+        String userId;
+        String reportedStatus;
+        AccessStatus status;
+        /** Set while this request serves its user. */
+        UserAccess access;
+        long dueAt;
+        boolean checking;
+        int failures;
+        int denials;
+        long lastDenial = Long.MIN_VALUE / 2;
+
+        Entry(String requestId, String expectedUserId, String reportedStatus, long dueAt) {
+            this.requestId = requestId;
+            this.expectedUserId = expectedUserId;
+            this.userId = expectedUserId;
+            this.reportedStatus = reportedStatus;
+            this.dueAt = dueAt;
+        }
+    }
+}

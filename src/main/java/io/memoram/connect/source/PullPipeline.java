@@ -1,0 +1,387 @@
+package io.memoram.connect.source;
+
+import io.memoram.connect.access.AccessRegistry;
+import io.memoram.connect.access.UserAccess;
+import io.memoram.connect.util.Threads;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The task's concurrent pull (docs/source.md, "How users are pulled"): up to
+ * {@code memoram.max.in.flight.requests} API calls at once across the task's users and access
+ * requests, one step at a time per user (so its pages stay in cursor order), users due first
+ * served first (a pass in progress keeps its place, so started passes finish first). Each finished step leaves its records as one chunk in a buffer that
+ * {@link #poll} drains; while the buffer holds {@code memoram.fetch.buffer.max.bytes} no new page
+ * is fetched, so a slow producer never makes it grow. A chunk is never split across two poll
+ * batches: its offsets (StreamManifests) are only consistent as a whole, and with exactly-once a
+ * batch is one transaction.
+ *
+ * <p>Threads: the worker threads make the calls and decrypt; {@link #poll} only drains the buffer
+ * and starts due work, and waits at most its {@code maxWait} on a condition, never on HTTP. All
+ * scheduling state is guarded by one lock, held only for bookkeeping.
+ */
+final class PullPipeline {
+    private static final Logger log = LoggerFactory.getLogger(PullPipeline.class);
+    /** Records one poll returns at most (whole chunks: the last chunk may go past it). */
+    static final int MAX_BATCH_RECORDS = 2_000;
+
+    /** The pipeline's settings from the task's config. */
+    record Settings(Duration pollInterval, int maxInFlight, long maxBufferBytes, boolean failOnAccessRevoked,
+                    String accessTopic) { }
+
+    private final Settings settings;
+    private final Clock clock;
+    private final PullStep step;
+    private final AccessRegistry registry;
+    private final SourceTaskMetrics metrics;
+    private final Map<String, UserSlot> users;
+    /** Access request id -> the partition its statuses are recorded in. */
+    private final Map<String, Map<String, String>> accessPartitions;
+    private final ExecutorService pool;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final PriorityQueue<UserSlot> schedule = new PriorityQueue<>(
+            Comparator.comparingLong((UserSlot s) -> s.dueAt).thenComparingLong(s -> s.sequence));
+    private final ArrayDeque<String> checks = new ArrayDeque<>();
+    private final ArrayDeque<List<SourceRecord>> chunks = new ArrayDeque<>();
+    private final ArrayDeque<Long> chunkBytes = new ArrayDeque<>();
+    private long bufferedBytes;
+    private long sequence;
+    private long nextCheckAt;
+    private int inFlight;
+    /** The most calls ever in flight at once (tests check the limit holds and is reached). */
+    private int inFlightHighWater;
+    private boolean stopping;
+    private boolean lagWarned;
+    private RuntimeException fatal;
+
+    PullPipeline(Settings settings, Clock clock, PullStep step, AccessRegistry registry, SourceTaskMetrics metrics,
+                 Map<String, UserSlot> users, Map<String, Map<String, String>> accessPartitions, String threadPrefix) {
+        this.settings = settings;
+        this.clock = clock;
+        this.step = step;
+        this.registry = registry;
+        this.metrics = metrics;
+        this.users = users;
+        this.accessPartitions = accessPartitions;
+        this.pool = Executors.newFixedThreadPool(settings.maxInFlight(), Threads.inheritingContext(threadPrefix));
+        metrics.bufferGauge(() -> {
+            lock.lock();
+            try {
+                return bufferedBytes;
+            } finally {
+                lock.unlock();
+            }
+        });
+    }
+
+    /**
+     * Hands over what is ready: whole chunks, up to about {@link #MAX_BATCH_RECORDS} records, or
+     * null after waiting up to {@code maxWait} for something to be ready.
+     *
+     * @throws ConnectException when the task must fail (the first fatal step outcome)
+     */
+    List<SourceRecord> poll(Duration maxWait) throws InterruptedException {
+        lock.lock();
+        try {
+            pump();
+            if (chunks.isEmpty() && fatal == null && !stopping) {
+                long untilNext = Math.max(1, nextTimedEvent() - clock.millis());
+                changed.await(Math.min(maxWait.toMillis(), untilNext), TimeUnit.MILLISECONDS);
+                pump();
+            }
+            if (fatal != null && !stopping) {
+                throw fatal;
+            }
+            if (chunks.isEmpty()) {
+                return null;
+            }
+            List<SourceRecord> out = new ArrayList<>(Math.min(MAX_BATCH_RECORDS, 4 * chunks.peek().size()));
+            while (!chunks.isEmpty() && (out.isEmpty() || out.size() + chunks.peek().size() <= MAX_BATCH_RECORDS)) {
+                out.addAll(chunks.poll());
+                bufferedBytes -= chunkBytes.poll();
+            }
+            pump();
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops starting work, wakes a waiting poll and interrupts the calls in flight; returns at once. */
+    void stop() {
+        lock.lock();
+        try {
+            stopping = true;
+            chunks.clear();
+            chunkBytes.clear();
+            bufferedBytes = 0;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        pool.shutdownNow();
+    }
+
+    /** Waits up to {@code timeout} for every worker thread to end (tests, benchmarks). */
+    boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return pool.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    int inFlightHighWater() {
+        lock.lock();
+        try {
+            return inFlightHighWater;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether a poll is waiting on the condition (tests). */
+    boolean pollWaiting() {
+        lock.lock();
+        try {
+            return lock.hasWaiters(changed);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int inFlight() {
+        lock.lock();
+        try {
+            return inFlight;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // --- scheduling (lock held) ---
+
+    /** The slot is due at {@code at}. */
+    private void enqueue(UserSlot slot, long at) {
+        if (slot.queued) {
+            schedule.remove(slot);
+        }
+        slot.dueAt = at;
+        slot.sequence = sequence++;
+        slot.queued = true;
+        schedule.add(slot);
+    }
+
+    private void dequeue(UserSlot slot) {
+        if (slot.queued) {
+            schedule.remove(slot);
+            slot.queued = false;
+        }
+    }
+
+    private long nextTimedEvent() {
+        UserSlot head = schedule.peek();
+        long next = head == null || bufferedBytes >= settings.maxBufferBytes() ? Long.MAX_VALUE : head.dueAt;
+        return Math.min(next, nextCheckAt);
+    }
+
+    /** Starts what is due, as far as the in-flight limit and the buffer allow. */
+    private void pump() {
+        if (stopping || fatal != null) {
+            return;
+        }
+        long now = clock.millis();
+        if (nextCheckAt <= now) {
+            checks.addAll(registry.takeDue());
+            nextCheckAt = registry.nextDueMillis();
+        }
+        while (inFlight < settings.maxInFlight()) {
+            String requestId = checks.poll();
+            if (requestId != null) {
+                submit(() -> checked(registry.check(requestId)));
+                continue;
+            }
+            UserSlot slot = schedule.peek();
+            if (slot == null || slot.dueAt > now || bufferedBytes >= settings.maxBufferBytes()) {
+                return;
+            }
+            schedule.poll();
+            slot.queued = false;
+            slot.running = true;
+            if (slot.nextPassMeasured) {
+                slot.nextPassMeasured = false;
+                lag(now - slot.dueAt);
+            }
+            UserAccess access = slot.access;
+            submit(() -> stepped(slot, step.run(slot.stream, access)));
+        }
+    }
+
+    private void submit(Runnable work) {
+        inFlight++;
+        inFlightHighWater = Math.max(inFlightHighWater, inFlight);
+        try {
+            pool.execute(() -> {
+                try {
+                    work.run();
+                } catch (RuntimeException e) {
+                    // After stop() the client is closed under calls in flight: expected, and nobody to tell.
+                    lock.lock();
+                    try {
+                        inFlight--;
+                        if (fatal == null && !stopping) {
+                            log.error("Internal error in the source pipeline", e);
+                            fatal = new ConnectException("Internal error in the source pipeline: " + e, e);
+                        }
+                        changed.signalAll();
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            inFlight--; // stopping
+        }
+    }
+
+    private void lag(long lagMs) {
+        metrics.passStartLag(Math.max(0, lagMs));
+        long threshold = Math.max(1_000, settings.pollInterval().toMillis() / 4);
+        if (lagMs > threshold && !lagWarned) {
+            lagWarned = true;
+            log.warn("This task cannot pull its {} users every poll.interval.ms={}: a pass started {} ms late. Raise "
+                    + "memoram.max.in.flight.requests (now {}) or tasks.max (more tasks share the users), or lengthen "
+                    + "poll.interval.ms; the PassStartLagMs metric shows the delay. Logged once per task.",
+                    users.size(), settings.pollInterval().toMillis(), lagMs, settings.maxInFlight());
+        }
+    }
+
+    // --- completions (worker threads) ---
+
+    private void checked(List<AccessRegistry.Event> events) {
+        lock.lock();
+        try {
+            inFlight--;
+            if (!stopping) {
+                events.forEach(this::apply);
+                nextCheckAt = registry.nextDueMillis();
+                pump();
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void stepped(UserSlot slot, StepOutcome outcome) {
+        lock.lock();
+        try {
+            inFlight--;
+            slot.running = false;
+            if (stopping) {
+                return;
+            }
+            long now = clock.millis();
+            if (outcome instanceof StepOutcome.Records r) {
+                slot.backoff.onSuccess();
+                buffer(r.records(), r.bytes());
+                if (r.passEnded()) {
+                    metrics.passCompleted(slot.userId());
+                    slot.nextPassMeasured = true;
+                }
+                if (slot.access != null && r.passEnded()) {
+                    enqueue(slot, now + settings.pollInterval().toMillis());
+                } else if (slot.access != null) {
+                    // Mid-pass: back in its old place (same due time and order), so passes already
+                    // started finish before new ones start. That keeps the users with a pass in
+                    // progress (and their per-pass state) to about the number of calls in flight.
+                    slot.queued = true;
+                    schedule.add(slot);
+                }
+            } else if (outcome instanceof StepOutcome.Denied d) {
+                log.warn("User {}: access refused ({}); checking the status of its access requests", slot.userId(), d.message());
+                slot.access = null;
+                registry.accessDenied(slot.userId()).forEach(this::apply);
+                nextCheckAt = registry.nextDueMillis();
+            } else if (outcome instanceof StepOutcome.Failed f) {
+                metrics.failedCalls.incrementAndGet();
+                Duration wait = slot.backoff.onFailure(f.retryAfter());
+                log.warn("User {}: {} failed ({} consecutive failures, next try in {} ms): {}", slot.userId(), f.call(),
+                        slot.backoff.consecutiveFailures(), wait.toMillis(), f.message());
+                if (slot.access != null) {
+                    enqueue(slot, now + wait.toMillis());
+                }
+            } else if (outcome instanceof StepOutcome.Fatal f) {
+                if (fatal == null) {
+                    fatal = f.error();
+                }
+            }
+            if (slot.access == null) {
+                // Withdrawn while the step ran, or just now: the pass starts over once granted again.
+                slot.stream.restartPass();
+            }
+            pump();
+        } finally {
+            changed.signalAll();
+            lock.unlock();
+        }
+    }
+
+    private void buffer(List<SourceRecord> records, long bytes) {
+        if (!records.isEmpty()) {
+            chunks.add(records);
+            chunkBytes.add(bytes);
+            bufferedBytes += bytes;
+        }
+    }
+
+    /** Turns what the registry reports into access records and user states (lock held). */
+    private void apply(AccessRegistry.Event event) {
+        // Java 17 has no pattern switch; the event types are sealed, so this chain is complete.
+        if (event instanceof AccessRegistry.Event.StatusChanged c) {
+            buffer(List.of(SourceRecords.access(settings.accessTopic(), accessPartitions.get(c.requestId()), c.requestId(),
+                    c.status().wire(), c.userId(), clock.instant())), 300);
+            metrics.access.incrementAndGet();
+        } else if (event instanceof AccessRegistry.Event.Refused r) {
+            if (settings.failOnAccessRevoked() && fatal == null) {
+                fatal = new ConnectException("Access request " + r.requestId() + " (user " + r.userId() + ") is " + r.status().wire()
+                        + " and behavior.on.access.revoked=fail. Remove it from the connector, or set "
+                        + "behavior.on.access.revoked=skip to keep serving the other users.");
+            }
+        } else if (event instanceof AccessRegistry.Event.Granted g) {
+            UserSlot slot = users.get(g.access().userId());
+            if (slot != null) {
+                slot.access = g.access();
+                slot.backoff.onSuccess();
+                if (!slot.running) {
+                    enqueue(slot, clock.millis());
+                }
+            }
+        } else if (event instanceof AccessRegistry.Event.Withdrawn w) {
+            UserSlot slot = users.get(w.userId());
+            if (slot != null) {
+                slot.access = null;
+                if (!slot.running) {
+                    dequeue(slot);
+                    slot.stream.restartPass();
+                }
+            }
+        } else if (event instanceof AccessRegistry.Event.CallFailed) {
+            metrics.failedCalls.incrementAndGet();
+        }
+    }
+}

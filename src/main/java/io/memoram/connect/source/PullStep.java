@@ -1,0 +1,104 @@
+package io.memoram.connect.source;
+
+import io.memoram.connect.access.UserAccess;
+import io.memoram.connect.client.BlobQuery;
+import io.memoram.connect.client.MemoramAccessDeniedException;
+import io.memoram.connect.client.MemoramAuthenticationException;
+import io.memoram.connect.client.MemoramClient;
+import io.memoram.connect.client.MemoramException;
+import io.memoram.connect.client.MemoramUnavailableException;
+import io.memoram.connect.client.MemoryBlobPage;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One step of one user's pass, run on a pipeline thread: the tag list or the next page of blobs,
+ * decided (fingerprints), opened (decryption) and turned into records. Owns the user's stream for
+ * its duration; the pipeline never runs two steps of one user at once, so pages stay in cursor
+ * order.
+ */
+final class PullStep {
+    private static final Logger log = LoggerFactory.getLogger(PullStep.class);
+    /** Heap a record costs beyond its strings (Struct, headers, offsets shared per bucket): an estimate. */
+    private static final long RECORD_OVERHEAD_BYTES = 300;
+
+    private final MemoramClient client;
+    private final BlobQuery query;
+    private final Clock clock;
+
+    PullStep(MemoramClient client, BlobQuery query, Clock clock) {
+        this.client = client;
+        this.query = query;
+        this.clock = clock;
+    }
+
+    StepOutcome run(UserStream stream, UserAccess access) {
+        String userId = stream.userId();
+        try {
+            stream.keyVersion(access.newestKeyVersion());
+            if (stream.needsTags()) {
+                List<SourceRecord> records = stream.applyTags(client.listTags(userId), clock.instant());
+                return new StepOutcome.Records(records, estimate(records), false);
+            }
+            String cursor = stream.cursor();
+            MemoryBlobPage page = client.listMemoryBlobs(userId, query, cursor);
+            // Credentials fetched after this instant know every key that sealed this page.
+            Instant readAt = clock.instant();
+            String next = page.hasMore() ? page.nextCursor() : null;
+            List<SourceRecord> records = new ArrayList<>(stream.applyBlobs(page.memoryBlobs(), next,
+                    content -> access.open(content, readAt)));
+            if (next != null && next.equals(cursor)) {
+                // The server would hand the same page forever: end this pass (it detects no deletions).
+                log.warn("User {}: GET /memory-blobs returned its own cursor as next_cursor; ending this pass here "
+                        + "(no deletions detected) and starting over after poll.interval.ms", userId);
+                stream.restartPass();
+                return new StepOutcome.Records(records, estimate(records), true);
+            }
+            if (next == null) {
+                records.addAll(stream.completeListing(clock.instant()));
+                return new StepOutcome.Records(records, estimate(records), true);
+            }
+            return new StepOutcome.Records(records, estimate(records), false);
+        } catch (MemoramAccessDeniedException e) {
+            return new StepOutcome.Denied(e.getMessage());
+        } catch (MemoramAuthenticationException e) {
+            return new StepOutcome.Fatal(new ConnectException("The Memoram API refused the API key (memoram.api.key): " + e.getMessage(), e));
+        } catch (MemoramException e) {
+            if (!e.isRetriable()) {
+                // 400/404 and the like: the cursor may be what is wrong; the next try starts the pass over.
+                stream.restartPass();
+            }
+            return new StepOutcome.Failed(e.call(), e.getMessage(), e instanceof MemoramUnavailableException u ? u.retryAfter() : null);
+        } catch (ConnectException e) {
+            return new StepOutcome.Fatal(e);
+        } catch (RuntimeException e) {
+            // Whatever one user's data does to us, the other users go on: this one backs off and starts over.
+            log.error("User {}: unexpected failure while pulling; retrying that user after its backoff", userId, e);
+            stream.restartPass();
+            return new StepOutcome.Failed("pull of user " + userId, e.getClass().getSimpleName(), null);
+        }
+    }
+
+    /** Heap estimate of records about to wait in the fetch buffer. */
+    static long estimate(List<SourceRecord> records) {
+        long bytes = 0;
+        for (SourceRecord r : records) {
+            bytes += RECORD_OVERHEAD_BYTES;
+            if (r.value() instanceof Struct v && v.schema().field("content") != null) {
+                bytes += length(v.getString("content")) + length(v.getString("title")) + length(v.getString("summary"));
+            }
+        }
+        return bytes;
+    }
+
+    private static long length(String s) {
+        return s == null ? 0 : s.length();
+    }
+}

@@ -1,0 +1,24 @@
+package io.memoram.connect.source;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/** What one step of one user (one API call and what it produced) came to. */
+sealed interface StepOutcome {
+
+    /**
+     * The call succeeded. {@code bytes} estimates the records' heap (for the fetch buffer's bound);
+     * {@code passEnded} is true when this step ended the user's pass (complete or abandoned).
+     */
+    record Records(List<SourceRecord> records, long bytes, boolean passEnded) implements StepOutcome { }
+
+    /** The API refused the user's calls with 403: its access requests must be checked. */
+    record Denied(String message) implements StepOutcome { }
+
+    /** The call failed; the user waits its backoff (at least {@code retryAfter} when the server said so). */
+    record Failed(String call, String message, Duration retryAfter) implements StepOutcome { }
+
+    /** The task cannot go on (a refused API key, behavior.on.decryption.error=fail). */
+    record Fatal(RuntimeException error) implements StepOutcome { }
+}

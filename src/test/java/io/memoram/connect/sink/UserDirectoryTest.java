@@ -1,0 +1,153 @@
+package io.memoram.connect.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.memoram.connect.client.MemoramClient;
+import io.memoram.connect.client.MemoramClientConfig;
+import io.memoram.connect.client.MemoramUnavailableException;
+import io.memoram.connect.client.Secret;
+import io.memoram.connect.crypto.ContentCiphers;
+import io.memoram.connect.emulator.EmulatedUser;
+import io.memoram.connect.emulator.Fault;
+import io.memoram.connect.emulator.MemoramEmulator;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@link UserDirectory} against the emulator: one bad access request affects that request only. */
+class UserDirectoryTest {
+    @RegisterExtension
+    static final MemoramEmulator emu = MemoramEmulator.start();
+
+    private String apiKey;
+    private MemoramClient client;
+
+    @BeforeEach
+    void developer() {
+        apiKey = emu.createApiKey();
+        client = MemoramClient.create(MemoramClientConfig.builder(URI.create(emu.baseUrl()), Secret.of(apiKey))
+                .maxRetries(0).build());
+    }
+
+    @AfterEach
+    void cleanUp() {
+        emu.faults().clear();
+        client.close();
+    }
+
+    private UserDirectory directory(List<String> requestIds) {
+        return new UserDirectory(client, ContentCiphers.forName("aes-gcm"), requestIds, Duration.ZERO, System::nanoTime);
+    }
+
+    @Test
+    void aRequestRefusedWith400IsNamedAndTheOthersStillOpen() {
+        EmulatedUser broken = emu.createUser();
+        EmulatedUser alice = emu.createUser();
+        EmulatedUser bob = emu.createUser();
+        String bad = emu.grantAccess(apiKey, broken);
+        String forAlice = emu.grantAccess(apiKey, alice);
+        String forBob = emu.grantAccess(apiKey, bob);
+        emu.faults().on("GET", "/access-requests/" + bad).next(100, Fault.status(400));
+        UserDirectory users = directory(List.of(bad, forAlice, forBob));
+
+        assertThat(users.require(alice.userId()).requestId()).isEqualTo(forAlice);
+        assertThat(users.require(bob.userId()).requestId()).isEqualTo(forBob);
+        assertThatThrownBy(() -> users.require(broken.userId()))
+                .isInstanceOf(UserDirectory.UserNotAuthorizedException.class)
+                .hasMessageContaining("user '" + broken.userId() + "' is unknown")
+                .hasMessageContaining(bad + " (")
+                .hasMessageContaining("400")
+                .hasMessageNotContaining(forAlice);
+
+        emu.faults().clear();
+        // Checked again after its backoff: the request serves its user.
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(users.require(broken.userId()).requestId()).isEqualTo(bad));
+    }
+
+    @Test
+    void aRequestTheApiCannotAnswerNowDelaysOnlyUsersItMightServe() {
+        EmulatedUser waiting = emu.createUser();
+        EmulatedUser alice = emu.createUser();
+        String slow = emu.grantAccess(apiKey, waiting);
+        String forAlice = emu.grantAccess(apiKey, alice);
+        emu.faults().on("GET", "/access-requests/" + slow).next(100, Fault.status(503));
+        UserDirectory users = directory(List.of(slow, forAlice));
+
+        assertThat(users.require(alice.userId()).requestId()).isEqualTo(forAlice);
+        // Not refused: the request the API could not answer may be this user's, so the record is retried.
+        assertThatThrownBy(() -> users.require(waiting.userId())).isInstanceOf(MemoramUnavailableException.class);
+
+        emu.faults().clear();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(users.require(waiting.userId()).requestId()).isEqualTo(slow));
+    }
+
+    private static int listings() {
+        return emu.requestCount("GET", "/access-requests") - emu.requestCount("GET", "/access-requests/");
+    }
+
+    @Test
+    void discoveryWritesAUserApprovedLaterAfterOneLookUpAndUnknownUsersShareOneLookUpPerInterval() {
+        String reason = "Sink discovery test pipeline";
+        EmulatedUser early = emu.createUser();
+        emu.approve(emu.requestAccess(apiKey, early, reason));
+        EmulatedUser late = emu.createUser();
+        String lateRequest = emu.requestAccess(apiKey, late, reason);
+        EmulatedUser otherPipeline = emu.createUser();
+        emu.approve(emu.requestAccess(apiKey, otherPipeline, "another pipeline"));
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(0);
+        UserDirectory users = new UserDirectory(client, ContentCiphers.forName("aes-gcm"), List.of(),
+                new io.memoram.connect.access.AccessRegistry.Settings(Duration.ofSeconds(60), Duration.ofMillis(10),
+                        Duration.ofMillis(50), false),
+                io.memoram.connect.config.AccessDiscovery.REASON, reason, now::get);
+
+        int before = listings();
+        assertThat(users.require(early.userId()).userId()).isEqualTo(early.userId());
+        assertThat(listings()).isEqualTo(before + 1);
+
+        // Approved after the task started: its first record is written after one look-up.
+        emu.approve(lateRequest);
+        now.addAndGet(Duration.ofSeconds(61).toNanos());
+        assertThat(users.require(late.userId()).requestId()).isEqualTo(lateRequest);
+        assertThat(listings()).isEqualTo(before + 2);
+
+        // Unknown users within the interval cause no listing each: their records wait for the next look-up.
+        for (String stranger : List.of(otherPipeline.userId(), "u-unknown-1", "u-unknown-2")) {
+            assertThatThrownBy(() -> users.require(stranger)).isInstanceOf(MemoramUnavailableException.class)
+                    .hasMessageContaining("waiting for the next look-up");
+        }
+        assertThat(listings()).isEqualTo(before + 2);
+        now.addAndGet(Duration.ofSeconds(61).toNanos());
+        // The next look-up decides: another pipeline's user and strangers are refused, with one listing for all.
+        for (String stranger : List.of(otherPipeline.userId(), "u-unknown-1", "u-unknown-2")) {
+            assertThatThrownBy(() -> users.require(stranger)).isInstanceOf(UserDirectory.UserNotAuthorizedException.class)
+                    .hasMessageContaining("memoram.access.discovery=reason");
+        }
+        assertThat(listings()).isEqualTo(before + 3);
+        assertThat(users.require(early.userId()).userId()).isEqualTo(early.userId());
+    }
+
+    @Test
+    void aReApprovedUserIsWrittenAgainWithoutARestart() {
+        EmulatedUser user = emu.createUser();
+        String request = emu.grantAccess(apiKey, user);
+        UserDirectory users = new UserDirectory(client, ContentCiphers.forName("aes-gcm"), List.of(request),
+                new io.memoram.connect.access.AccessRegistry.Settings(Duration.ofMillis(200), Duration.ofMillis(10),
+                        Duration.ofMillis(50), false),
+                io.memoram.connect.config.AccessDiscovery.OFF, null, System::nanoTime);
+        assertThat(users.require(user.userId()).requestId()).isEqualTo(request);
+
+        emu.revoke(request);
+        users.revoked(user.userId());
+        assertThatThrownBy(() -> users.require(user.userId())).isInstanceOf(UserDirectory.UserNotAuthorizedException.class)
+                .hasMessageContaining("revoked");
+
+        emu.approve(request);
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(users.require(user.userId()).requestId()).isEqualTo(request));
+    }
+}

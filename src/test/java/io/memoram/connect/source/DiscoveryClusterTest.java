@@ -1,0 +1,214 @@
+package io.memoram.connect.source;
+
+import static io.memoram.connect.source.SourceKit.readAll;
+import static io.memoram.connect.source.SourceKit.running;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.memoram.connect.emulator.EmulatedUser;
+import io.memoram.connect.ConnectClusterExtension;
+import io.memoram.connect.emulator.MemoramEmulator;
+import io.memoram.connect.source.SourceKit.Rec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
+import org.apache.kafka.connect.runtime.rest.entities.TaskInfo;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Users arriving and leaving while the source runs, on two real Connect workers: discovery of a new
+ * approval (no config change), a revocation that stops one user while the others go on, a
+ * reconfiguration that moves users between tasks with no duplicate and no gap, a user removed by
+ * updating the config, and a memory key the API refuses.
+ */
+class DiscoveryClusterTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final String OURS = "Acme analytics would like to copy your memories into its warehouse";
+
+    @RegisterExtension
+    static final MemoramEmulator emu = MemoramEmulator.start();
+    @RegisterExtension
+    static final ConnectClusterExtension cluster = ConnectClusterExtension.shared();
+    private static EmbeddedConnectCluster connect;
+    private final List<String> connectors = new ArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        connect = cluster.cluster();
+    }
+
+    @AfterEach
+    void clearFaults() {
+        // The extension deletes every connector after each test, passed or failed.
+        emu.faults().clear();
+    }
+
+    private void configure(String name, Map<String, String> config) {
+        connectors.add(name);
+        connect.configureConnector(name, config);
+    }
+
+    private static Map<String, String> seed(EmulatedUser u, int n, String label) {
+        Map<String, String> plain = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            String text = label + " memory " + i;
+            plain.put(emu.putBlob(u.userId(), text, label, List.of()), text);
+        }
+        return plain;
+    }
+
+    /** Which task serves each user now. */
+    private static Map<String, Integer> taskOfUser(String name) {
+        Map<String, Integer> out = new HashMap<>();
+        for (TaskInfo t : connect.taskConfigs(name)) {
+            for (TaskAssignment.Request r : TaskAssignment.parse(t.config())) {
+                assertThat(out.put(r.userId(), t.id().task())).as("user %s served by one task", r.userId()).isIn(null, t.id().task());
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> contentById(List<Rec> recs) {
+        return recs.stream().filter(r -> !r.tombstone()).collect(Collectors.toMap(Rec::id, Rec::content, (a, b) -> b));
+    }
+
+    @Test
+    void approvalsAndRevocationsWhileRunningMoveUsersWithNoDuplicateAndNoGap() {
+        String apiKey = emu.createApiKey();
+        List<EmulatedUser> users = new ArrayList<>();
+        Map<String, String> expected = new HashMap<>();
+        Map<String, String> requestOf = new HashMap<>();
+        for (int u = 0; u < 3; u++) {
+            EmulatedUser user = emu.createUser();
+            users.add(user);
+            expected.putAll(seed(user, 4, "user" + u));
+            String id = emu.requestAccess(apiKey, user, OURS);
+            emu.approve(id);
+            requestOf.put(user.userId(), id);
+        }
+        EmulatedUser otherPipeline = emu.createUser();
+        seed(otherPipeline, 2, "other");
+        emu.approve(emu.requestAccess(apiKey, otherPipeline, "Another pipeline of the same developer account"));
+        // The newcomer sorts before everyone, so its arrival shifts the round-robin: users move between tasks.
+        String first = users.stream().map(EmulatedUser::userId).min(Comparator.naturalOrder()).orElseThrow();
+        EmulatedUser candidate = emu.createUser();
+        while (candidate.userId().compareTo(first) >= 0) {
+            candidate = emu.createUser();
+        }
+        EmulatedUser newcomer = candidate;
+        Map<String, String> newcomerBlobs = seed(newcomer, 4, "newcomer");
+        String newcomerRequest = emu.requestAccess(apiKey, newcomer, OURS);
+
+        String name = "discovery-2w";
+        String prefix = "disc";
+        SourceKit.createTopics(connect, prefix);
+        Map<String, String> config = SourceKit.config(emu, apiKey, prefix);
+        config.put("memoram.access.discovery", "reason");
+        config.put("memoram.access.request.reason", OURS);
+        config.put("tasks.max", "2");
+        configure(name, config);
+        String memories = prefix + ".memories";
+        await().atMost(TIMEOUT).until(() -> running(connect, name, 2));
+        await().atMost(TIMEOUT).until(() -> contentById(readAll(connect, memories)).keySet().containsAll(expected.keySet()));
+        Map<String, Integer> before = taskOfUser(name);
+        assertThat(before.keySet()).containsExactlyInAnyOrderElementsOf(users.stream().map(EmulatedUser::userId).toList());
+
+        // Approve while running: no config change, no restart.
+        emu.approve(newcomerRequest);
+        expected.putAll(newcomerBlobs);
+        // Changes made while tasks are being reconfigured must arrive too (no gap).
+        expected.putAll(seed(users.get(0), 2, "during"));
+        await().atMost(TIMEOUT).until(() -> taskOfUser(name).containsKey(newcomer.userId()));
+        Map<String, Integer> after = taskOfUser(name);
+        assertThat(after.keySet()).hasSize(4);
+        assertThat(before.entrySet()).as("some user moved to another task")
+                .anyMatch(e -> !e.getValue().equals(after.get(e.getKey())));
+        assertThat(after.values().stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting())))
+                .as("spread evenly").containsValues(2L, 2L);
+        await().atMost(TIMEOUT).until(() -> running(connect, name, 2));
+        await().atMost(TIMEOUT).until(() -> contentById(readAll(connect, memories)).keySet().containsAll(expected.keySet()));
+
+        // Revoke one: it stops, the others go on, and the access topic says so.
+        EmulatedUser leaving = users.get(1);
+        emu.revoke(requestOf.get(leaving.userId()));
+        String afterRevocation = emu.putBlob(leaving.userId(), "written after the revocation", "late", List.of());
+        Map<String, String> stillFlowing = seed(users.get(2), 1, "still");
+        expected.putAll(stillFlowing);
+        await().atMost(TIMEOUT).until(() -> readAll(connect, prefix + ".access").stream()
+                .anyMatch(r -> requestOf.get(leaving.userId()).equals(r.keyText()) && "revoked".equals(r.value().get("status").asText())));
+        await().atMost(TIMEOUT).until(() -> contentById(readAll(connect, memories)).keySet().containsAll(stillFlowing.keySet()));
+        long passes = SourceKit.passes(name);
+        await().atMost(TIMEOUT).until(() -> SourceKit.passes(name) >= passes + 6);
+
+        List<Rec> recs = readAll(connect, memories);
+        // No duplicate: every blob was emitted exactly once, across two reconfigurations of the tasks.
+        Map<String, Long> perBlob = recs.stream().collect(Collectors.groupingBy(Rec::id, Collectors.counting()));
+        assertThat(perBlob).allSatisfy((id, n) -> assertThat(n).as("records of blob %s", id).isEqualTo(1L));
+        // No gap, and only this pipeline's users: the topic is exactly the emulator's state of the served users.
+        assertThat(contentById(recs)).isEqualTo(expected);
+        assertThat(recs).noneMatch(r -> r.id().equals(afterRevocation) || r.userId().equals(otherPipeline.userId()));
+        ConnectorStateInfo status = connect.connectorStatus(name);
+        assertThat(status.tasks()).allMatch(t -> t.state().equals("RUNNING"));
+    }
+
+    @Test
+    void removingAUserFromARunningConnectorsConfigStopsThatUserOnly() {
+        String apiKey = emu.createApiKey();
+        EmulatedUser staying = emu.createUser();
+        EmulatedUser removed = emu.createUser();
+        String stayingRequest = emu.grantAccess(apiKey, staying);
+        String removedRequest = emu.grantAccess(apiKey, removed);
+        Map<String, String> expected = new HashMap<>(seed(staying, 2, "staying"));
+        Map<String, String> removedBefore = seed(removed, 2, "removed");
+
+        String name = "remove-user";
+        String prefix = "rmuser";
+        SourceKit.createTopics(connect, prefix);
+        Map<String, String> config = SourceKit.config(emu, apiKey, prefix);
+        config.put("memoram.access.request.ids", stayingRequest + "," + removedRequest);
+        configure(name, config);
+        String memories = prefix + ".memories";
+        await().atMost(TIMEOUT).until(() -> contentById(readAll(connect, memories)).keySet()
+                .containsAll(expected.keySet()) && contentById(readAll(connect, memories)).keySet().containsAll(removedBefore.keySet()));
+
+        config.put("memoram.access.request.ids", stayingRequest);
+        connect.configureConnector(name, config);
+        await().atMost(TIMEOUT).until(() -> taskOfUser(name).keySet().equals(java.util.Set.of(staying.userId())));
+        String late = emu.putBlob(removed.userId(), "after removal", "late", List.of());
+        expected.putAll(seed(staying, 1, "staying-late"));
+        await().atMost(TIMEOUT).until(() -> contentById(readAll(connect, memories)).keySet().containsAll(expected.keySet()));
+        long passes = SourceKit.passes(name);
+        await().atMost(TIMEOUT).until(() -> SourceKit.passes(name) >= passes + 3);
+        assertThat(readAll(connect, memories)).noneMatch(r -> r.id().equals(late));
+    }
+
+    @Test
+    void aMemoryKeyTheApiRefusesFailsTheConnectorWithoutNamingTheKey() {
+        String apiKey = emu.createApiKey();
+        String unknownKey = "mk_" + "9".repeat(40);
+        String name = "refused-key";
+        Map<String, String> config = SourceKit.config(emu, apiKey, "refused");
+        config.put("memoram.memory.keys", unknownKey);
+        configure(name, config);
+        await().atMost(TIMEOUT).until(() -> {
+            try {
+                return connect.connectorStatus(name).connector().state().equals("FAILED");
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
+        String trace = connect.connectorStatus(name).connector().trace();
+        assertThat(trace).contains("refused the memory key").contains("memoram.memory.keys").doesNotContain(unknownKey);
+    }
+}
