@@ -95,9 +95,9 @@ class MemoramClientFailuresTest {
                 case 404 -> MemoramNotFoundException.class;
                 default -> MemoramBadRequestException.class;
             };
-            assertThatThrownBy(() -> client.getMemoryBlob(user.userId(), "some-id"))
+            assertThatThrownBy(() -> client.listMemoryBlobs(user.userId(), null, null))
                     .isInstanceOf(expected)
-                    .hasMessage("GET /memory-blobs/{id} failed: HTTP " + status + ": injected fault: status " + status)
+                    .hasMessage("GET /memory-blobs failed: HTTP " + status + ": injected fault: status " + status)
                     .satisfies(e -> assertThat(((MemoramException) e).isRetriable()).isFalse());
             assertThat(emu.requestCount("GET", "/memory-blobs")).isEqualTo(1);
         }
@@ -246,8 +246,9 @@ class MemoramClientFailuresTest {
     void permanentErrorsDoNotOpenTheCircuit() {
         try (MemoramClient client = warmClient(Clients.fast(emu, apiKey).maxRetries(0)
                 .circuitBreaker(2, Duration.ofSeconds(30)))) {
+            emu.faults().on("GET", "/tags").next(5, Fault.status(404));
             for (int i = 0; i < 5; i++) {
-                assertThatThrownBy(() -> client.getTag(user.userId(), "missing")).isInstanceOf(MemoramNotFoundException.class);
+                assertThatThrownBy(() -> client.listTags(user.userId())).isInstanceOf(MemoramNotFoundException.class);
             }
             emu.faults().next(1, Fault.status(503));
             assertThatThrownBy(() -> client.listTags(user.userId())).isInstanceOf(MemoramUnavailableException.class);
