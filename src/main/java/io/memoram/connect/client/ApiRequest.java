@@ -47,9 +47,7 @@ record ApiRequest(String method, String call, URI uri, byte[] body, String conte
         /** An API call with the developer JWT, through the circuit breaker. */
         API,
         /** {@code POST /auth/token}: no bearer; 400/401/403 mean the API key is refused. */
-        AUTH,
-        /** The OAuth code exchange: possibly another host, so it does not touch the API's circuit. */
-        OAUTH
+        AUTH
     }
 
     ApiRequest {

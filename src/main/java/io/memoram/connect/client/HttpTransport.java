@@ -186,7 +186,7 @@ final class HttpTransport implements AutoCloseable {
                         null, null);
             }
         }
-        boolean guarded = circuit != null && request.kind() != ApiRequest.Kind.OAUTH;
+        boolean guarded = circuit != null;
         if (guarded && !circuit.tryAcquire()) {
             Duration wait = circuit.waitBeforeNextTry();
             listener.onCircuitRejected(call, wait);

@@ -45,13 +45,10 @@ public final class MemoramClient implements AutoCloseable {
     static final String CALL_GET_ACCESS_REQUEST = "GET /access-requests/{id}";
     static final String CALL_GET_CREDENTIALS = "GET /access-requests/{id}/credentials";
     static final String CALL_LIST_BLOBS = "GET /memory-blobs";
-    static final String CALL_GET_BLOB = "GET /memory-blobs/{id}";
     static final String CALL_CREATE_BLOB = "POST /memory-blobs";
     static final String CALL_PATCH_BLOB = "PATCH /memory-blobs/{id}";
     static final String CALL_DELETE_BLOB = "DELETE /memory-blobs/{id}";
     static final String CALL_LIST_TAGS = "GET /tags";
-    static final String CALL_GET_TAG = "GET /tags/{id}";
-    static final String CALL_OAUTH_TOKEN = "POST /oauth/token";
 
     /** The documented maximum length of an access request's reason. */
     public static final int MAX_REASON_LENGTH = 255;
@@ -183,11 +180,6 @@ public final class MemoramClient implements AutoCloseable {
         return new BlobIterator(this, userId, query == null ? BlobQuery.DEFAULT : query);
     }
 
-    public MemoryBlob getMemoryBlob(String userId, String blobId) {
-        return get(CALL_GET_BLOB, "/memory-blobs/" + segment(blobId, "blobId")
-                + new Query().add("user_id", require(userId, "userId")), MemoryBlob.class);
-    }
-
     /** Creates a blob; {@code blob.content()} must already be sealed. Answers only the new blob's id. */
     public WrittenBlob createMemoryBlob(NewMemoryBlob blob) {
         Objects.requireNonNull(blob, "blob");
@@ -253,31 +245,6 @@ public final class MemoramClient implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw transport.unreadable(request, response, e);
         }
-    }
-
-    public Tag getTag(String userId, String tagId) {
-        return get(CALL_GET_TAG, "/tags/" + segment(tagId, "tagId")
-                + new Query().add("user_id", require(userId, "userId")), Tag.class);
-    }
-
-    // --- OAuth ---
-
-    /**
-     * Exchanges an OAuth authorization code at {@code tokenEndpoint} (form-encoded; the host may
-     * differ from the API's). Retried like other calls, but outside the API's circuit breaker.
-     */
-    public OAuthTokenResponse exchangeAuthorizationCode(URI tokenEndpoint, String code, String clientId,
-                                                        Secret clientSecret, URI redirectUri) {
-        Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
-        Query form = new Query()
-                .add("grant_type", "authorization_code")
-                .add("code", require(code, "code"))
-                .add("client_id", require(clientId, "clientId"))
-                .add("client_secret", Objects.requireNonNull(clientSecret, "clientSecret").reveal())
-                .add("redirect_uri", Objects.requireNonNull(redirectUri, "redirectUri").toString());
-        return transport.executeJson(new ApiRequest("POST", CALL_OAUTH_TOKEN, tokenEndpoint,
-                form.body().getBytes(StandardCharsets.UTF_8), "application/x-www-form-urlencoded",
-                ApiRequest.Kind.OAUTH, List.of(code, clientSecret.reveal())), maxRetries, OAuthTokenResponse.class);
     }
 
     @Override

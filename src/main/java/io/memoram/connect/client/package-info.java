@@ -3,9 +3,10 @@
  *
  * <h2>Failure handling (docs/memoram-api.md, "Errors and retries")</h2>
  * <ul>
- *   <li><b>Retried</b> (Resilience4j Retry): 408, 429, 5xx, timeouts, refused or dropped connections.
- *       {@code maxRetries} retries after the first attempt (0 = one attempt; the source task uses that
- *       and owns its backoff). Waits: capped exponential backoff with jitter, retry n waits a random
+ *   <li><b>Retried</b>: 408, 429, 5xx, timeouts, refused or dropped connections, as often as the
+ *       call's {@link io.memoram.connect.client.RetryPolicy} allows ({@code STANDARD}: {@code maxRetries}
+ *       retries after the first attempt; {@code NONE} and {@code CALLER_BACKS_OFF}: one attempt;
+ *       {@code SHORT}: at most 3), chosen per call with {@code client.withRetry(policy)}. Waits: capped exponential backoff with jitter, retry n waits a random
  *       time in [b/2, b] with b = min(retryBackoff * 2^(n-1), retryBackoffMax); a {@code Retry-After}
  *       (seconds or HTTP date) wins when longer. A {@code Retry-After} beyond retryBackoffMax is not
  *       slept on: the call fails at once with {@code MemoramUnavailableException.retryAfter()} set.</li>
@@ -21,9 +22,15 @@
  *       permanent statuses count as the server being alive), stays open for
  *       {@code circuitBreakerOpenDuration} during which calls fail without a request with
  *       {@code MemoramUnavailableException.retryAfter()} = the remaining time, then lets one probe
- *       through. Threshold 0 disables it. The OAuth exchange (another host) bypasses it.</li>
- *   <li><b>Rate limit</b> (Resilience4j RateLimiter, {@code rateLimitPerSecond > 0}): one permit every
- *       1/rate seconds for all calls of the client, token calls included.</li>
+ *       through. Threshold 0 disables it.</li>
+ *   <li><b>Rate limit</b> ({@code rateLimitPerSecond > 0}): one permit every 1/rate seconds for all
+ *       calls of the client and its views, token calls included.</li>
+ *   <li><b>Deadline</b>: each attempt gets {@code requestTimeout} for the whole exchange, body
+ *       included; a peer that goes silent mid-body is given up on (a retriable failure, status 0).</li>
+ *   <li><b>Body cap</b>: a page of blobs accepts 1 MiB plus 1.5 MiB per blob asked for, every other
+ *       response 16 MiB; a longer (or endless) body fails the call, unretried, without being kept.</li>
+ *   <li><b>close()</b> frees every thread: backoff and rate-limit waits, exchanges in flight and
+ *       callers waiting for a token renewal end at once with {@code MemoramUnavailableException}.</li>
  * </ul>
  * Exception messages name the call as a path template, the status and the server's diagnostic text
  * (JSON {@code error}/{@code message} when present), truncated to about 300 characters and scrubbed

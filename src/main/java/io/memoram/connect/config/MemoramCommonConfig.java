@@ -71,7 +71,7 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
 
     public static final String HTTP_REQUEST_TIMEOUT_MS_CONFIG = "memoram.http.request.timeout.ms";
     public static final long HTTP_REQUEST_TIMEOUT_MS_DEFAULT = MemoramClientConfig.DEFAULT_REQUEST_TIMEOUT.toMillis();
-    private static final String HTTP_REQUEST_TIMEOUT_MS_DOC = "Timeout of one HTTP request, in milliseconds.";
+    private static final String HTTP_REQUEST_TIMEOUT_MS_DOC = "Deadline of one HTTP exchange with the API, in milliseconds, from sending the request to the last byte of the response body: a peer that goes silent mid-response is given up on (and the call retried like any timeout).";
 
     public static final String MAX_RETRIES_CONFIG = "memoram.max.retries";
     public static final int MAX_RETRIES_DEFAULT = MemoramClientConfig.DEFAULT_MAX_RETRIES;

@@ -78,10 +78,6 @@ class JsonTest {
 
         Tag tag = Json.mapper().readValue("{\"id\":\"t\",\"isEnabled\":false,\"updatedAt\":\"2026-01-01T00:00:00.5Z\"}", Tag.class);
         assertThat(tag.isEnabled()).isFalse();
-
-        OAuthTokenResponse oauth = Json.mapper().readValue("{\"access_token\":\"a\",\"memory_key\":\"m\",\"scope\":\"x\"}",
-                OAuthTokenResponse.class);
-        assertThat(oauth.memoryKey()).isEqualTo("m");
     }
 
     @Test

@@ -146,11 +146,11 @@ class MemoramClientStubServerTest {
     void aBrokenSuccessBodyFailsWithoutQuotingIt() {
         stub.respond(s -> s.path().endsWith("/auth/token")
                 ? StubServer.Reply.json(200, StubServer.TOKEN_JSON.formatted(TOKEN))
-                : StubServer.Reply.json(200, "{\"id\":\"b\",\"content\":\"PLAINTEXT-DIARY\",\"updated_at\":"));
+                : StubServer.Reply.json(200, "{\"memoryBlobs\":[{\"id\":\"b\",\"content\":\"PLAINTEXT-DIARY\",\"updated_at\":"));
         try (MemoramClient client = client(config())) {
-            assertThatThrownBy(() -> client.getMemoryBlob("u", "b"))
+            assertThatThrownBy(() -> client.listMemoryBlobs("u", null, null))
                     .isInstanceOf(MemoramException.class)
-                    .hasMessageStartingWith("GET /memory-blobs/{id} returned a response that is not the expected JSON")
+                    .hasMessageStartingWith("GET /memory-blobs returned a response that is not the expected JSON")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("PLAINTEXT-DIARY"))
                     .satisfies(e -> assertThat(e.getCause()).isNull());
         }
@@ -184,40 +184,6 @@ class MemoramClientStubServerTest {
                     .hasMessageStartingWith("POST /auth/token failed: TLS handshake with 127.0.0.1 failed")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain(API_KEY));
             assertThat(tls.seen()).as("no request got past the handshake").isEmpty();
-        }
-    }
-
-    @Test
-    void theOAuthExchangeIsFormEncodedToItsOwnHostAndBypassesTheApiCircuit() {
-        stub.respond(s -> StubServer.Reply.json(200,
-                "{\"access_token\":\"at\",\"token_type\":\"Bearer\",\"expires_in\":3600,"
-                        + "\"refresh_token\":\"rt\",\"memory_key\":\"mk-from-oauth\"}"));
-        // The API itself is unreachable (a closed port): its circuit opens after one failure.
-        URI deadApi = URI.create("http://127.0.0.1:9/api/v1");
-        try (MemoramClient client = MemoramClient.create(Clients.fast(deadApi, API_KEY).maxRetries(0)
-                .circuitBreaker(1, Duration.ofMinutes(5)).build())) {
-            assertThatThrownBy(() -> client.listTags("u")).isInstanceOf(MemoramUnavailableException.class);
-            assertThatThrownBy(() -> client.listTags("u")).hasMessageContaining("circuit breaker open");
-
-            URI tokenEndpoint = URI.create(stub.baseUrl().replace("/api/v1", "/oauth/token"));
-            OAuthTokenResponse r = client.exchangeAuthorizationCode(tokenEndpoint, "c0de/+=&x", "client 1",
-                    Secret.of("s3cret&=?"), URI.create("https://app.example/cb?x=1&y=2"));
-            assertThat(r.memoryKey()).isEqualTo("mk-from-oauth");
-            assertThat(r.expiresIn()).isEqualTo(3600L);
-
-            StubServer.Seen seen = stub.seen().get(0);
-            assertThat(seen.path()).isEqualTo("/oauth/token");
-            assertThat(seen.authorization()).isNull();
-            assertThat(seen.contentType()).isEqualTo("application/x-www-form-urlencoded");
-            Map<String, String> form = new java.util.HashMap<>();
-            for (String pair : seen.body().split("&")) {
-                String[] kv = pair.split("=", 2);
-                form.put(java.net.URLDecoder.decode(kv[0], java.nio.charset.StandardCharsets.UTF_8),
-                        java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8));
-            }
-            assertThat(form).containsExactlyInAnyOrderEntriesOf(Map.of("grant_type", "authorization_code",
-                    "code", "c0de/+=&x", "client_id", "client 1", "client_secret", "s3cret&=?",
-                    "redirect_uri", "https://app.example/cb?x=1&y=2"));
         }
     }
 
