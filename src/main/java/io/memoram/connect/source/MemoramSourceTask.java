@@ -111,10 +111,20 @@ public class MemoramSourceTask extends SourceTask {
         }
         PullPipeline.Settings pipelineSettings = new PullPipeline.Settings(config.pollInterval(), config.maxInFlightRequests(),
                 config.bufferMaxBytes(), config.failOnAccessRevoked(), config.accessTopic());
-        pipeline = new PullPipeline(pipelineSettings, clock, new PullStep(client, config.blobQuery(), clock), registry, metrics,
+        pipeline = new PullPipeline(pipelineSettings, clock, new PullStep(client, config.blobQuery(), clock, maxRecordBytes(props)), registry, metrics,
                 users, accessPartitions, "memoram-source-" + connector + "-" + taskNumber + "-");
         log.info("Source task {} started with {} access requests and {} known users, up to {} calls in flight",
                 taskNumber, requests.size(), users.size(), config.maxInFlightRequests());
+    }
+
+    /** The producer's limit for one record: the connector's override, else Kafka's default. */
+    private static long maxRecordBytes(Map<String, String> props) {
+        String override = props.get(PullStep.MAX_REQUEST_SIZE_OVERRIDE);
+        try {
+            return override == null ? PullStep.DEFAULT_MAX_REQUEST_SIZE : Long.parseLong(override.trim());
+        } catch (NumberFormatException e) {
+            return PullStep.DEFAULT_MAX_REQUEST_SIZE;
+        }
     }
 
     /** The status recorded before a restart; an offset for another request id does not count. */

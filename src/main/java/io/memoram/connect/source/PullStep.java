@@ -29,14 +29,20 @@ final class PullStep {
     /** Heap a record costs beyond its strings (Struct, headers, offsets shared per bucket): an estimate. */
     private static final long RECORD_OVERHEAD_BYTES = 300;
 
+    /** The producer's default max.request.size: one record (with its batch overhead) must fit it. */
+    static final long DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
+    static final String MAX_REQUEST_SIZE_OVERRIDE = "producer.override.max.request.size";
+
     private final MemoramClient client;
     private final BlobQuery query;
     private final Clock clock;
+    private final long maxRecordBytes;
 
-    PullStep(MemoramClient client, BlobQuery query, Clock clock) {
+    PullStep(MemoramClient client, BlobQuery query, Clock clock, long maxRecordBytes) {
         this.client = client;
         this.query = query;
         this.clock = clock;
+        this.maxRecordBytes = maxRecordBytes;
     }
 
     StepOutcome run(UserStream stream, UserAccess access) {
@@ -54,6 +60,7 @@ final class PullStep {
             String next = page.hasMore() ? page.nextCursor() : null;
             List<SourceRecord> records = new ArrayList<>(stream.applyBlobs(page.memoryBlobs(), next,
                     content -> access.open(content, readAt)));
+            tooLarge(records, userId);
             if (next != null && next.equals(cursor)) {
                 // The server would hand the same page forever: end this pass (it detects no deletions).
                 log.warn("User {}: GET /memory-blobs returned its own cursor as next_cursor; ending this pass here "
@@ -84,6 +91,38 @@ final class PullStep {
             stream.restartPass();
             return new StepOutcome.Failed("pull of user " + userId, e.getClass().getSimpleName(), null);
         }
+    }
+
+    /**
+     * Kafka's producer would refuse a record above max.request.size and fail the task without
+     * saying which blob: fail first, naming it and the setting. Counts only the UTF-8 bytes of the
+     * text fields, a lower bound of the serialized record, so it never refuses one that would fit.
+     */
+    private void tooLarge(List<SourceRecord> records, String userId) {
+        for (SourceRecord r : records) {
+            if (r.value() instanceof Struct v && v.schema().field("content") != null) {
+                long bytes = utf8(v.getString("content")) + utf8(v.getString("title")) + utf8(v.getString("summary"))
+                        + utf8(v.getString("source"));
+                if (bytes > maxRecordBytes) {
+                    throw new ConnectException("Memory blob " + v.getString("id") + " of user " + userId + " makes a record of at least "
+                            + bytes + " bytes, more than the producer's max.request.size (" + maxRecordBytes + "). Raise it for this "
+                            + "connector with " + MAX_REQUEST_SIZE_OVERRIDE + " (the worker must allow it: "
+                            + "connector.client.config.override.policy=All) and the topic's max.message.bytes.");
+                }
+            }
+        }
+    }
+
+    private static long utf8(String s) {
+        if (s == null) {
+            return 0;
+        }
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+        }
+        return n;
     }
 
     /** Heap estimate of records about to wait in the fetch buffer. */

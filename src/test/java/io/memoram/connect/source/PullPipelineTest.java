@@ -186,6 +186,26 @@ class PullPipelineTest {
     }
 
     @Test
+    void aBlobTooLargeForTheProducerFailsTheTaskNamingItAndTheSetting() {
+        String apiKey = emu.createApiKey();
+        EmulatedUser user = emu.createUser();
+        emu.putBlob(user.userId(), "small", "t", List.of());
+        String big = emu.putBlob(user.userId(), "x".repeat(3_000), "t", List.of());
+        Map<String, String> p = props(apiKey, 2);
+        p.put("producer.override.max.request.size", "2000");
+        MemoramSourceTask t = task(p, Map.of(emu.grantAccess(apiKey, user), user.userId()), Clock.systemUTC());
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> pollUntil(t, 2));
+        assertThat(failure).isNotNull();
+        Throwable cause = failure;
+        while (!(cause instanceof org.apache.kafka.connect.errors.ConnectException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        assertThat(cause).isInstanceOf(org.apache.kafka.connect.errors.ConnectException.class)
+                .hasMessageContaining(big).hasMessageContaining("producer.override.max.request.size")
+                .hasMessageNotContaining("xxxxxxxx");
+    }
+
+    @Test
     void aTaskThatFallsBehindShowsHowFarAndWarnsOnce() throws Exception {
         String apiKey = emu.createApiKey();
         Map<String, String> requestUsers = users(apiKey, 3, 2);
