@@ -40,7 +40,7 @@ final class BenchReport {
         md.append("## How to rerun\n\n");
         md.append("    mvn -B -Pbench          # about 3 minutes; rewrites docs/benchmarks.md\n\n");
         md.append("The profile compiles the test sources (no test runs) and starts `io.memoram.connect.bench.BenchMain` in a JVM\n");
-        md.append("of its own (`exec:exec`, `-Xmx1g`) so that JMH can fork. The bench code lives in `src/test/java/io/memoram/connect/bench`\n");
+        md.append("of its own (`exec:exec`, `-Xmx${bench.heap}`, 6 GiB by default for the source scale run) so that JMH can fork. The bench code lives in `src/test/java/io/memoram/connect/bench`\n");
         md.append("(plus `io.memoram.connect.source.SourceBenchAccess`, a bench-only window onto package-private source classes);\n");
         md.append("none of it is a test, so `mvn verify` compiles it but never runs it.\n\n");
         md.append(String.format(Locale.ROOT, "JMH settings (sections 1 and 2): 1 fork (`%s`), 1 thread, %d warmup and %d measurement iterations of %s each.\n",

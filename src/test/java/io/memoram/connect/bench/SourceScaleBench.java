@@ -60,7 +60,7 @@ final class SourceScaleBench {
     static final List<Integer> IN_FLIGHT = List.of(1, 8, 16);
     static final List<Integer> LATENCIES_MS = List.of(0, 50);
     static final int SCALE_USERS = Integer.getInteger("bench.scale.users", 1_000);
-    static final int SCALE_BLOBS = Integer.getInteger("bench.scale.blobs", 250);
+    static final int SCALE_BLOBS = Integer.getInteger("bench.scale.blobs", 1_000);
     static final int SCALE_CONTENT_BYTES = 200;
 
     record Throughput(int latencyMs, int inFlight, double baselineBlobsPerSecond, double pipelineBlobsPerSecond) {
@@ -327,7 +327,7 @@ final class SourceScaleBench {
         md.append(String.format(Locale.ROOT, "**Scale run**: %,d users x %,d blobs of %d bytes (%,d blobs) on one task, 16 in flight%s.\n\n",
                 s.users(), s.blobsPerUser(), SCALE_CONTENT_BYTES, s.blobs(),
                 s.blobsPerUser() < 1_000 ? " (**scaled down** from 1,000 x 1,000 to fit the shared 2-core machine and the"
-                        + " bench JVM's 1 GiB heap, which also holds the emulator's copy of every blob; extrapolated below)" : ""));
+                        + " bench JVM's heap (`-Dbench.heap`), which also holds the emulator's copy of every blob; extrapolated below)" : ""));
         md.append("| | measured | per blob | 1,000 x 1,000 (extrapolated) |\n|---|---|---|---|\n");
         double factor = 1_000_000.0 / s.blobs();
         // Calls per user per pass: its pages, plus (for a task that starts) one status check and one
