@@ -41,6 +41,7 @@ public class MemoramSourceTask extends SourceTask {
     private SourceTaskMetrics metrics;
     private ObjectName metricsName;
     private ObjectName clientMetricsName;
+    private ClientMetrics clientMetrics;
     private volatile boolean stopping;
 
     public MemoramSourceTask() {
@@ -72,7 +73,7 @@ public class MemoramSourceTask extends SourceTask {
 
         metrics = new SourceTaskMetrics(clock);
         metricsName = Jmx.register(metrics, Jmx.name("source-task", connector, taskNumber));
-        ClientMetrics clientMetrics = new ClientMetrics();
+        clientMetrics = new ClientMetrics();
         clientMetricsName = Jmx.register(clientMetrics, Jmx.name("client-source", connector, taskNumber));
         client = MemoramClient.create(config.clientConfig(clientMetrics)).withRetry(io.memoram.connect.client.RetryPolicy.CALLER_BACKS_OFF);
         registry = new AccessRegistry(client, ContentCiphers.forName(config.contentEncryption()), new AccessRegistry.Settings(
@@ -159,8 +160,9 @@ public class MemoramSourceTask extends SourceTask {
         if (registry != null) {
             registry.close();
         }
-        Jmx.unregister(metricsName);
-        Jmx.unregister(clientMetricsName);
+        // Only our own beans: a restarted task of the same name may have registered its own meanwhile.
+        Jmx.unregister(metricsName, metrics);
+        Jmx.unregister(clientMetricsName, clientMetrics);
         if (client != null) {
             client.close();
         }

@@ -74,7 +74,7 @@ class ClientMetricsTest {
             Object renewals = ManagementFactory.getPlatformMBeanServer().getAttribute(name, "TokenRenewals");
             assertThat(renewals).isEqualTo(1L);
         } finally {
-            Jmx.unregister(name);
+            Jmx.unregister(name, m);
         }
     }
 }
