@@ -56,7 +56,6 @@ public final class Jmx {
         }
     }
 
-    /** Unregisters whatever is registered under {@code name}. */
     /**
      * Unregisters {@code name} only if {@code bean} is still what is registered there: the stop() of a
      * slow old task must not remove the beans of the task that replaced it under the same name.
