@@ -8,7 +8,7 @@ import java.util.Objects;
  * Build with the factories; arm with {@link FaultInjector#next(int, Fault)}.
  */
 public final class Fault {
-    enum Kind { STATUS, DELAY, DROP, DROP_AFTER_HANDLING, STALL }
+    enum Kind { STATUS, DELAY, DROP, DROP_AFTER_HANDLING, STALL, HOLD }
 
     private final Kind kind;
     private final int status;
@@ -78,6 +78,15 @@ public final class Fault {
         return stall(Duration.ofMinutes(10));
     }
 
+    /**
+     * Hold the request until the test says so ({@link FaultInjector#release()} or {@link FaultInjector#clear()};
+     * at most ten minutes), then handle it normally: a slow write whose end the test chooses, instead of a
+     * delay that a loaded machine may outlast.
+     */
+    public static Fault hold() {
+        return new Fault(Kind.HOLD, 0, null, Duration.ofMinutes(10));
+    }
+
     Kind kind() {
         return kind;
     }
@@ -105,6 +114,8 @@ public final class Fault {
                 return "drop()";
             case STALL:
                 return "stall(" + delay + ")";
+            case HOLD:
+                return "hold()";
             default:
                 return "dropAfterHandling()";
         }

@@ -15,6 +15,7 @@ public final class FaultInjector {
     private final List<Armed> armed = new ArrayList<>();
     /** Counted down by {@link #clear()}: releases every exchange held by a {@link Fault#stall} fault. */
     private volatile CountDownLatch stallRelease = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
 
     /** The next {@code count} API requests (any method, any path) get this fault. */
     public FaultInjector next(int count, Fault fault) {
@@ -32,6 +33,28 @@ public final class FaultInjector {
         CountDownLatch release = stallRelease;
         stallRelease = new CountDownLatch(1);
         release.countDown();
+    }
+
+    /** Lets every held ({@link Fault#hold()}) and stalled exchange go on; armed faults stay armed. */
+    public synchronized void release() {
+        CountDownLatch release = stallRelease;
+        stallRelease = new CountDownLatch(1);
+        release.countDown();
+    }
+
+    /** How many exchanges a {@link Fault#hold()} holds right now. */
+    public int held() {
+        return held.get();
+    }
+
+    /** Holds an exchange until {@link #release()} or {@link #clear()}, at most {@code millis}; false when interrupted. */
+    boolean hold(long millis) {
+        held.incrementAndGet();
+        try {
+            return holdStall(millis);
+        } finally {
+            held.decrementAndGet();
+        }
     }
 
     /** Holds a stalled exchange for {@code millis}, or until {@link #clear()}; false when interrupted. */

@@ -99,6 +99,11 @@ final class HttpRouter implements HttpHandler {
                     }
                     send(ex, resp);
                     return;
+                case HOLD:
+                    if (!faults.hold(fault.delayDuration().toMillis())) {
+                        return;
+                    }
+                    break;
                 case DELAY:
                     try {
                         Thread.sleep(fault.delayDuration().toMillis());

@@ -140,14 +140,14 @@ class MemoramSinkTaskTest {
         MemoramSinkTask task = start(new FakeSinkContext(props(), true));
         task.put(List.of(rec("warm-up", "w", 9))); // builds the user's index first
         await().atMost(WAIT).until(() -> committable(task) == 10);
-        // The next create hangs for a while; the two after it (other keys) complete at once.
-        emu.faults().on("POST", "/memory-blobs").next(1, Fault.delay(Duration.ofMillis(1500)));
-        int posts = emu.requestCount("POST", "/memory-blobs");
+        // The next create is held until released; the two after it (other keys) complete.
+        emu.faults().on("POST", "/memory-blobs").next(1, Fault.hold());
         task.put(List.of(rec("slow", "s", 10)));
-        await().atMost(WAIT).until(() -> emu.requestCount("POST", "/memory-blobs") > posts);
+        await().atMost(WAIT).until(() -> emu.faults().held() == 1);
         task.put(List.of(rec("x", "x", 11), rec("y", "y", 12)));
-        await().atMost(WAIT).until(() -> emu.blobs(user.userId()).size() >= 3);
+        await().atMost(WAIT).until(() -> emu.blobs(user.userId()).size() == 3);
         assertThat(committable(task)).isEqualTo(10);
+        emu.faults().release();
         await().atMost(WAIT).until(() -> committable(task) == 13);
         assertThat(contents()).containsExactly("s", "w", "x", "y");
     }
@@ -379,9 +379,10 @@ class MemoramSinkTaskTest {
         task.put(List.of(rec("warm-up", "w", 0)));
         await().atMost(WAIT).until(() -> committable(task) == 1);
         task.limitBuffer(2, Long.MAX_VALUE, Duration.ofMillis(100));
-        emu.faults().on("POST", "/memory-blobs").next(3, Fault.delay(Duration.ofMillis(1500)));
+        emu.faults().on("POST", "/memory-blobs").next(3, Fault.hold());
         task.put(List.of(rec("a", "A", 1), rec("b", "B", 2), rec("c", "C", 3)));
         assertThat(ctx.paused).containsExactly(tp);
+        emu.faults().release();
         await().atMost(WAIT).until(() -> committable(task) == 4 && ctx.paused.isEmpty());
         assertThat(contents()).containsExactly("A", "B", "C", "w");
     }
@@ -393,10 +394,11 @@ class MemoramSinkTaskTest {
         task.put(List.of(rec("warm-up", "w", 0)));
         await().atMost(WAIT).until(() -> committable(task) == 1);
         task.limitBuffer(10_000, 1_000_000, Duration.ofMillis(100));
-        emu.faults().on("POST", "/memory-blobs").next(2, Fault.delay(Duration.ofMillis(1500)));
+        emu.faults().on("POST", "/memory-blobs").next(2, Fault.hold());
         String big = "x".repeat(300_000); // about 600 KB each on the heap
         task.put(List.of(rec("a", big, 1), rec("b", big, 2)));
         assertThat(ctx.paused).containsExactly(tp);
+        emu.faults().release();
         await().atMost(WAIT).until(() -> committable(task) == 3 && ctx.paused.isEmpty());
     }
 
