@@ -5,6 +5,7 @@ import io.memoram.connect.client.MemoramBadRequestException;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramClientConfig;
 import io.memoram.connect.client.MemoramException;
+import io.memoram.connect.client.RetryPolicy;
 import io.memoram.connect.client.Secret;
 import java.net.URI;
 import java.time.Duration;
@@ -71,9 +72,9 @@ public final class ConnectorValidation {
                 .builder(URI.create(url.value().toString().trim()), Secret.of(((Password) key.value()).value()))
                 .connectTimeout(timeout)
                 .requestTimeout(timeout)
-                .maxRetries(0)
                 .build();
-        try (MemoramClient client = MemoramClient.create(clientConfig)) {
+        // One attempt: validate() runs while the user waits on the REST call; the check is bounded by the timeout.
+        try (MemoramClient client = MemoramClient.create(clientConfig).withRetry(RetryPolicy.NONE)) {
             client.issueToken();
         } catch (MemoramAuthenticationException | MemoramBadRequestException e) {
             key.addErrorMessage("The Memoram API refused this API key (" + e.getMessage() + ").");
