@@ -8,7 +8,7 @@ import java.util.Objects;
  * Build with the factories; arm with {@link FaultInjector#next(int, Fault)}.
  */
 public final class Fault {
-    enum Kind { STATUS, DELAY, DROP, DROP_AFTER_HANDLING, STALL, HOLD }
+    enum Kind { STATUS, DELAY, DROP, DROP_AFTER_HANDLING, STALL, HOLD, HTML }
 
     private final Kind kind;
     private final int status;
@@ -79,6 +79,14 @@ public final class Fault {
     }
 
     /**
+     * Answer 200 with an HTML page, as a proxy's maintenance page or a login portal would; the request
+     * has no effect. A client must not take it for the API's answer.
+     */
+    public static Fault html() {
+        return new Fault(Kind.HTML, 200, null, null);
+    }
+
+    /**
      * Hold the request until the test says so ({@link FaultInjector#release()} or {@link FaultInjector#clear()};
      * at most ten minutes), then handle it normally: a slow write whose end the test chooses, instead of a
      * delay that a loaded machine may outlast.
@@ -116,6 +124,8 @@ public final class Fault {
                 return "stall(" + delay + ")";
             case HOLD:
                 return "hold()";
+            case HTML:
+                return "html()";
             default:
                 return "dropAfterHandling()";
         }

@@ -99,6 +99,14 @@ final class HttpRouter implements HttpHandler {
                     }
                     send(ex, resp);
                     return;
+                case HTML:
+                    byte[] page = "<html><body><h1>Down for maintenance</h1></body></html>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+                    ex.sendResponseHeaders(200, page.length);
+                    try (OutputStream out = ex.getResponseBody()) {
+                        out.write(page);
+                    }
+                    return;
                 case HOLD:
                     if (!faults.hold(fault.delayDuration().toMillis())) {
                         return;

@@ -104,6 +104,12 @@ class MemoramSinkTaskTest {
         return o == null ? -1 : o.offset();
     }
 
+    /** Lets held writes go on; true, so it can lead a condition that is checked again and again. */
+    private static boolean released() {
+        emu.faults().release();
+        return true;
+    }
+
     private List<String> contents() {
         return emu.blobs(user.userId()).stream().map(b -> emu.decrypt(user.userId(), b.content())).sorted().toList();
     }
@@ -147,8 +153,7 @@ class MemoramSinkTaskTest {
         task.put(List.of(rec("x", "x", 11), rec("y", "y", 12)));
         await().atMost(WAIT).until(() -> emu.blobs(user.userId()).size() == 3);
         assertThat(committable(task)).isEqualTo(10);
-        emu.faults().release();
-        await().atMost(WAIT).until(() -> committable(task) == 13);
+        await().atMost(WAIT).until(() -> released() && committable(task) == 13);
         assertThat(contents()).containsExactly("s", "w", "x", "y");
     }
 
@@ -295,6 +300,51 @@ class MemoramSinkTaskTest {
     }
 
     @Test
+    void anHtmlPageInsteadOfTheApisAnswerIsRetriedAndDeadLettersNothing() {
+        FakeSinkContext ctx = new FakeSinkContext(props(), true);
+        MemoramSinkTask task = start(ctx);
+        task.put(List.of(rec("a", "before", 0)));
+        await().atMost(WAIT).until(() -> committable(task) == 1);
+        emu.faults().on("POST", "/memory-blobs").next(1, Fault.html()); // a proxy's maintenance page, with 200
+        task.put(List.of(rec("b", "after the maintenance", 1)));
+        await().atMost(WAIT).until(() -> committable(task) == 2);
+        assertThat(emu.faults().pending()).isZero();
+        assertThat(ctx.reports).isEmpty();
+        assertThat(contents()).containsExactly("after the maintenance", "before");
+    }
+
+    @Test
+    void aTlsHandshakeFailureIsNotTheRecordsFault() throws Exception {
+        // A peer that answers every TLS ClientHello with plain text and hangs up: the handshake fails at once,
+        // as it does against an expired or wrong certificate.
+        try (java.net.ServerSocket notTls = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread peer = new Thread(() -> {
+                while (!notTls.isClosed()) {
+                    try (java.net.Socket c = notTls.accept()) {
+                        c.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    } catch (java.io.IOException e) {
+                        // closed at the end of the test
+                    }
+                }
+            }, "not-tls-peer");
+            peer.setDaemon(true);
+            peer.start();
+            Map<String, String> props = props("memoram.api.url", "https://127.0.0.1:" + notTls.getLocalPort() + "/api/v1");
+            FakeSinkContext ctx = new FakeSinkContext(props, true);
+            MemoramSinkTask task = start(ctx);
+            task.put(List.of(rec("a", "waits for the API", 0)));
+            javax.management.ObjectName client = io.memoram.connect.util.Jmx.name("client-sink", props.get("name"), 0);
+            await().atMost(WAIT).until(() -> (Long) java.lang.management.ManagementFactory.getPlatformMBeanServer()
+                    .getAttribute(client, "IoErrors") >= 3);
+            // Retried as a transient fault: not dead-lettered, not committed, and the task goes on.
+            task.put(List.of());
+            assertThat(ctx.reports).isEmpty();
+            assertThat(committable(task)).isZero(); // nothing confirmed: the next commit starts at offset 0
+            assertThat(emu.blobs(user.userId())).isEmpty();
+        }
+    }
+
+    @Test
     void aListingAnswered404FailsTheTaskAndDeadLettersNothing() {
         FakeSinkContext ctx = new FakeSinkContext(props(), true);
         MemoramSinkTask task = start(ctx);
@@ -382,8 +432,8 @@ class MemoramSinkTaskTest {
         emu.faults().on("POST", "/memory-blobs").next(3, Fault.hold());
         task.put(List.of(rec("a", "A", 1), rec("b", "B", 2), rec("c", "C", 3)));
         assertThat(ctx.paused).containsExactly(tp);
-        emu.faults().release();
-        await().atMost(WAIT).until(() -> committable(task) == 4 && ctx.paused.isEmpty());
+        // Released on every check: a write that reaches the emulator after one release is let go by the next.
+        await().atMost(WAIT).until(() -> released() && committable(task) == 4 && ctx.paused.isEmpty());
         assertThat(contents()).containsExactly("A", "B", "C", "w");
     }
 
@@ -398,8 +448,7 @@ class MemoramSinkTaskTest {
         String big = "x".repeat(300_000); // about 600 KB each on the heap
         task.put(List.of(rec("a", big, 1), rec("b", big, 2)));
         assertThat(ctx.paused).containsExactly(tp);
-        emu.faults().release();
-        await().atMost(WAIT).until(() -> committable(task) == 3 && ctx.paused.isEmpty());
+        await().atMost(WAIT).until(() -> released() && committable(task) == 3 && ctx.paused.isEmpty());
     }
 
     @Test
