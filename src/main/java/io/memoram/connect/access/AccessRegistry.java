@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The access requests one task serves, and which of them currently grants each user
- * (docs/access-flow.md). Per request: its last status, when to check it next, the backoff of its
- * failed checks and, while it serves its user, that user's {@link UserAccess} (credentials in
- * memory only). One request serves a user at a time; other approved requests of the same user
- * stay idle and are checked again as soon as the serving one is lost, so the user resumes on them.
+ * (docs/access-flow.md). Per request ({@link AccessRequestState}): its last status, when to check
+ * it next, the backoff of its failed checks and, while it serves its user, that user's
+ * {@link UserAccess} (credentials in memory only). One request serves a user at a time; other
+ * approved requests of the same user stay idle and are checked again as soon as the serving one
+ * is lost, so the user resumes on them.
  *
  * <p>The registry makes the API calls of a check ({@code GET /access-requests/{id}}, then the
  * credentials when approved) and reports what changed as typed {@link Event}s; what they mean
@@ -86,9 +87,9 @@ public final class AccessRegistry {
     private final Settings settings;
     private final Clock clock;
     private final ExponentialBackoff backoff;
-    private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private final Map<String, AccessRequestState> entries = new LinkedHashMap<>();
     /** user id -> the request that serves it. */
-    private final Map<String, Entry> serving = new LinkedHashMap<>();
+    private final Map<String, AccessRequestState> serving = new LinkedHashMap<>();
     private boolean closed;
 
     public AccessRegistry(MemoramClient client, ContentCipher cipher, Settings settings, Clock clock) {
@@ -109,16 +110,15 @@ public final class AccessRegistry {
      */
     public synchronized void add(String requestId, String userId, String reportedStatus) {
         Objects.requireNonNull(requestId, "requestId");
-        entries.computeIfAbsent(requestId, id -> new Entry(id, userId, reportedStatus, clock.millis()));
+        entries.computeIfAbsent(requestId, id -> new AccessRequestState(id, userId, reportedStatus, clock.millis()));
     }
 
     /** The ids of the requests due for a check now; each is handed out once until its check ends. */
     public synchronized List<String> takeDue() {
         long now = clock.millis();
         List<String> due = new ArrayList<>();
-        for (Entry e : entries.values()) {
-            if (!e.checking && e.dueAt <= now) {
-                e.checking = true;
+        for (AccessRequestState e : entries.values()) {
+            if (e.takeIfDue(now)) {
                 due.add(e.requestId);
             }
         }
@@ -128,7 +128,7 @@ public final class AccessRegistry {
     /** When the next check is due (epoch millis; {@link Long#MAX_VALUE} when none is). */
     public synchronized long nextDueMillis() {
         long min = Long.MAX_VALUE;
-        for (Entry e : entries.values()) {
+        for (AccessRequestState e : entries.values()) {
             if (!e.checking) {
                 min = Math.min(min, e.dueAt);
             }
@@ -151,7 +151,7 @@ public final class AccessRegistry {
      * call is an {@link Event.CallFailed} and a later retry.
      */
     public List<Event> check(String requestId) {
-        Entry e;
+        AccessRequestState e;
         synchronized (this) {
             e = entries.get(requestId);
             if (e == null) {
@@ -202,62 +202,19 @@ public final class AccessRegistry {
     }
 
     /** Applies a status read from the API; true when the credentials should be opened now. */
-    private synchronized boolean observed(Entry e, AccessRequest r, List<Event> events) {
+    private synchronized boolean observed(AccessRequestState e, AccessRequest r, List<Event> events) {
         long now = clock.millis();
-        e.failures = 0;
-        AccessStatus status = r.status() == null ? AccessStatus.UNKNOWN : r.status();
-        String userId = r.userId() != null ? r.userId() : e.expectedUserId;
-        if (!status.wire().equals(e.reportedStatus)) {
-            events.add(new Event.StatusChanged(e.requestId, userId, status));
-            e.reportedStatus = status.wire();
-            log.info("Access request {} (user {}) is {}", e.requestId, userId, status.wire());
+        boolean open = e.observe(r, serving::containsKey, settings, now, events);
+        if (e.refused()) {
+            withdraw(e, events, now);
         }
-        AccessStatus before = e.status;
-        e.status = status;
-        e.userId = userId;
-        switch (status) {
-            case APPROVED -> {
-                Entry current = userId == null ? null : serving.get(userId);
-                if (current != null) {
-                    // Serving already (this request or another of the same user): nothing to do until it is lost.
-                    e.dueAt = Long.MAX_VALUE;
-                    return false;
-                }
-                if (settings.expectedUsersOnly() && e.expectedUserId == null) {
-                    log.info("Access request {} is approved; waiting for the connector to assign its user to a task", e.requestId);
-                    e.dueAt = now + settings.checkInterval().toMillis();
-                    return false;
-                }
-                return true;
-            }
-            case REJECTED, REVOKED -> {
-                if (before != AccessStatus.REJECTED && before != AccessStatus.REVOKED) {
-                    events.add(new Event.Refused(e.requestId, userId, status));
-                }
-                withdraw(e, events, now);
-                e.dueAt = now + settings.checkInterval().toMillis();
-                return false;
-            }
-            default -> {
-                e.dueAt = now + settings.checkInterval().toMillis();
-                return false;
-            }
-        }
+        return open;
     }
 
-    private synchronized void opened(Entry e, UserAccess access, List<Event> events) {
-        long now = clock.millis();
-        if (closed) {
+    private synchronized void opened(AccessRequestState e, UserAccess access, List<Event> events) {
+        if (closed || !e.opened(access, clock.millis() + settings.checkInterval().toMillis())) {
             return;
         }
-        if (e.expectedUserId != null && !e.expectedUserId.equals(access.userId())) {
-            log.error("Access request {} was assigned for user {} but its credentials are for user {}: not serving it",
-                    e.requestId, e.expectedUserId, access.userId());
-            e.dueAt = now + settings.checkInterval().toMillis();
-            return;
-        }
-        e.userId = access.userId();
-        e.dueAt = Long.MAX_VALUE;
         if (serving.containsKey(access.userId())) {
             return; // another request of the user won meanwhile; this one stays idle
         }
@@ -267,17 +224,14 @@ public final class AccessRegistry {
         log.info("Serving user {} (access request {}, key version {})", access.userId(), e.requestId, access.newestKeyVersion());
     }
 
-    private synchronized void failed(Entry e, MemoramException ex, String what, List<Event> events) {
-        e.failures++;
-        Duration wait = backoff.waitBefore(e.failures, ex instanceof MemoramUnavailableException u ? u.retryAfter() : null);
-        wait = wait.isZero() ? Duration.ofMillis(1) : wait;
-        e.dueAt = clock.millis() + wait.toMillis();
+    private synchronized void failed(AccessRequestState e, MemoramException ex, String what, List<Event> events) {
+        Duration wait = e.failed(backoff, ex instanceof MemoramUnavailableException u ? u.retryAfter() : null, clock.millis());
         events.add(new Event.CallFailed(e.requestId, ex));
         log.warn("Could not {} {} ({} consecutive failures, next try in {} ms): {}",
                 what, e.requestId, e.failures, wait.toMillis(), ex.getMessage());
     }
 
-    private synchronized void later(Entry e, Duration wait) {
+    private synchronized void later(AccessRequestState e, Duration wait) {
         e.dueAt = clock.millis() + wait.toMillis();
     }
 
@@ -290,21 +244,19 @@ public final class AccessRegistry {
     public synchronized List<Event> accessDenied(String userId) {
         long now = clock.millis();
         List<Event> events = new ArrayList<>();
-        Entry e = serving.get(userId);
+        AccessRequestState e = serving.get(userId);
         if (e != null) {
             withdraw(e, events, now);
         }
-        for (Entry other : entries.values()) {
-            if (userId.equals(other.userId) || userId.equals(other.expectedUserId)) {
-                other.denials = now - other.lastDenial < settings.checkInterval().toMillis() ? other.denials + 1 : 1;
-                other.lastDenial = now;
-                other.dueAt = now + (other.denials <= 1 ? 0 : backoff.waitBefore(other.denials - 1, null).toMillis());
+        for (AccessRequestState other : entries.values()) {
+            if (other.concerns(userId)) {
+                other.denied(now, settings.checkInterval().toMillis(), backoff);
             }
         }
         return events;
     }
 
-    private void withdraw(Entry e, List<Event> events, long now) {
+    private void withdraw(AccessRequestState e, List<Event> events, long now) {
         if (e.access == null) {
             return;
         }
@@ -315,7 +267,7 @@ public final class AccessRegistry {
         log.warn("Access request {} no longer grants user {}: that user is not served until a request of it is approved again",
                 e.requestId, userId);
         // Another approved request of the same user may take over: check those now.
-        for (Entry other : entries.values()) {
+        for (AccessRequestState other : entries.values()) {
             if (other != e && userId.equals(other.userId) && other.status == AccessStatus.APPROVED) {
                 other.dueAt = Math.min(other.dueAt, now);
             }
@@ -324,7 +276,7 @@ public final class AccessRegistry {
 
     /** The credentials serving {@code userId}, or null while no request of this registry grants it. */
     public synchronized UserAccess access(String userId) {
-        Entry e = serving.get(userId);
+        AccessRequestState e = serving.get(userId);
         return e == null ? null : e.access;
     }
 
@@ -336,7 +288,7 @@ public final class AccessRegistry {
     /** How many requests were last seen with one of these statuses. */
     public synchronized int count(AccessStatus... statuses) {
         int n = 0;
-        for (Entry e : entries.values()) {
+        for (AccessRequestState e : entries.values()) {
             for (AccessStatus s : statuses) {
                 if (e.status == s) {
                     n++;
@@ -349,34 +301,8 @@ public final class AccessRegistry {
     /** Forgets every credential (they are in memory only); later checks open nothing. */
     public synchronized void close() {
         closed = true;
-        for (Entry e : entries.values()) {
-            e.access = null;
-            e.dueAt = Long.MAX_VALUE;
-        }
+        entries.values().forEach(AccessRequestState::forget);
         serving.clear();
     }
 
-    private static final class Entry {
-        final String requestId;
-        /** The user named when the request was added (null while unknown). */
-        final String expectedUserId;
-        String userId;
-        String reportedStatus;
-        AccessStatus status;
-        /** Set while this request serves its user. */
-        UserAccess access;
-        long dueAt;
-        boolean checking;
-        int failures;
-        int denials;
-        long lastDenial = Long.MIN_VALUE / 2;
-
-        Entry(String requestId, String expectedUserId, String reportedStatus, long dueAt) {
-            this.requestId = requestId;
-            this.expectedUserId = expectedUserId;
-            this.userId = expectedUserId;
-            this.reportedStatus = reportedStatus;
-            this.dueAt = dueAt;
-        }
-    }
 }

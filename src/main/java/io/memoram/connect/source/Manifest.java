@@ -12,18 +12,15 @@ import java.util.Map;
  * percent-escaped. Not thread-safe: one thread at a time.
  *
  * <p>Heap: a task keeps every manifest of its users in memory, so entries are compact: an open
- * addressing table of ids as Latin-1 bytes and fingerprints as the 64-bit value they encode (about
+ * addressing table ({@link FingerprintTable}) of ids as Latin-1 bytes and fingerprints as the 64-bit value they encode (about
  * 64 bytes per entry for a 25-character id, against about 280 for a map of strings). Ids with a
  * character beyond Latin-1 and fingerprints that are not the canonical 11-character form (only
  * ever seen in hand-altered offsets) go to a plain map beside it, so every stored offset reads back
  * and is written again exactly.
  */
 final class Manifest {
-    private static final int MIN_CAPACITY = 8;
-
-    private byte[][] keys = new byte[MIN_CAPACITY][];
-    private long[] fingerprints = new long[MIN_CAPACITY];
-    private int size;
+    /** The compact entries (almost all of them). */
+    private final FingerprintTable table = new FingerprintTable();
     /** Entries the table cannot hold compactly (rare); null while none. */
     private Map<String, String> other;
 
@@ -31,26 +28,26 @@ final class Manifest {
         if (other != null && other.containsKey(id)) {
             return other.get(id);
         }
-        int slot = find(id);
-        return slot < 0 ? null : Fingerprints.encode(fingerprints[slot]);
+        int slot = table.find(id);
+        return slot < 0 ? null : Fingerprints.encode(table.fingerprintAt(slot));
     }
 
     /** Whether {@code id} is in the manifest with exactly this (64-bit) fingerprint. */
     boolean matches(String id, long fingerprint) {
-        int slot = find(id);
+        int slot = table.find(id);
         if (slot >= 0) {
-            return fingerprints[slot] == fingerprint;
+            return table.fingerprintAt(slot) == fingerprint;
         }
         return other != null && Fingerprints.encode(fingerprint).equals(other.get(id));
     }
 
     boolean contains(String id) {
-        return find(id) >= 0 || (other != null && other.containsKey(id));
+        return table.find(id) >= 0 || (other != null && other.containsKey(id));
     }
 
     void put(String id, String fingerprint) {
         long bits = Fingerprints.decode(fingerprint);
-        if (bits == Fingerprints.NOT_CANONICAL || !latin1(id)) {
+        if (bits == Fingerprints.NOT_CANONICAL || !FingerprintTable.latin1(id)) {
             remove(id);
             if (other == null) {
                 other = new HashMap<>();
@@ -65,23 +62,14 @@ final class Manifest {
         if (other != null && other.remove(id) != null && other.isEmpty()) {
             other = null;
         }
-        if (!latin1(id)) {
+        if (!FingerprintTable.latin1(id)) {
             if (other == null) {
                 other = new HashMap<>();
             }
             other.put(id, Fingerprints.encode(fingerprint));
             return;
         }
-        int slot = find(id);
-        if (slot >= 0) {
-            fingerprints[slot] = fingerprint;
-            return;
-        }
-        if ((size + 1) * 4 > keys.length * 3) {
-            resize(keys.length * 2);
-        }
-        insert(toLatin1(id), id.hashCode(), fingerprint);
-        size++;
+        table.put(id, fingerprint);
     }
 
     boolean remove(String id) {
@@ -92,23 +80,18 @@ final class Manifest {
             }
             return true;
         }
-        int slot = find(id);
-        if (slot < 0) {
-            return false;
-        }
-        deleteSlot(slot);
-        size--;
-        return true;
+        return table.remove(id);
     }
 
     int size() {
-        return size + (other == null ? 0 : other.size());
+        return table.size() + (other == null ? 0 : other.size());
     }
 
     /** Every id (a copy). */
     List<String> ids() {
         List<String> out = new ArrayList<>(size());
-        for (byte[] k : keys) {
+        for (int i = 0; i < table.capacity(); i++) {
+            byte[] k = table.keyAt(i);
             if (k != null) {
                 out.add(new String(k, java.nio.charset.StandardCharsets.ISO_8859_1));
             }
@@ -125,10 +108,10 @@ final class Manifest {
             return encode(Map.of());
         }
         // The hot path (every page rewrites the buckets it touches): bytes straight into one array.
-        byte[] out = new byte[Math.max(16, size * 40)];
+        byte[] out = new byte[Math.max(16, table.size() * 40)];
         int n = 0;
-        for (int i = 0; i < keys.length; i++) {
-            byte[] k = keys[i];
+        for (int i = 0; i < table.capacity(); i++) {
+            byte[] k = table.keyAt(i);
             if (k == null) {
                 continue;
             }
@@ -147,7 +130,7 @@ final class Manifest {
                 }
             }
             out[n++] = ':';
-            n = Fingerprints.encodeTo(fingerprints[i], out, n);
+            n = Fingerprints.encodeTo(table.fingerprintAt(i), out, n);
         }
         return new String(out, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
@@ -158,8 +141,8 @@ final class Manifest {
      */
     String encode(Map<String, String> before) {
         StringBuilder sb = new StringBuilder(size() * 40);
-        for (int i = 0; i < keys.length; i++) {
-            byte[] k = keys[i];
+        for (int i = 0; i < table.capacity(); i++) {
+            byte[] k = table.keyAt(i);
             if (k == null) {
                 continue;
             }
@@ -175,7 +158,7 @@ final class Manifest {
                     }
                     continue;
                 }
-                fp = Fingerprints.encode(fingerprints[i]);
+                fp = Fingerprints.encode(table.fingerprintAt(i));
             }
             if (sb.length() > 0) {
                 sb.append(',');
@@ -187,7 +170,7 @@ final class Manifest {
             if (fp != null) {
                 sb.append(fp);
             } else {
-                Fingerprints.encodeTo(fingerprints[i], sb);
+                Fingerprints.encodeTo(table.fingerprintAt(i), sb);
             }
         }
         if (other != null) {
@@ -247,100 +230,6 @@ final class Manifest {
             start = end + 1;
         }
         return m;
-    }
-
-    // --- the table: linear probing, deletion by backward shift (no tombstones) ---
-
-    private int find(String id) {
-        int mask = keys.length - 1;
-        int n = id.length();
-        for (int i = mix(id.hashCode()) & mask; ; i = (i + 1) & mask) {
-            byte[] k = keys[i];
-            if (k == null) {
-                return -1;
-            }
-            if (k.length == n && sameLatin1(k, id)) {
-                return i;
-            }
-        }
-    }
-
-    private void insert(byte[] key, int hash, long fingerprint) {
-        int mask = keys.length - 1;
-        int i = mix(hash) & mask;
-        while (keys[i] != null) {
-            i = (i + 1) & mask;
-        }
-        keys[i] = key;
-        fingerprints[i] = fingerprint;
-    }
-
-    private void deleteSlot(int slot) {
-        int mask = keys.length - 1;
-        int hole = slot;
-        keys[hole] = null;
-        for (int i = (hole + 1) & mask; keys[i] != null; i = (i + 1) & mask) {
-            int home = mix(latin1Hash(keys[i])) & mask;
-            // Move the entry into the hole unless its home lies cyclically in (hole, i].
-            boolean stays = hole <= i ? (hole < home && home <= i) : (hole < home || home <= i);
-            if (!stays) {
-                keys[hole] = keys[i];
-                fingerprints[hole] = fingerprints[i];
-                keys[i] = null;
-                hole = i;
-            }
-        }
-        if (keys.length > MIN_CAPACITY && size * 8 < keys.length) {
-            resize(keys.length / 2);
-        }
-    }
-
-    private void resize(int capacity) {
-        byte[][] oldKeys = keys;
-        long[] oldFps = fingerprints;
-        keys = new byte[capacity][];
-        fingerprints = new long[capacity];
-        for (int i = 0; i < oldKeys.length; i++) {
-            if (oldKeys[i] != null) {
-                insert(oldKeys[i], latin1Hash(oldKeys[i]), oldFps[i]);
-            }
-        }
-    }
-
-    /** String.hashCode of the Latin-1 string these bytes hold (so lookups reuse the String's cached hash). */
-    private static int latin1Hash(byte[] k) {
-        int h = 0;
-        for (byte b : k) {
-            h = 31 * h + (b & 0xff);
-        }
-        return h;
-    }
-
-    private static int mix(int h) {
-        h *= 0x9E3779B9;
-        return h ^ (h >>> 16);
-    }
-
-    private static boolean sameLatin1(byte[] k, String id) {
-        for (int i = 0; i < k.length; i++) {
-            if ((k[i] & 0xff) != id.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean latin1(String id) {
-        for (int i = 0; i < id.length(); i++) {
-            if (id.charAt(i) > 0xff) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static byte[] toLatin1(String id) {
-        return id.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     private static void escape(char c, StringBuilder sb) {

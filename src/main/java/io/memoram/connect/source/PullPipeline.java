@@ -6,11 +6,8 @@ import io.memoram.connect.util.Threads;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -26,11 +23,11 @@ import org.slf4j.LoggerFactory;
  * The task's concurrent pull (docs/source.md, "How users are pulled"): up to
  * {@code memoram.max.in.flight.requests} API calls at once across the task's users and access
  * requests, one step at a time per user (so its pages stay in cursor order), users due first
- * served first (a pass in progress keeps its place, so started passes finish first). Each finished step leaves its records as one chunk in a buffer that
- * {@link #poll} drains; while the buffer holds {@code memoram.fetch.buffer.max.bytes} no new page
- * is fetched, so a slow producer never makes it grow. A chunk is never split across two poll
- * batches: its offsets (StreamManifests) are only consistent as a whole, and with exactly-once a
- * batch is one transaction.
+ * served first (a pass in progress keeps its place, so started passes finish first; see
+ * {@link UserSchedule}). Each finished step leaves its records as one chunk in a
+ * {@link RecordBuffer} that {@link #poll} drains; while the buffer holds
+ * {@code memoram.fetch.buffer.max.bytes} no new page is fetched, so a slow producer never makes it
+ * grow. What the access registry reports is applied by {@link AccessEvents}.
  *
  * <p>Threads: the worker threads make the calls and decrypt; {@link #poll} only drains the buffer
  * and starts due work, and waits at most its {@code maxWait} on a condition, never on HTTP. All
@@ -50,26 +47,20 @@ final class PullPipeline {
     private final PullStep step;
     private final AccessRegistry registry;
     private final SourceTaskMetrics metrics;
-    private final Map<String, UserSlot> users;
-    /** Access request id -> the partition its statuses are recorded in. */
-    private final Map<String, Map<String, String>> accessPartitions;
     private final ExecutorService pool;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final PriorityQueue<UserSlot> schedule = new PriorityQueue<>(
-            Comparator.comparingLong((UserSlot s) -> s.dueAt).thenComparingLong(s -> s.sequence));
+    private final UserSchedule schedule = new UserSchedule();
     private final ArrayDeque<String> checks = new ArrayDeque<>();
-    private final ArrayDeque<List<SourceRecord>> chunks = new ArrayDeque<>();
-    private final ArrayDeque<Long> chunkBytes = new ArrayDeque<>();
-    private long bufferedBytes;
-    private long sequence;
+    private final RecordBuffer buffer = new RecordBuffer();
+    private final AccessEvents accessEvents;
+    private final PassStartLag lag;
     private long nextCheckAt;
     private int inFlight;
     /** The most calls ever in flight at once (tests check the limit holds and is reached). */
     private int inFlightHighWater;
     private boolean stopping;
-    private boolean lagWarned;
     private RuntimeException fatal;
 
     PullPipeline(Settings settings, Clock clock, PullStep step, AccessRegistry registry, SourceTaskMetrics metrics,
@@ -79,13 +70,13 @@ final class PullPipeline {
         this.step = step;
         this.registry = registry;
         this.metrics = metrics;
-        this.users = users;
-        this.accessPartitions = accessPartitions;
+        this.accessEvents = new AccessEvents(settings, clock, metrics, users, accessPartitions, buffer, schedule);
+        this.lag = new PassStartLag(settings, metrics, users::size);
         this.pool = Executors.newFixedThreadPool(settings.maxInFlight(), Threads.inheritingContext(threadPrefix));
         metrics.bufferGauge(() -> {
             lock.lock();
             try {
-                return bufferedBytes;
+                return buffer.bytes();
             } finally {
                 lock.unlock();
             }
@@ -102,7 +93,7 @@ final class PullPipeline {
         lock.lock();
         try {
             pump();
-            if (chunks.isEmpty() && fatal == null && !stopping) {
+            if (buffer.isEmpty() && fatal == null && !stopping) {
                 long untilNext = Math.max(1, nextTimedEvent() - clock.millis());
                 changed.await(Math.min(maxWait.toMillis(), untilNext), TimeUnit.MILLISECONDS);
                 pump();
@@ -110,14 +101,10 @@ final class PullPipeline {
             if (fatal != null && !stopping) {
                 throw fatal;
             }
-            if (chunks.isEmpty()) {
+            if (buffer.isEmpty()) {
                 return null;
             }
-            List<SourceRecord> out = new ArrayList<>(Math.min(MAX_BATCH_RECORDS, 4 * chunks.peek().size()));
-            while (!chunks.isEmpty() && (out.isEmpty() || out.size() + chunks.peek().size() <= MAX_BATCH_RECORDS)) {
-                out.addAll(chunks.poll());
-                bufferedBytes -= chunkBytes.poll();
-            }
+            List<SourceRecord> out = buffer.drain(MAX_BATCH_RECORDS);
             pump();
             return out;
         } finally {
@@ -130,9 +117,7 @@ final class PullPipeline {
         lock.lock();
         try {
             stopping = true;
-            chunks.clear();
-            chunkBytes.clear();
-            bufferedBytes = 0;
+            buffer.clear();
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -175,27 +160,9 @@ final class PullPipeline {
 
     // --- scheduling (lock held) ---
 
-    /** The slot is due at {@code at}. */
-    private void enqueue(UserSlot slot, long at) {
-        if (slot.queued) {
-            schedule.remove(slot);
-        }
-        slot.dueAt = at;
-        slot.sequence = sequence++;
-        slot.queued = true;
-        schedule.add(slot);
-    }
-
-    private void dequeue(UserSlot slot) {
-        if (slot.queued) {
-            schedule.remove(slot);
-            slot.queued = false;
-        }
-    }
-
     private long nextTimedEvent() {
         UserSlot head = schedule.peek();
-        long next = head == null || bufferedBytes >= settings.maxBufferBytes() ? Long.MAX_VALUE : head.dueAt;
+        long next = head == null || buffer.bytes() >= settings.maxBufferBytes() ? Long.MAX_VALUE : head.dueAt;
         return Math.min(next, nextCheckAt);
     }
 
@@ -216,15 +183,14 @@ final class PullPipeline {
                 continue;
             }
             UserSlot slot = schedule.peek();
-            if (slot == null || slot.dueAt > now || bufferedBytes >= settings.maxBufferBytes()) {
+            if (slot == null || slot.dueAt > now || buffer.bytes() >= settings.maxBufferBytes()) {
                 return;
             }
-            schedule.poll();
-            slot.queued = false;
+            schedule.take();
             slot.running = true;
             if (slot.nextPassMeasured) {
                 slot.nextPassMeasured = false;
-                lag(now - slot.dueAt);
+                lag.record(now - slot.dueAt);
             }
             UserAccess access = slot.access;
             submit(() -> stepped(slot, step.run(slot.stream, access)));
@@ -258,18 +224,6 @@ final class PullPipeline {
         }
     }
 
-    private void lag(long lagMs) {
-        metrics.passStartLag(Math.max(0, lagMs));
-        long threshold = Math.max(1_000, settings.pollInterval().toMillis() / 4);
-        if (lagMs > threshold && !lagWarned) {
-            lagWarned = true;
-            log.warn("This task cannot pull its {} users every poll.interval.ms={}: a pass started {} ms late. Raise "
-                    + "memoram.max.in.flight.requests (now {}) or tasks.max (more tasks share the users), or lengthen "
-                    + "poll.interval.ms; the PassStartLagMs metric shows the delay. Logged once per task.",
-                    users.size(), settings.pollInterval().toMillis(), lagMs, settings.maxInFlight());
-        }
-    }
-
     // --- completions (worker threads) ---
 
     private void checked(List<AccessRegistry.Event> events) {
@@ -298,19 +252,18 @@ final class PullPipeline {
             long now = clock.millis();
             if (outcome instanceof StepOutcome.Records r) {
                 slot.backoff.onSuccess();
-                buffer(r.records(), r.bytes());
+                buffer.add(r.records(), r.bytes());
                 if (r.passEnded()) {
                     metrics.passCompleted(slot.userId());
                     slot.nextPassMeasured = true;
                 }
                 if (slot.access != null && r.passEnded()) {
-                    enqueue(slot, now + settings.pollInterval().toMillis());
+                    schedule.enqueue(slot, now + settings.pollInterval().toMillis());
                 } else if (slot.access != null) {
                     // Mid-pass: back in its old place (same due time and order), so passes already
                     // started finish before new ones start. That keeps the users with a pass in
                     // progress (and their per-pass state) to about the number of calls in flight.
-                    slot.queued = true;
-                    schedule.add(slot);
+                    schedule.restore(slot);
                 }
             } else if (outcome instanceof StepOutcome.Denied d) {
                 log.warn("User {}: access refused ({}); checking the status of its access requests", slot.userId(), d.message());
@@ -323,7 +276,7 @@ final class PullPipeline {
                 log.warn("User {}: {} failed ({} consecutive failures, next try in {} ms): {}", slot.userId(), f.call(),
                         slot.backoff.consecutiveFailures(), wait.toMillis(), f.message());
                 if (slot.access != null) {
-                    enqueue(slot, now + wait.toMillis());
+                    schedule.enqueue(slot, now + wait.toMillis());
                 }
             } else if (outcome instanceof StepOutcome.Fatal f) {
                 if (fatal == null) {
@@ -341,47 +294,11 @@ final class PullPipeline {
         }
     }
 
-    private void buffer(List<SourceRecord> records, long bytes) {
-        if (!records.isEmpty()) {
-            chunks.add(records);
-            chunkBytes.add(bytes);
-            bufferedBytes += bytes;
-        }
-    }
-
-    /** Turns what the registry reports into access records and user states (lock held). */
+    /** Applies a registry event; the first fatal one fails the task (lock held). */
     private void apply(AccessRegistry.Event event) {
-        // Java 17 has no pattern switch; the event types are sealed, so this chain is complete.
-        if (event instanceof AccessRegistry.Event.StatusChanged c) {
-            buffer(List.of(SourceRecords.access(settings.accessTopic(), accessPartitions.get(c.requestId()), c.requestId(),
-                    c.status().wire(), c.userId(), clock.instant())), 300);
-            metrics.access.incrementAndGet();
-        } else if (event instanceof AccessRegistry.Event.Refused r) {
-            if (settings.failOnAccessRevoked() && fatal == null) {
-                fatal = new ConnectException("Access request " + r.requestId() + " (user " + r.userId() + ") is " + r.status().wire()
-                        + " and behavior.on.access.revoked=fail. Remove it from the connector, or set "
-                        + "behavior.on.access.revoked=skip to keep serving the other users.");
-            }
-        } else if (event instanceof AccessRegistry.Event.Granted g) {
-            UserSlot slot = users.get(g.access().userId());
-            if (slot != null) {
-                slot.access = g.access();
-                slot.backoff.onSuccess();
-                if (!slot.running) {
-                    enqueue(slot, clock.millis());
-                }
-            }
-        } else if (event instanceof AccessRegistry.Event.Withdrawn w) {
-            UserSlot slot = users.get(w.userId());
-            if (slot != null) {
-                slot.access = null;
-                if (!slot.running) {
-                    dequeue(slot);
-                    slot.stream.restartPass();
-                }
-            }
-        } else if (event instanceof AccessRegistry.Event.CallFailed) {
-            metrics.failedCalls.incrementAndGet();
+        ConnectException failure = accessEvents.apply(event);
+        if (failure != null && fatal == null) {
+            fatal = failure;
         }
     }
 }

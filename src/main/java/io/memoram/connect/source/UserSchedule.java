@@ -1,0 +1,55 @@
+package io.memoram.connect.source;
+
+import java.util.Comparator;
+import java.util.PriorityQueue;
+
+/**
+ * The order in which the pipeline starts its users' steps: users due first served first, users due
+ * at the same time in the order they were queued (round-robin). Kept apart from the pipeline so
+ * that the slot bookkeeping ({@link UserSlot#queued}, {@link UserSlot#sequence}) changes in one
+ * place only. Not thread-safe: guarded by the pipeline's lock.
+ */
+final class UserSchedule {
+    private final PriorityQueue<UserSlot> queue = new PriorityQueue<>(
+            Comparator.comparingLong((UserSlot s) -> s.dueAt).thenComparingLong(s -> s.sequence));
+    private long sequence;
+
+    /** The slot is due at {@code at}, behind the slots already due then. */
+    void enqueue(UserSlot slot, long at) {
+        if (slot.queued) {
+            queue.remove(slot);
+        }
+        slot.dueAt = at;
+        slot.sequence = sequence++;
+        slot.queued = true;
+        queue.add(slot);
+    }
+
+    /**
+     * Puts a slot back in its old place (same due time and order). Used mid-pass, so passes
+     * already started finish before new ones start.
+     */
+    void restore(UserSlot slot) {
+        slot.queued = true;
+        queue.add(slot);
+    }
+
+    void dequeue(UserSlot slot) {
+        if (slot.queued) {
+            queue.remove(slot);
+            slot.queued = false;
+        }
+    }
+
+    /** The slot due first, or null when none is queued. */
+    UserSlot peek() {
+        return queue.peek();
+    }
+
+    /** Takes the slot due first (the one {@link #peek} returned). */
+    UserSlot take() {
+        UserSlot slot = queue.poll();
+        slot.queued = false;
+        return slot;
+    }
+}
