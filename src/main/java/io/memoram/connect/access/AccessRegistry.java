@@ -248,17 +248,20 @@ public final class AccessRegistry {
     private synchronized void opened(Entry e, UserAccess access, List<Event> events) {
         long now = clock.millis();
         if (closed) {
+            access.close();
             return;
         }
         if (e.expectedUserId != null && !e.expectedUserId.equals(access.userId())) {
             log.error("Access request {} was assigned for user {} but its credentials are for user {}: not serving it",
                     e.requestId, e.expectedUserId, access.userId());
             e.dueAt = now + settings.checkInterval().toMillis();
+            access.close();
             return;
         }
         e.userId = access.userId();
         e.dueAt = Long.MAX_VALUE;
         if (serving.containsKey(access.userId())) {
+            access.close();
             return; // another request of the user won meanwhile; this one stays idle
         }
         e.access = access;
@@ -309,6 +312,7 @@ public final class AccessRegistry {
             return;
         }
         String userId = e.access.userId();
+        e.access.close(); // wipes its keys; a call still using them fails with a retriable error
         e.access = null;
         serving.remove(userId);
         events.add(new Event.Withdrawn(e.requestId, userId));
@@ -346,10 +350,13 @@ public final class AccessRegistry {
         return n;
     }
 
-    /** Forgets every credential (they are in memory only); later checks open nothing. */
+    /** Wipes every credential (they are in memory only); later checks open nothing. */
     public synchronized void close() {
         closed = true;
         for (Entry e : entries.values()) {
+            if (e.access != null) {
+                e.access.close();
+            }
             e.access = null;
             e.dueAt = Long.MAX_VALUE;
         }
