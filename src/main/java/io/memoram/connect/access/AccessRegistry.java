@@ -213,9 +213,11 @@ public final class AccessRegistry {
 
     private synchronized void opened(AccessRequestState e, UserAccess access, List<Event> events) {
         if (closed || !e.opened(access, clock.millis() + settings.checkInterval().toMillis())) {
+            access.close(); // not kept: wiped now
             return;
         }
         if (serving.containsKey(access.userId())) {
+            access.close();
             return; // another request of the user won meanwhile; this one stays idle
         }
         e.access = access;
@@ -261,6 +263,7 @@ public final class AccessRegistry {
             return;
         }
         String userId = e.access.userId();
+        e.access.close(); // wipes its keys; a call still using them fails with a retriable error
         e.access = null;
         serving.remove(userId);
         events.add(new Event.Withdrawn(e.requestId, userId));
@@ -298,7 +301,7 @@ public final class AccessRegistry {
         return n;
     }
 
-    /** Forgets every credential (they are in memory only); later checks open nothing. */
+    /** Wipes every credential (they are in memory only); later checks open nothing. */
     public synchronized void close() {
         closed = true;
         entries.values().forEach(AccessRequestState::forget);

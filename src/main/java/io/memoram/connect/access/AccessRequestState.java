@@ -150,6 +150,9 @@ final class AccessRequestState {
 
     /** The registry closed: drop the credentials (in memory only) and never check again. */
     void forget() {
+        if (access != null) {
+            access.close(); // wipes its keys; a call still using them fails with a retriable error
+        }
         access = null;
         dueAt = Long.MAX_VALUE;
     }

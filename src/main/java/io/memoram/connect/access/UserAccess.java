@@ -3,9 +3,11 @@ package io.memoram.connect.access;
 import io.memoram.connect.client.Credentials;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramException;
+import io.memoram.connect.client.MemoramUnavailableException;
 import io.memoram.connect.client.Secret;
 import io.memoram.connect.crypto.ContentCipher;
 import io.memoram.connect.crypto.EncryptionKey;
+import io.memoram.connect.crypto.KeyDestroyedException;
 import io.memoram.connect.crypto.KeyRing;
 import io.memoram.connect.crypto.NoKeyOpensException;
 import java.time.Clock;
@@ -27,8 +29,13 @@ import org.slf4j.LoggerFactory;
  * with an unknown key: a listing full of corrupt blobs costs at most one fetch per page read,
  * never one per blob, while a blob sealed with a key rotated in moments ago still opens. Explicit
  * {@link #refresh()} calls (after a refused write) are not limited. Thread-safe.
+ *
+ * <p>{@link #close()} (the user's access ended, or the task stopped) wipes the keys and drops the
+ * memory key. A call under way or made after that fails with a retriable
+ * {@link MemoramUnavailableException} naming the user: the access state is in flux, so the caller
+ * retries and then finds the user's current status; the content is never blamed.
  */
-public final class UserAccess {
+public final class UserAccess implements AutoCloseable {
     /** Shortest time between two credential fetches triggered by content no key opens. */
     public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(30);
 
@@ -44,7 +51,9 @@ public final class UserAccess {
     private final String userId;
     private final Object refreshLock = new Object();
 
+    /** Null once closed. */
     private volatile Secret memoryKey;
+    private volatile boolean closed;
     /** The key_version the server named last (the ring's newest unless the server went backwards). */
     private volatile int serverKeyVersion;
     /** When credentials were last fetched successfully; guarded by refreshLock. */
@@ -94,8 +103,13 @@ public final class UserAccess {
         return userId;
     }
 
+    /** The memory key; throws (retriable) once {@link #close() closed}. */
     public Secret memoryKey() {
-        return memoryKey;
+        Secret key = memoryKey;
+        if (key == null || closed) {
+            throw ended(null);
+        }
+        return key;
     }
 
     /** The version of the key that seals, i.e. the highest known. */
@@ -128,23 +142,55 @@ public final class UserAccess {
      * @throws io.memoram.connect.client.MemoramAccessDeniedException when the refresh finds access revoked
      */
     public KeyRing.Opened open(String content, Instant readAt) {
-        int ringSizeBefore = ring.size();
         try {
-            return ring.open(cipher, content);
-        } catch (NoKeyOpensException first) {
-            synchronized (refreshLock) {
-                // Another thread may have fetched a new key while this one was trying the old ones.
-                if (ring.size() == ringSizeBefore && !refreshIfDue(readAt)) {
-                    throw first;
+            int ringSizeBefore = ring.size();
+            try {
+                return ring.open(cipher, content);
+            } catch (NoKeyOpensException first) {
+                synchronized (refreshLock) {
+                    // Another thread may have fetched a new key while this one was trying the old ones.
+                    if (ring.size() == ringSizeBefore && !refreshIfDue(readAt)) {
+                        throw first;
+                    }
                 }
+                return ring.open(cipher, content);
             }
-            return ring.open(cipher, content);
+        } catch (KeyDestroyedException e) {
+            throw ended(e);
         }
     }
 
     /** Seals with the user's newest key. */
     public String seal(String plaintext) {
-        return ring.seal(cipher, plaintext);
+        try {
+            return ring.seal(cipher, plaintext);
+        } catch (KeyDestroyedException e) {
+            throw ended(e);
+        }
+    }
+
+    /**
+     * Wipes the encryption keys from memory and drops the memory key: the user's access ended or
+     * the task stopped. The memory key is a {@link Secret} around an immutable String, which cannot
+     * be zeroed; dropping it leaves it to the garbage collector. Idempotent.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        memoryKey = null;
+        ring.destroy();
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Retriable on purpose: by the next try the caller sees whether the user is still served. */
+    private MemoramUnavailableException ended(KeyDestroyedException cause) {
+        return new MemoramUnavailableException("use of the credentials of access request " + requestId, 0,
+                "the access to user " + userId + " (access request " + requestId + ") ended while a call was under way "
+                        + "(its keys were wiped); the user's current status decides on the next try", null, cause);
     }
 
     /**
@@ -154,7 +200,11 @@ public final class UserAccess {
      */
     public boolean refresh() {
         synchronized (refreshLock) {
-            return doRefresh();
+            try {
+                return doRefresh();
+            } catch (KeyDestroyedException e) {
+                throw ended(e);
+            }
         }
     }
 
@@ -170,9 +220,15 @@ public final class UserAccess {
     }
 
     private boolean doRefresh() {
+        if (closed) {
+            throw ended(null); // fetch no credentials that nobody would wipe
+        }
         Credentials credentials = fetch(client, requestId, userId);
         lastFetch = clock.instant();
         Secret freshMemoryKey = Secret.of(credentials.memoryKey());
+        if (closed) {
+            throw ended(null);
+        }
         if (!freshMemoryKey.equals(memoryKey)) {
             memoryKey = freshMemoryKey;
             log.info("Memory key of user {} (access request {}) changed", userId, requestId);
@@ -180,6 +236,10 @@ public final class UserAccess {
         int before = serverKeyVersion;
         serverKeyVersion = credentials.keyVersion();
         boolean added = ring.add(keyOf(credentials));
+        if (closed) {
+            memoryKey = null; // close() ran during the fetch: drop what it just set
+            throw ended(null);
+        }
         boolean changed = added || credentials.keyVersion() != before;
         if (changed) {
             log.info("Encryption key of user {} changed: key_version {} -> {}; known versions {}",

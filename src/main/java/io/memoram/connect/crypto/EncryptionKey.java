@@ -2,16 +2,24 @@ package io.memoram.connect.crypto;
 
 import java.security.MessageDigest;
 import java.util.Arrays;
+import javax.security.auth.Destroyable;
 
 /**
  * A user's symmetric key with its {@code key_version}. {@link #toString()} never shows the key.
  *
  * <p>Equality is deliberately not overridden: two keys are compared with
  * {@link #sameMaterial(EncryptionKey)}, in constant time, only where the ring needs it.
+ *
+ * <p>{@link #destroy()} zeroes the bytes when the user's access ends or the task stops; every use
+ * after that throws {@link KeyDestroyedException}. Uses copy the bytes under this key's lock (32
+ * bytes at most, so the lock is held for nanoseconds), so a use racing with destroy() gets either
+ * the whole key or that exception, never half-zeroed bytes that would look like a wrong key.
  */
-public final class EncryptionKey {
+public final class EncryptionKey implements Destroyable {
     private final byte[] bytes;
     private final int version;
+    /** Guarded by this. */
+    private boolean destroyed;
 
     private EncryptionKey(byte[] bytes, int version) {
         this.bytes = bytes;
@@ -70,14 +78,51 @@ public final class EncryptionKey {
         return bytes.length == 0;
     }
 
-    /** A copy of the key bytes, for ciphers in this package; callers wipe it after use. */
-    byte[] bytes() {
+    /**
+     * A copy of the key bytes, for ciphers in this package; callers wipe it after use.
+     *
+     * @throws KeyDestroyedException after {@link #destroy()}
+     */
+    synchronized byte[] bytes() {
+        if (destroyed) {
+            throw new KeyDestroyedException(describe(version) + " was wiped from memory: the user's access ended "
+                    + "or the task stopped");
+        }
         return bytes.clone();
     }
 
-    /** Constant-time comparison of the key material (versions are not compared). */
+    /** The array itself, for tests that check it was zeroed. */
+    byte[] rawBytesForTest() {
+        return bytes;
+    }
+
+    /**
+     * Constant-time comparison of the key material (versions are not compared). Copies, so two
+     * keys' locks are never held at once.
+     *
+     * @throws KeyDestroyedException when either key was destroyed
+     */
     boolean sameMaterial(EncryptionKey other) {
-        return MessageDigest.isEqual(bytes, other.bytes);
+        byte[] mine = bytes();
+        byte[] theirs = other.bytes();
+        try {
+            return MessageDigest.isEqual(mine, theirs);
+        } finally {
+            Arrays.fill(mine, (byte) 0);
+            Arrays.fill(theirs, (byte) 0);
+        }
+    }
+
+    /** Zeroes the key bytes; later uses throw {@link KeyDestroyedException}. Idempotent. */
+    @Override
+    public synchronized void destroy() {
+        Arrays.fill(bytes, (byte) 0);
+        destroyed = true;
+    }
+
+    @Override
+    public synchronized boolean isDestroyed() {
+        return destroyed;
     }
 
     private static String describe(int version) {
@@ -86,6 +131,9 @@ public final class EncryptionKey {
 
     @Override
     public String toString() {
+        if (isDestroyed()) {
+            return "EncryptionKey[version=" + version + ", destroyed]";
+        }
         return isUnused()
                 ? "EncryptionKey[version=" + version + ", unused]"
                 : "EncryptionKey[version=" + version + ", " + (bytes.length * 8) + " bits]";

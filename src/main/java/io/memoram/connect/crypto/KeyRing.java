@@ -5,15 +5,20 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import javax.security.auth.Destroyable;
 
 /**
  * One user's keys: the newest seals, all known ones (newest first) are tried when opening, so
  * blobs sealed before a key rotation still open (docs/memoram-api.md, "Key rotation"). Thread-safe: the keys are an immutable
  * list replaced on every change (copy on write), so opening never waits for a change.
+ *
+ * <p>{@link #destroy()} wipes every key (the user's access ended, or the task stopped); the ring
+ * then refuses every use with {@link KeyDestroyedException}, also for ciphers that use no key.
  */
-public final class KeyRing {
+public final class KeyRing implements Destroyable {
     /** Newest first: highest version first; among equal versions the one added last. */
     private volatile List<EncryptionKey> keys;
+    private volatile boolean destroyed;
 
     public KeyRing(EncryptionKey newest) {
         keys = List.of(Objects.requireNonNull(newest, "newest key"));
@@ -38,6 +43,10 @@ public final class KeyRing {
      */
     public synchronized boolean add(EncryptionKey key) {
         Objects.requireNonNull(key, "key");
+        if (destroyed) {
+            key.destroy(); // nobody else holds it: a refresh racing with the end of access
+            throw destroyedException();
+        }
         List<EncryptionKey> current = keys;
         for (EncryptionKey known : current) {
             if (known.sameMaterial(key)) {
@@ -68,6 +77,7 @@ public final class KeyRing {
      * @throws NoKeyOpensException when it parses but no key verifies
      */
     public Opened open(ContentCipher cipher, String content) {
+        checkNotDestroyed();
         List<EncryptionKey> snapshot = keys;
         CiphertextAuthenticationException last = null;
         for (EncryptionKey key : snapshot) {
@@ -84,7 +94,34 @@ public final class KeyRing {
 
     /** Seals with the newest key. */
     public String seal(ContentCipher cipher, String plaintext) {
+        checkNotDestroyed();
         return cipher.seal(plaintext, newest());
+    }
+
+    /** Wipes every key; later opens, seals and adds throw {@link KeyDestroyedException}. Idempotent. */
+    @Override
+    public synchronized void destroy() {
+        destroyed = true;
+        for (EncryptionKey key : keys) {
+            key.destroy();
+        }
+    }
+
+    @Override
+    public boolean isDestroyed() {
+        return destroyed;
+    }
+
+    private void checkNotDestroyed() {
+        // A key being destroyed right after this check still fails clearly: it refuses its bytes.
+        if (destroyed) {
+            throw destroyedException();
+        }
+    }
+
+    private KeyDestroyedException destroyedException() {
+        return new KeyDestroyedException("the keys (key_version " + versions().stream().map(String::valueOf)
+                .collect(Collectors.joining(", ")) + ") were wiped from memory: the user's access ended or the task stopped");
     }
 
     @Override

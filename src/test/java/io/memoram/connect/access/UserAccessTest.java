@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.memoram.connect.client.MemoramAccessDeniedException;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramClientConfig;
+import io.memoram.connect.client.MemoramUnavailableException;
 import io.memoram.connect.client.Secret;
 import io.memoram.connect.crypto.ContentCipher;
 import io.memoram.connect.crypto.ContentCiphers;
+import io.memoram.connect.crypto.KeyDestroyedException;
 import io.memoram.connect.crypto.KeyRing;
 import io.memoram.connect.crypto.MalformedCiphertextException;
 import io.memoram.connect.crypto.NoKeyOpensException;
+import io.memoram.connect.crypto.WipedKeys;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
 import java.net.URI;
@@ -304,5 +307,71 @@ class UserAccessTest {
                 .doesNotContain(user.encryptionKeyHex())
                 .doesNotContain(apiKey);
         assertThat(access.memoryKey()).hasToString("[hidden]");
+    }
+
+    @Test
+    void closeWipesEveryKeyAndLaterUsesFailClearlyAndRetriably() {
+        UserAccess access = openAccess();
+        String oldBlob = sealedBlob("before the rotation");
+        emu.rotateKey(user.userId());
+        assertThat(access.refresh()).isTrue();
+        List<byte[]> arrays = WipedKeys.arrays(access);
+        assertThat(arrays).hasSize(2).allSatisfy(a -> assertThat(a).isNotEqualTo(new byte[a.length]));
+        int fetches = credentialFetches();
+
+        access.close();
+
+        assertThat(access.isClosed()).isTrue();
+        assertThat(arrays).as("both keys zeroed in place").allSatisfy(a -> assertThat(a).containsOnly(0));
+        assertThat(WipedKeys.allZero(access)).isTrue();
+        assertThat(WipedKeys.field(access, "memoryKey")).as("the memory key is dropped (a String cannot be zeroed)").isNull();
+        assertThatThrownBy(() -> access.open(oldBlob)).isInstanceOf(MemoramUnavailableException.class)
+                .hasMessage("the access to user " + user.userId() + " (access request " + requestId + ") ended while a call "
+                        + "was under way (its keys were wiped); the user's current status decides on the next try")
+                .hasMessageNotContaining(user.encryptionKeyHex())
+                .hasCauseInstanceOf(KeyDestroyedException.class)
+                .satisfies(e -> assertThat(((MemoramUnavailableException) e).isRetriable()).isTrue());
+        assertThatThrownBy(() -> access.seal("more")).isInstanceOf(MemoramUnavailableException.class)
+                .hasMessageContaining("ended");
+        assertThatThrownBy(access::memoryKey).isInstanceOf(MemoramUnavailableException.class)
+                .hasMessageNotContaining(user.memoryKey());
+        assertThatThrownBy(access::refresh).isInstanceOf(MemoramUnavailableException.class);
+        assertThat(credentialFetches()).as("no credentials fetched after the end").isEqualTo(fetches);
+        assertThat(access.toString()).doesNotContain(user.encryptionKeyHex());
+        access.close(); // idempotent
+    }
+
+    @Test
+    void threadsOpeningWhileAccessEndsGetThePlaintextOrARetriableFailureNeverAWrongKey() throws Exception {
+        UserAccess access = openAccess();
+        String blob = sealedBlob("in flight");
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        CountDownLatch running = new CountDownLatch(2);
+        try {
+            List<Future<Integer>> readers = new ArrayList<>();
+            for (int r = 0; r < 2; r++) {
+                readers.add(pool.submit(() -> {
+                    int opened = 0;
+                    while (true) {
+                        try {
+                            assertThat(access.open(blob).plaintext()).isEqualTo("in flight");
+                        } catch (MemoramUnavailableException ended) {
+                            return opened; // NoKeyOpensException (a "wrong" key) would fail the future
+                        }
+                        if (++opened == 20) {
+                            running.countDown();
+                        }
+                    }
+                }));
+            }
+            assertThat(running.await(60, TimeUnit.SECONDS)).isTrue();
+            access.close();
+            for (Future<Integer> reader : readers) {
+                assertThat(reader.get(60, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(20);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(WipedKeys.allZero(access)).isTrue();
     }
 }

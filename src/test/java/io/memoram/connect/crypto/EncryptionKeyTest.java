@@ -102,4 +102,27 @@ class EncryptionKeyTest {
         assertThat(unused).hasToString("EncryptionKey[version=9, unused]");
         assertThat(EncryptionKey.fromHex("00".repeat(16), 1).isUnused()).isFalse();
     }
+
+    @Test
+    void destroyZeroesTheBytesAndLaterUsesFailClearly() {
+        String hex = "5a".repeat(32);
+        EncryptionKey key = EncryptionKey.fromHex(hex, 4);
+        String sealed = AesGcmCipher.INSTANCE.seal("secret note", key);
+        byte[] array = key.rawBytesForTest();
+
+        key.destroy();
+
+        assertThat(array).as("the key's own array is zeroed, not just dropped").containsOnly(0);
+        assertThat(key.isDestroyed()).isTrue();
+        assertThat(key).hasToString("EncryptionKey[version=4, destroyed]");
+        assertThatThrownBy(key::bytes).isInstanceOf(KeyDestroyedException.class)
+                .hasMessage("encryption key (key_version 4) was wiped from memory: the user's access ended or the task stopped");
+        assertThatThrownBy(() -> AesGcmCipher.INSTANCE.open(sealed, key)).isInstanceOf(KeyDestroyedException.class)
+                .isNotInstanceOf(ContentCryptoException.class)
+                .hasMessageNotContaining(hex).hasMessageNotContaining("5A5A");
+        assertThatThrownBy(() -> AesGcmCipher.INSTANCE.seal("more", key)).isInstanceOf(KeyDestroyedException.class);
+        assertThatThrownBy(() -> key.sameMaterial(EncryptionKey.fromHex(hex, 4))).isInstanceOf(KeyDestroyedException.class);
+        key.destroy(); // idempotent
+        assertThat(key.isDestroyed()).isTrue();
+    }
 }

@@ -183,6 +183,67 @@ class KeyRingTest {
         assertThat(ring.open(aes, ring.seal(aes, "new")).keyVersion()).isEqualTo(60);
     }
 
+    @Test
+    void destroyWipesEveryKeyAndTheRingRefusesEveryUse() {
+        KeyRing ring = new KeyRing(v1);
+        ring.add(v2);
+        String sealed = ring.seal(aes, "hello");
+        List<byte[]> arrays = WipedKeys.arrays(ring);
+
+        ring.destroy();
+
+        assertThat(arrays).hasSize(2).allSatisfy(a -> assertThat(a).containsOnly(0));
+        assertThat(ring.isDestroyed()).isTrue();
+        assertThat(v1.isDestroyed()).isTrue();
+        assertThat(v2.isDestroyed()).isTrue();
+        assertThatThrownBy(() -> ring.open(aes, sealed)).isInstanceOf(KeyDestroyedException.class)
+                .hasMessage("the keys (key_version 2, 1) were wiped from memory: the user's access ended or the task stopped");
+        assertThatThrownBy(() -> ring.seal(aes, "more")).isInstanceOf(KeyDestroyedException.class);
+        ContentCipher plaintext = ContentCiphers.forName("plaintext");
+        assertThatThrownBy(() -> ring.seal(plaintext, "more")).as("also for a cipher that uses no key")
+                .isInstanceOf(KeyDestroyedException.class);
+        assertThatThrownBy(() -> ring.add(v3)).isInstanceOf(KeyDestroyedException.class);
+        assertThat(v3.isDestroyed()).as("a key arriving after the end is wiped too").isTrue();
+        assertThat(ring.versions()).containsExactly(2, 1);
+    }
+
+    @Test
+    void openingWhileTheRingIsDestroyedGivesThePlaintextOrAClearFailureNeverGarbage() throws Exception {
+        KeyRing ring = new KeyRing(v1);
+        ring.add(v2);
+        ring.add(v3);
+        // Sealed with the oldest key, so each open copies every key in turn: the widest window for a race.
+        String old = aes.seal("old blob", v1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        CountDownLatch running = new CountDownLatch(2);
+        try {
+            List<Future<Integer>> readers = new ArrayList<>();
+            for (int r = 0; r < 2; r++) {
+                readers.add(pool.submit(() -> {
+                    int opened = 0;
+                    while (true) {
+                        try {
+                            assertThat(ring.open(aes, old)).isEqualTo(new KeyRing.Opened("old blob", 1));
+                            opened++;
+                            if (opened == 50) {
+                                running.countDown();
+                            }
+                        } catch (KeyDestroyedException e) {
+                            return opened; // anything else (a key that "does not open") fails the future
+                        }
+                    }
+                }));
+            }
+            assertThat(running.await(60, TimeUnit.SECONDS)).isTrue();
+            ring.destroy();
+            for (Future<Integer> reader : readers) {
+                assertThat(reader.get(60, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(50);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** Delegates and records which key versions were tried, in order. */
     private static final class RecordingCipher implements ContentCipher {
         private final ContentCipher delegate;
