@@ -72,6 +72,13 @@ public final class BenchMain {
         String doc = BenchReport.render(new BenchReport.Inputs(started.truncatedTo(ChronoUnit.SECONDS), took,
                 machine() + "; load average (1, 5, 15 min) " + loadBefore + " at the start, " + loadAverage() + " at the end", jmh, sizes, OffsetSizes.sample(), source, sink));
         Files.createDirectories(out.toAbsolutePath().getParent());
+        // Discovery at scale runs only on request (-Dbench.only=discovery): keep its last block.
+        String before = Files.exists(out) ? Files.readString(out) : "";
+        int b = before.indexOf(io.memoram.connect.source.DiscoveryBench.BEGIN);
+        int e = before.indexOf(io.memoram.connect.source.DiscoveryBench.END);
+        if (b >= 0 && e > b) {
+            doc = doc + "\n" + before.substring(b, e + io.memoram.connect.source.DiscoveryBench.END.length()) + "\n";
+        }
         Files.writeString(out, doc, StandardCharsets.UTF_8);
         log("source at scale");
         SourceScaleBench.runAndSplice(out);

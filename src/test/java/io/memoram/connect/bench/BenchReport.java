@@ -38,7 +38,9 @@ final class BenchReport {
         md.append("(a JDK `HttpServer`, synchronized in-memory state) runs in the same JVM and competes for the same cores, so\n");
         md.append("they show the connector's overhead plus a local API, not what a remote Memoram service would allow.\n\n");
         md.append("## How to rerun\n\n");
-        md.append("    mvn -B -Pbench          # about 3 minutes; rewrites docs/benchmarks.md\n\n");
+        md.append("    mvn -B -Pbench                              # everything but discovery (about 15 minutes); rewrites docs/benchmarks.md\n");
+        md.append("    mvn -B -Pbench -Dbench.only=source|sink     # one section, rewritten in place\n");
+        md.append("    mvn -B -Pbench -Dbench.only=discovery       # discovery at scale (an embedded Connect cluster, minutes)\n\n");
         md.append("The profile compiles the test sources (no test runs) and starts `io.memoram.connect.bench.BenchMain` in a JVM\n");
         md.append("of its own (`exec:exec`, `-Xmx${bench.heap}`, 6 GiB by default for the source scale run) so that JMH can fork. The bench code lives in `src/test/java/io/memoram/connect/bench`\n");
         md.append("(plus `io.memoram.connect.source.SourceBenchAccess`, a bench-only window onto package-private source classes);\n");
