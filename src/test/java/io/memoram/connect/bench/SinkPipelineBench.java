@@ -270,14 +270,14 @@ final class SinkPipelineBench {
                 + "both pipelines alike. Per user, once: a credentials fetch and a listing of the user's blobs (here about 1.005\n"
                 + "requests per record). The credentials of pending requests are fetched one after another when the first\n"
                 + "records arrive, so at 50 ms per call the 20 users cost about 1 s before their first write: most of the gap at\n"
-                + "50 ms in a run this short. The server's CPU per request (the emulator's threads) is the plain client's within\n"
-                + "this machine's noise since the sink uses one client per task (it had two connection pools), sends no\n"
-                + "`Accept` header, and parses only the id of each write's response. Process CPU also counts GC and JIT\n"
+                + "50 ms in a run this short. The *server* column compares what each pipeline's traffic costs the API: the sink\n"
+                + "uses one client per task (one connection pool; it had two), sends no `Accept` header, and parses only the\n"
+                + "id of each write's response. Process CPU also counts GC and JIT\n"
                 + "(shared by whatever ran in the same second) and is the least precise column.\n");
         md.append("\nAt 0 ms both pipelines are bound by CPU: the 2 shared cores also run the emulator (and, while these runs\n"
                 + "were made, other builds), so the rate ratio follows the ratio of CPU per record (process CPU here) and swings\n"
-                + "with the machine's load: runs of the same code a few minutes apart gave 0.50 to 0.86 at 0 ms and 0.82 to 0.90 at\n"
-                + "50 ms. Where the 0 ms target is missed, it is by the extra CPU listed above (the deadline the sink sets on every\n"
+                + "with the machine's load: runs of the same code minutes apart on this machine differed by tens of percent\n"
+                + "(0.28 to 0.86 at 0 ms). Where the 0 ms target is missed, it is by the extra CPU listed above (the deadline the sink sets on every\n"
                 + "call is one item the plain client, which sets none, does not pay); against a remote API, where\n"
                 + "the round trip and not the worker's CPU is the limit, the 50 ms row is the one to read.\n");
         md.append("\nRerun this section alone: `mvn -B -Pbench -Dbench.only=sink` (about 2 minutes).\n");
