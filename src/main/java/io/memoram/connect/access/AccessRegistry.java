@@ -190,6 +190,9 @@ public final class AccessRegistry {
                 log.error("Access request {}: the credentials hold an unusable encryption key ({}); checking again in {} ms",
                         requestId, ex.getMessage(), settings.checkInterval().toMillis());
                 later(e, settings.checkInterval());
+                // Reported like any failed call, so the sink names this request and why in its refusals.
+                events.add(new Event.CallFailed(requestId, new MemoramException("GET /access-requests/{id}/credentials", 200,
+                        "the credentials hold an unusable encryption key (" + ex.getMessage() + ")", null)));
                 return events;
             }
             opened(e, access, events);

@@ -52,6 +52,7 @@ final class EmulatorState {
     }
 
     private final MonotonicClock clock = new MonotonicClock();
+    private final java.util.Set<String> unusableKeys = new java.util.HashSet<>();
     private final Map<String, String> connectorIdByApiKey = new LinkedHashMap<>();
     private final Map<String, IssuedToken> tokens = new HashMap<>();
     private final List<String> everIssued = new ArrayList<>();
@@ -249,7 +250,14 @@ final class EmulatorState {
         if (!EmulatedAccessRequest.APPROVED.equals(r.status())) {
             throw HttpError.forbidden("access request " + requestId + " is " + r.status() + ", not approved");
         }
-        return userData(r.userId()).snapshot();
+        EmulatedUser u = userData(r.userId()).snapshot();
+        return unusableKeys.contains(u.userId()) ? new EmulatedUser(u.userId(), u.memoryKey(), "00ff", u.keyVersion()) : u;
+    }
+
+    /** From now on /credentials of this user's requests answer a 2-byte encryption key, which no AES key can be. */
+    synchronized void serveUnusableKey(String userId) {
+        userData(userId);
+        unusableKeys.add(userId);
     }
 
     /** Reads need an approved request of this developer for this user. */

@@ -223,6 +223,11 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback, A
     }
 
     /** A new random key becomes current; older blobs stay sealed with the old key, which stays known. @return the new version. */
+    /** A server bug for tests: the user's credentials carry an encryption key no cipher can use (2 bytes). */
+    public void serveUnusableKey(String userId) {
+        state.serveUnusableKey(userId);
+    }
+
     public int rotateKey(String userId) {
         return state.rotateKey(userId);
     }

@@ -71,6 +71,24 @@ class UserDirectoryTest {
     }
 
     @Test
+    void aRequestWithAnUnusableKeyIsNamedWithItsReasonAndTheOthersStillOpen() {
+        EmulatedUser broken = emu.createUser();
+        EmulatedUser alice = emu.createUser();
+        String bad = emu.grantAccess(apiKey, broken);
+        String forAlice = emu.grantAccess(apiKey, alice);
+        emu.serveUnusableKey(broken.userId());
+        UserDirectory users = directory(List.of(bad, forAlice));
+
+        assertThat(users.require(alice.userId()).requestId()).isEqualTo(forAlice);
+        assertThatThrownBy(() -> users.require(broken.userId()))
+                .isInstanceOf(UserDirectory.UserNotAuthorizedException.class)
+                .hasMessageContaining(bad + " (")
+                .hasMessageContaining("unusable encryption key")
+                .hasMessageNotContaining(forAlice)
+                .hasMessageNotContaining("00ff");
+    }
+
+    @Test
     void aRequestTheApiCannotAnswerNowDelaysOnlyUsersItMightServe() {
         EmulatedUser waiting = emu.createUser();
         EmulatedUser alice = emu.createUser();
