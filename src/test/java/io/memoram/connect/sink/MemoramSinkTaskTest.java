@@ -345,6 +345,25 @@ class MemoramSinkTaskTest {
     }
 
     @Test
+    void anApiThatStaysDownFailsTheTaskInItsStatusNamingTheRecordAndDeadLettersNothing() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        FakeSinkContext ctx = new FakeSinkContext(props("memoram.api.url", "http://127.0.0.1:" + closedPort + "/api/v1",
+                "memoram.max.retries", "2"), true);
+        MemoramSinkTask task = start(ctx); // starts although nothing answers
+        task.put(List.of(rec("a", "waits for the API", 0)));
+        // Retried while the retries last, then the task fails: Connect shows this message in the task's status.
+        await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(() -> task.put(List.of()))
+                .isInstanceOf(ConnectException.class)
+                .hasMessageContaining("offset 0")
+                .hasMessageContaining("memoram.max.retries=2"));
+        assertThat(ctx.reports).isEmpty();
+        assertThat(committable(task)).isZero();
+    }
+
+    @Test
     void aListingAnswered404FailsTheTaskAndDeadLettersNothing() {
         FakeSinkContext ctx = new FakeSinkContext(props(), true);
         MemoramSinkTask task = start(ctx);
