@@ -1,5 +1,6 @@
 package io.memoram.connect.access;
 
+import io.memoram.connect.util.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -42,7 +43,7 @@ class UserAccessTest {
     /** Started with the class, closed after all its tests. */
     @RegisterExtension
     static final MemoramEmulator emu = MemoramEmulator.start();
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T12:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-27T12:00:00Z"));
     private String apiKey;
     private MemoramClient client;
     private EmulatedUser user;

@@ -1,5 +1,6 @@
 package io.memoram.connect.source;
 
+import io.memoram.connect.util.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -192,7 +193,7 @@ class MemoramSourceLifecycleTest {
         p.put("memoram.retry.backoff.ms", "10000");
         p.put("memoram.retry.backoff.max.ms", "10000");
         p.put("memoram.tags.enabled", "false");
-        TestClock clock = new TestClock();
+        ManualClock clock = new ManualClock();
         emu.faults().on("GET", "/memory-blobs").next(2, Fault.status(503));
         int before = emu.requestCount("GET", "/memory-blobs");
         MemoramSourceTask t = task(p, List.of(new TaskAssignment.Request(emu.grantAccess(apiKey, one), one.userId(), null),

@@ -1,5 +1,6 @@
 package io.memoram.connect.source;
 
+import io.memoram.connect.util.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -209,7 +210,7 @@ class PullPipelineTest {
     void aTaskThatFallsBehindShowsHowFarAndWarnsOnce() throws Exception {
         String apiKey = emu.createApiKey();
         Map<String, String> requestUsers = users(apiKey, 3, 2);
-        TestClock clock = new TestClock();
+        ManualClock clock = new ManualClock();
         Map<String, String> p = props(apiKey, 2);
         p.put("poll.interval.ms", "10000");
         try (LogCapture logs = new LogCapture(PullPipeline.class)) {

@@ -1,4 +1,4 @@
-package io.memoram.connect.access;
+package io.memoram.connect.util;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,15 +6,19 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand, so time-based rules are tested without sleeping. */
-final class MutableClock extends Clock {
+/** A clock that moves only when a test says so, so that time-based rules are tested without sleeping. */
+public final class ManualClock extends Clock {
     private volatile Instant now;
 
-    MutableClock(Instant start) {
+    public ManualClock() {
+        this(Instant.parse("2026-11-30T00:00:00Z"));
+    }
+
+    public ManualClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 
