@@ -6,7 +6,6 @@ import io.memoram.connect.client.ClientMetrics;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramClientConfig;
 import io.memoram.connect.config.MemoramSinkConfig;
-import io.memoram.connect.crypto.ContentCiphers;
 import io.memoram.connect.util.Jmx;
 import java.time.Duration;
 import java.util.Collection;
@@ -74,7 +73,7 @@ public class MemoramSinkTask extends SinkTask {
         // One client per task: one token, one rate limiter (the configured cap holds), one circuit
         // breaker, one connection pool. The writer picks the retry policy per call.
         client = MemoramClient.create(clientConfig);
-        users = UserDirectory.forTask(client, ContentCiphers.forName(config.contentEncryption()), props, config);
+        users = UserDirectory.forTask(client, config.contentCipher(), props, config);
         BlobWriter writer = new BlobWriter(client, users, indexes, config.sourceDefault(), metrics);
         scheduler = new LaneScheduler(config.maxInFlightRequests(), config.retryBackoff(), config.retryBackoffMax(),
                 RetryBound.of(clientConfig.maxRetries(), clientConfig.requestTimeout(), config.retryBackoffMax()), System::nanoTime,

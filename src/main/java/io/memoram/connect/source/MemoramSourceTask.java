@@ -6,7 +6,6 @@ import io.memoram.connect.client.AccessStatus;
 import io.memoram.connect.client.ClientMetrics;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.config.MemoramSourceConfig;
-import io.memoram.connect.crypto.ContentCiphers;
 import io.memoram.connect.util.Jmx;
 import java.time.Clock;
 import java.time.Duration;
@@ -69,14 +68,14 @@ public class MemoramSourceTask extends SourceTask {
         MemoramSourceConfig config = new MemoramSourceConfig(props);
         List<TaskAssignment.Request> requests = TaskAssignment.parse(props);
         String connector = props.getOrDefault("name", "memoram-source");
-        int taskNumber = Integer.parseInt(props.getOrDefault(TaskAssignment.TASK_NUMBER, "0"));
+        int taskNumber = io.memoram.connect.access.AccessTaskConfig.parse(props).taskNumber(); // validated, like the requests
 
         metrics = new SourceTaskMetrics(clock);
         metricsName = Jmx.register(metrics, Jmx.name("source-task", connector, taskNumber));
         clientMetrics = new ClientMetrics();
         clientMetricsName = Jmx.register(clientMetrics, Jmx.name("client-source", connector, taskNumber));
         client = MemoramClient.create(config.clientConfig(clientMetrics)).withRetry(io.memoram.connect.client.RetryPolicy.CALLER_BACKS_OFF);
-        registry = new AccessRegistry(client, ContentCiphers.forName(config.contentEncryption()), new AccessRegistry.Settings(
+        registry = new AccessRegistry(client, config.contentCipher(), new AccessRegistry.Settings(
                 config.accessCheckInterval(), config.retryBackoff(), config.retryBackoffMax(), true), clock);
         metrics.gauges(() -> registry.servedUsers().size(), () -> registry.count(AccessStatus.PENDING),
                 () -> registry.count(AccessStatus.REVOKED, AccessStatus.REJECTED));
