@@ -100,8 +100,7 @@ public class MemoramSourceConnector extends SourceConnector {
     public List<Map<String, String>> taskConfigs(int maxTasks) {
         List<AccessTaskConfig.Request> requests = access.requests();
         access.published(requests);
-        List<List<TaskAssignment.Request>> groups = TaskAssignment.groups(requests.stream()
-                .map(r -> new TaskAssignment.Request(r.requestId(), r.userId(), r.keyFingerprint())).toList());
+        List<List<AccessTaskConfig.Request>> groups = TaskAssignment.groups(requests);
         List<Map<String, String>> configs = TaskAssignment.taskConfigs(props, groups, maxTasks);
         log.info("{} access requests in {} groups over {} tasks ({} memory keys still unresolved)",
                 requests.size(), groups.size(), configs.size(), access.unresolvedKeys());

@@ -1,5 +1,7 @@
 package io.memoram.connect.source;
 
+import io.memoram.connect.access.AccessTaskConfig;
+
 import io.memoram.connect.Version;
 import io.memoram.connect.access.AccessRegistry;
 import io.memoram.connect.client.AccessStatus;
@@ -66,7 +68,7 @@ public class MemoramSourceTask extends SourceTask {
     public void start(Map<String, String> props) {
         stopping = false;
         MemoramSourceConfig config = new MemoramSourceConfig(props);
-        List<TaskAssignment.Request> requests = TaskAssignment.parse(props);
+        List<AccessTaskConfig.Request> requests = TaskAssignment.parse(props);
         String connector = props.getOrDefault("name", "memoram-source");
         int taskNumber = io.memoram.connect.access.AccessTaskConfig.parse(props).taskNumber(); // validated, like the requests
 
@@ -85,7 +87,7 @@ public class MemoramSourceTask extends SourceTask {
         Map<String, Map<String, String>> accessPartitions = new LinkedHashMap<>();
         Map<String, UserSlot> users = new LinkedHashMap<>();
         List<Map<String, String>> toRead = new ArrayList<>();
-        for (TaskAssignment.Request r : requests) {
+        for (AccessTaskConfig.Request r : requests) {
             Map<String, String> partition = r.keyFingerprint() != null
                     ? SourceOffsets.keyPartition(r.keyFingerprint()) : SourceOffsets.requestPartition(r.requestId());
             accessPartitions.put(r.requestId(), partition);
@@ -100,7 +102,7 @@ public class MemoramSourceTask extends SourceTask {
 
         // One read of everything this task resumes from: 32 partitions per user plus one per request.
         Map<Map<String, String>, Map<String, Object>> offsets = context.offsetStorageReader().offsets(toRead);
-        for (TaskAssignment.Request r : requests) {
+        for (AccessTaskConfig.Request r : requests) {
             registry.add(r.requestId(), r.userId(), recordedStatus(r.requestId(), offsets.get(accessPartitions.get(r.requestId()))));
         }
         for (UserSlot slot : users.values()) {

@@ -1,6 +1,7 @@
 package io.memoram.connect.source;
 
 import io.memoram.connect.access.AccessTaskConfig;
+import io.memoram.connect.access.AccessTaskConfig.Request;
 import io.memoram.connect.config.MemoramCommonConfig;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,9 +24,6 @@ final class TaskAssignment {
     static final String TASK_REQUEST_IDS = AccessTaskConfig.REQUEST_IDS_CONFIG;
     /** The task's number, for metrics names: one key for both connectors. */
     static final String TASK_NUMBER = AccessTaskConfig.TASK_NUMBER_CONFIG;
-
-    /** What the connector knows about one request. {@code userId} and {@code keyFingerprint} may be null. */
-    record Request(String requestId, String userId, String keyFingerprint) { }
 
     private TaskAssignment() { }
 
@@ -57,9 +55,7 @@ final class TaskAssignment {
         for (int t = 0; t < tasks; t++) {
             Map<String, String> props = new HashMap<>(connectorProps);
             props.remove(MemoramCommonConfig.MEMORY_KEYS_CONFIG);
-            List<AccessTaskConfig.Request> assigned = perTask.get(t).stream()
-                    .map(r -> new AccessTaskConfig.Request(r.requestId(), r.userId(), r.keyFingerprint())).toList();
-            configs.add(AccessTaskConfig.write(props, t, assigned));
+            configs.add(AccessTaskConfig.write(props, t, perTask.get(t)));
         }
         return configs;
     }
@@ -70,7 +66,6 @@ final class TaskAssignment {
      * @throws org.apache.kafka.common.config.ConfigException naming the key of a malformed value
      */
     static List<Request> parse(Map<String, String> taskProps) {
-        return AccessTaskConfig.parse(taskProps).requests().stream()
-                .map(r -> new Request(r.requestId(), r.userId(), r.keyFingerprint())).toList();
+        return AccessTaskConfig.parse(taskProps).requests();
     }
 }

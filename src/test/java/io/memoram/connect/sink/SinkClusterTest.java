@@ -1,5 +1,7 @@
 package io.memoram.connect.sink;
 
+import io.memoram.connect.access.AccessTaskConfig;
+
 import static io.memoram.connect.sink.SinkClusterSupport.CLASS_HEADER;
 import static io.memoram.connect.sink.SinkClusterSupport.REASON_HEADER;
 import static io.memoram.connect.sink.SinkClusterSupport.header;
@@ -73,7 +75,7 @@ class SinkClusterTest {
         // The connector resolves memory keys in the background and then reconfigures its tasks.
         await().atMost(WAIT).untilAsserted(() -> connect.taskConfigs("chat-sink").forEach(t -> {
             assertThat(t.config().toString()).doesNotContain(carol.memoryKey());
-            assertThat(t.config().get(io.memoram.connect.access.AccessTaskConfig.REQUEST_IDS_CONFIG)).contains(filed.id());
+            assertThat(t.config().get(AccessTaskConfig.REQUEST_IDS_CONFIG)).contains(filed.id());
         }));
 
         Map<String, Map<String, String>> expected = new HashMap<>(); // user -> key -> content

@@ -1,5 +1,7 @@
 package io.memoram.connect.source;
 
+import io.memoram.connect.access.AccessTaskConfig;
+
 import static io.memoram.connect.source.SourceKit.readAll;
 import static io.memoram.connect.source.SourceKit.running;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,7 +74,7 @@ class DiscoveryClusterTest {
     private static Map<String, Integer> taskOfUser(String name) {
         Map<String, Integer> out = new HashMap<>();
         for (TaskInfo t : connect.taskConfigs(name)) {
-            for (TaskAssignment.Request r : TaskAssignment.parse(t.config())) {
+            for (AccessTaskConfig.Request r : TaskAssignment.parse(t.config())) {
                 assertThat(out.put(r.userId(), t.id().task())).as("user %s served by one task", r.userId()).isIn(null, t.id().task());
             }
         }

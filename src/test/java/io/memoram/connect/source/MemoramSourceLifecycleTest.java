@@ -1,5 +1,7 @@
 package io.memoram.connect.source;
 
+import io.memoram.connect.access.AccessTaskConfig;
+
 import io.memoram.connect.util.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -96,7 +98,7 @@ class MemoramSourceLifecycleTest {
             List<Map<String, String>> configs = c.taskConfigs(2);
             assertThat(configs).hasSize(1);
             assertThat(configs.get(0).values()).noneMatch(v -> v.contains(u.memoryKey()));
-            TaskAssignment.Request r = TaskAssignment.parse(configs.get(0)).get(0);
+            AccessTaskConfig.Request r = TaskAssignment.parse(configs.get(0)).get(0);
             requestId = r.requestId();
             assertThat(r.keyFingerprint()).isEqualTo(fp);
             assertThat(r.userId()).isNull();
@@ -117,7 +119,7 @@ class MemoramSourceLifecycleTest {
         MemoramSourceConnector c2 = connector(again);
         c2.start(p);
         try {
-            assertThat(TaskAssignment.parse(c2.taskConfigs(1).get(0))).extracting(TaskAssignment.Request::requestId).containsExactly(requestId);
+            assertThat(TaskAssignment.parse(c2.taskConfigs(1).get(0))).extracting(AccessTaskConfig.Request::requestId).containsExactly(requestId);
         } finally {
             c2.stop();
         }
@@ -125,7 +127,7 @@ class MemoramSourceLifecycleTest {
         MemoramSourceConnector c3 = connector(new Fakes.ConnectorContext());
         c3.start(p);
         try {
-            assertThat(TaskAssignment.parse(c3.taskConfigs(1).get(0))).extracting(TaskAssignment.Request::requestId).containsExactly(requestId);
+            assertThat(TaskAssignment.parse(c3.taskConfigs(1).get(0))).extracting(AccessTaskConfig.Request::requestId).containsExactly(requestId);
         } finally {
             c3.stop();
         }
@@ -134,11 +136,11 @@ class MemoramSourceLifecycleTest {
         assertThat(emu.accessRequests().stream().filter(r -> u.memoryKey().equals(r.memoryKey()))).hasSize(1);
     }
 
-    private static MemoramSourceTask task(Map<String, String> connectorProps, List<TaskAssignment.Request> requests) {
+    private static MemoramSourceTask task(Map<String, String> connectorProps, List<AccessTaskConfig.Request> requests) {
         return task(connectorProps, requests, new MemoramSourceTask());
     }
 
-    private static MemoramSourceTask task(Map<String, String> connectorProps, List<TaskAssignment.Request> requests,
+    private static MemoramSourceTask task(Map<String, String> connectorProps, List<AccessTaskConfig.Request> requests,
                                           MemoramSourceTask t) {
         Map<String, String> taskProps = TaskAssignment.taskConfigs(connectorProps, TaskAssignment.groups(requests), 1).get(0);
         t.initialize(new Fakes.TaskContext(taskProps));
@@ -155,7 +157,7 @@ class MemoramSourceLifecycleTest {
         p.put("memoram.access.check.interval.ms", "3600000");
         // Idle polls may wait up to 10 minutes here, so a poll that returns soon was woken by stop().
         Duration longIdle = Duration.ofMinutes(10);
-        MemoramSourceTask t = task(p, List.of(new TaskAssignment.Request(pending, null, null)),
+        MemoramSourceTask t = task(p, List.of(new AccessTaskConfig.Request(pending, null, null)),
                 new MemoramSourceTask(java.time.Clock.systemUTC(), longIdle));
         try {
             List<SourceRecord> first = pollUntil(t, records -> !records.isEmpty());
@@ -196,8 +198,8 @@ class MemoramSourceLifecycleTest {
         ManualClock clock = new ManualClock();
         emu.faults().on("GET", "/memory-blobs").next(2, Fault.status(503));
         int before = emu.requestCount("GET", "/memory-blobs");
-        MemoramSourceTask t = task(p, List.of(new TaskAssignment.Request(emu.grantAccess(apiKey, one), one.userId(), null),
-                new TaskAssignment.Request(emu.grantAccess(apiKey, two), two.userId(), null)), new MemoramSourceTask(clock));
+        MemoramSourceTask t = task(p, List.of(new AccessTaskConfig.Request(emu.grantAccess(apiKey, one), one.userId(), null),
+                new AccessTaskConfig.Request(emu.grantAccess(apiKey, two), two.userId(), null)), new MemoramSourceTask(clock));
         List<SourceRecord> records = new ArrayList<>();
         try {
             // Each user's first listing fails...
@@ -253,7 +255,7 @@ class MemoramSourceLifecycleTest {
         emu.revoke(req);
         Map<String, String> p = props(emu.baseUrl(), apiKey);
         p.put("behavior.on.access.revoked", "fail");
-        MemoramSourceTask t = task(p, List.of(new TaskAssignment.Request(req, u.userId(), null)));
+        MemoramSourceTask t = task(p, List.of(new AccessTaskConfig.Request(req, u.userId(), null)));
         try {
             assertThatThrownBy(t::poll).isInstanceOf(ConnectException.class).hasMessageContaining(req).hasMessageContaining("revoked");
         } finally {
@@ -271,7 +273,7 @@ class MemoramSourceLifecycleTest {
         p.put("memoram.filter.tags", "keep");
         p.put("poll.interval.ms", "50");
         p.put("memoram.tags.enabled", "false");
-        MemoramSourceTask t = task(p, List.of(new TaskAssignment.Request(emu.grantAccess(apiKey, u), u.userId(), null)));
+        MemoramSourceTask t = task(p, List.of(new AccessTaskConfig.Request(emu.grantAccess(apiKey, u), u.userId(), null)));
         try {
             List<SourceRecord> first = pollUntil(t, rs -> !memories(rs).isEmpty());
             assertThat(memories(first)).extracting(r -> ((Struct) r.key()).getString("id")).containsExactly(kept);

@@ -1,5 +1,7 @@
 package io.memoram.connect.source;
 
+import io.memoram.connect.access.AccessTaskConfig;
+
 import static io.memoram.connect.source.SourceKit.readAll;
 import static io.memoram.connect.source.SourceKit.running;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,9 +62,9 @@ class MemoramSourceTwoWorkersTest {
         // Each user is assigned to exactly one task, and both tasks have users.
         Map<String, Integer> taskOfUser = new HashMap<>();
         for (TaskInfo t : connect.taskConfigs(name)) {
-            List<TaskAssignment.Request> assigned = TaskAssignment.parse(t.config());
+            List<AccessTaskConfig.Request> assigned = TaskAssignment.parse(t.config());
             assertThat(assigned).isNotEmpty();
-            for (TaskAssignment.Request r : assigned) {
+            for (AccessTaskConfig.Request r : assigned) {
                 assertThat(taskOfUser.put(r.userId(), t.id().task())).isNull();
             }
         }

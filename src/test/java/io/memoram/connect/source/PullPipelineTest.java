@@ -1,5 +1,7 @@
 package io.memoram.connect.source;
 
+import io.memoram.connect.access.AccessTaskConfig;
+
 import io.memoram.connect.util.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -49,8 +51,8 @@ class PullPipelineTest {
     }
 
     private MemoramSourceTask task(Map<String, String> props, Map<String, String> requestUsers, Clock clock) {
-        List<TaskAssignment.Request> requests = new ArrayList<>();
-        requestUsers.forEach((r, u) -> requests.add(new TaskAssignment.Request(r, u, null)));
+        List<AccessTaskConfig.Request> requests = new ArrayList<>();
+        requestUsers.forEach((r, u) -> requests.add(new AccessTaskConfig.Request(r, u, null)));
         Map<String, String> taskProps = TaskAssignment.taskConfigs(props, TaskAssignment.groups(requests), 1).get(0);
         MemoramSourceTask t = new MemoramSourceTask(clock);
         tasks.add(t);

@@ -1,5 +1,7 @@
 package io.memoram.connect.source;
 
+import io.memoram.connect.access.AccessTaskConfig;
+
 import io.memoram.connect.client.MemoryBlob;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -78,8 +80,8 @@ public final class SourceBenchAccess {
      * @param requestUsers access request id to user id
      */
     public static Map<String, String> taskConfig(Map<String, String> connectorProps, Map<String, String> requestUsers) {
-        List<TaskAssignment.Request> requests = new ArrayList<>();
-        requestUsers.forEach((req, user) -> requests.add(new TaskAssignment.Request(req, user, null)));
+        List<AccessTaskConfig.Request> requests = new ArrayList<>();
+        requestUsers.forEach((req, user) -> requests.add(new AccessTaskConfig.Request(req, user, null)));
         return TaskAssignment.taskConfigs(connectorProps, TaskAssignment.groups(requests), 1).get(0);
     }
 

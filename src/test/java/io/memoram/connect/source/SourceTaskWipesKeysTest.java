@@ -1,5 +1,7 @@
 package io.memoram.connect.source;
 
+import io.memoram.connect.access.AccessTaskConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -38,9 +40,9 @@ class SourceTaskWipesKeysTest {
         p.put("memoram.retry.backoff.ms", "10");
         p.put("memoram.retry.backoff.max.ms", "20");
         p.put("memoram.tags.enabled", "false");
-        List<TaskAssignment.Request> requests = List.of(
-                new TaskAssignment.Request(emu.grantAccess(apiKey, one), one.userId(), null),
-                new TaskAssignment.Request(emu.grantAccess(apiKey, two), two.userId(), null));
+        List<AccessTaskConfig.Request> requests = List.of(
+                new AccessTaskConfig.Request(emu.grantAccess(apiKey, one), one.userId(), null),
+                new AccessTaskConfig.Request(emu.grantAccess(apiKey, two), two.userId(), null));
         Map<String, String> taskProps = TaskAssignment.taskConfigs(p, TaskAssignment.groups(requests), 1).get(0);
         MemoramSourceTask t = new MemoramSourceTask();
         t.initialize(new Fakes.TaskContext(taskProps));

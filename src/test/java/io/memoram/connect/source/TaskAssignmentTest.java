@@ -1,5 +1,7 @@
 package io.memoram.connect.source;
 
+import io.memoram.connect.access.AccessTaskConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.memoram.connect.config.MemoramCommonConfig;
@@ -22,15 +24,15 @@ class TaskAssignmentTest {
 
     @Test
     void requestsOfOneUserStayTogetherAndUnknownUsersStandAlone() {
-        List<TaskAssignment.Request> rs = List.of(
-                new TaskAssignment.Request("r1", "alice", null),
-                new TaskAssignment.Request("r2", "bob", null),
-                new TaskAssignment.Request("r3", "alice", "f".repeat(64)),
-                new TaskAssignment.Request("r4", null, "e".repeat(64)),
-                new TaskAssignment.Request("r5", null, null));
-        List<List<TaskAssignment.Request>> groups = TaskAssignment.groups(rs);
+        List<AccessTaskConfig.Request> rs = List.of(
+                new AccessTaskConfig.Request("r1", "alice", null),
+                new AccessTaskConfig.Request("r2", "bob", null),
+                new AccessTaskConfig.Request("r3", "alice", "f".repeat(64)),
+                new AccessTaskConfig.Request("r4", null, "e".repeat(64)),
+                new AccessTaskConfig.Request("r5", null, null));
+        List<List<AccessTaskConfig.Request>> groups = TaskAssignment.groups(rs);
         assertThat(groups).hasSize(4);
-        assertThat(groups).anySatisfy(g -> assertThat(g).extracting(TaskAssignment.Request::requestId).containsExactly("r1", "r3"));
+        assertThat(groups).anySatisfy(g -> assertThat(g).extracting(AccessTaskConfig.Request::requestId).containsExactly("r1", "r3"));
 
         List<Map<String, String>> configs = TaskAssignment.taskConfigs(connectorProps(), groups, 3);
         assertThat(configs).hasSize(3);
@@ -41,7 +43,7 @@ class TaskAssignmentTest {
             assertThat(c).doesNotContainKey(MemoramCommonConfig.MEMORY_KEYS_CONFIG);
             assertThat(c.values()).noneMatch(v -> v.contains(KEY));
             assertThat(c.get(TaskAssignment.TASK_NUMBER)).isEqualTo(Integer.toString(t));
-            for (TaskAssignment.Request r : TaskAssignment.parse(c)) {
+            for (AccessTaskConfig.Request r : TaskAssignment.parse(c)) {
                 allIds.add(r.requestId());
                 if (r.userId() != null) {
                     Integer prev = taskOfUser.put(r.userId(), t);
@@ -50,14 +52,14 @@ class TaskAssignmentTest {
             }
         }
         assertThat(allIds).containsExactlyInAnyOrder("r1", "r2", "r3", "r4", "r5");
-        TaskAssignment.Request r3 = configs.stream().flatMap(c -> TaskAssignment.parse(c).stream())
+        AccessTaskConfig.Request r3 = configs.stream().flatMap(c -> TaskAssignment.parse(c).stream())
                 .filter(r -> r.requestId().equals("r3")).findFirst().orElseThrow();
-        assertThat(r3).isEqualTo(new TaskAssignment.Request("r3", "alice", "f".repeat(64)));
+        assertThat(r3).isEqualTo(new AccessTaskConfig.Request("r3", "alice", "f".repeat(64)));
     }
 
     @Test
     void neverMoreTasksThanGroupsAndStableOrder() {
-        List<TaskAssignment.Request> rs = List.of(new TaskAssignment.Request("r2", "bob", null), new TaskAssignment.Request("r1", "amy", null));
+        List<AccessTaskConfig.Request> rs = List.of(new AccessTaskConfig.Request("r2", "bob", null), new AccessTaskConfig.Request("r1", "amy", null));
         assertThat(TaskAssignment.taskConfigs(connectorProps(), TaskAssignment.groups(rs), 8)).hasSize(2);
         assertThat(TaskAssignment.groups(rs)).isEqualTo(TaskAssignment.groups(List.of(rs.get(1), rs.get(0))));
         assertThat(TaskAssignment.taskConfigs(connectorProps(), List.of(), 4)).isEmpty();
@@ -65,7 +67,7 @@ class TaskAssignmentTest {
 
     @Test
     void taskKeysAreTypedAndAMalformedValueIsNamed() {
-        List<TaskAssignment.Request> rs = List.of(new TaskAssignment.Request("r1", "alice", "f".repeat(64)));
+        List<AccessTaskConfig.Request> rs = List.of(new AccessTaskConfig.Request("r1", "alice", "f".repeat(64)));
         Map<String, String> c = TaskAssignment.taskConfigs(connectorProps(), TaskAssignment.groups(rs), 1).get(0);
         assertThat(c).containsEntry("memoram.task.access.request.ids", "r1")
                 .containsEntry("memoram.task.access.request.r1.user.id", "alice")
