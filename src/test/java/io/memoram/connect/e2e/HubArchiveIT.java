@@ -111,7 +111,7 @@ class HubArchiveIT {
                 .doesNotStartWith("slf4j").doesNotStartWith("log4j").doesNotStartWith("kotlin"));
         assertThat(jars).anySatisfy(j -> assertThat(j).startsWith("jackson-databind"))
                 .anySatisfy(j -> assertThat(j).startsWith("bcprov"))
-                .anySatisfy(j -> assertThat(j).startsWith("resilience4j-retry"));
+                .anySatisfy(j -> assertThat(j).startsWith("resilience4j-circuitbreaker"));
     }
 
     @Test
