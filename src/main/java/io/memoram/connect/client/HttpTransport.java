@@ -186,6 +186,9 @@ final class HttpTransport implements AutoCloseable {
                         null, null);
             }
         }
+        // Built before the circuit's permit is taken: building can throw, and a half-open circuit
+        // whose one permit leaked would refuse every call until a restart.
+        HttpRequest httpRequest = build(request, token);
         boolean guarded = circuit != null;
         if (guarded && !circuit.tryAcquire()) {
             Duration wait = circuit.waitBeforeNextTry();
@@ -194,7 +197,6 @@ final class HttpTransport implements AutoCloseable {
                     + circuit.threshold() + " times in a row, so calls are paused"
                     + " (circuit breaker open); next try allowed in " + wait.toMillis() + " ms", wait, null);
         }
-        HttpRequest httpRequest = build(request, token);
         long start = System.nanoTime();
         HttpResponse<byte[]> response;
         try {
@@ -222,6 +224,10 @@ final class HttpTransport implements AutoCloseable {
             release(guarded);
             Thread.currentThread().interrupt();
             throw new MemoramUnavailableException(call, 0, call + " interrupted", null, null);
+        } catch (RuntimeException | Error e) {
+            // Whatever else ends the exchange unexpectedly must not keep the permit either.
+            release(guarded);
+            throw e;
         }
         long elapsed = System.nanoTime() - start;
         int status = response.statusCode();

@@ -22,6 +22,8 @@ final class TokenManager {
     private static final Logger log = LoggerFactory.getLogger(TokenManager.class);
     /** Used when the server gives no usable expiry: renew on this schedule and on 401. */
     private static final Duration FALLBACK_LIFETIME = Duration.ofMinutes(15);
+    /** Far above a JWT's size, far below what servers accept in a header block (8 KiB is common). */
+    static final int MAX_TOKEN_CHARS = 8192;
 
     private final Clock clock;
     private final Duration skew;
@@ -100,6 +102,7 @@ final class TokenManager {
                 }
                 Instant fetchedAt = clock.instant();
                 TokenResponse response = fetcher.apply(maxRetries);
+                requireSendable(response.token());
                 current.set(new Cached(response, renewAt(fetchedAt, response.expiresAt())));
                 mine.complete(response);
                 return response;
@@ -109,6 +112,35 @@ final class TokenManager {
             } finally {
                 renewal.compareAndSet(mine, null);
             }
+        }
+    }
+
+    /**
+     * Refuses a token that cannot travel in an {@code Authorization} header, before it is cached: the
+     * JDK would refuse it only when a request is built (after the circuit breaker's permit was taken,
+     * with the header value quoted in its message). Bearer tokens are visible ASCII without spaces
+     * (RFC 6750); the message says what is wrong, never the token.
+     */
+    static void requireSendable(String token) {
+        String problem = null;
+        if (token == null || token.isEmpty()) {
+            problem = "is empty";
+        } else if (token.length() > MAX_TOKEN_CHARS) {
+            problem = "is " + token.length() + " characters long, more than " + MAX_TOKEN_CHARS;
+        } else {
+            for (int i = 0; i < token.length() && problem == null; i++) {
+                char c = token.charAt(i);
+                if (c < 0x21 || c > 0x7e) {
+                    problem = "holds " + (c == '\r' || c == '\n' ? "a line break (CR/LF)" : c == ' ' ? "a space"
+                            : c < 0x20 || c == 0x7f ? "a control character" : "a non-ASCII character")
+                            + " at position " + i;
+                }
+            }
+        }
+        if (problem != null) {
+            throw new MemoramException(HttpTransport.CALL_TOKEN, 0, HttpTransport.CALL_TOKEN
+                    + " answered a token that cannot be sent in an HTTP header: it " + problem
+                    + "; not used (check what answers at memoram.api.url)", null);
         }
     }
 

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 
@@ -38,6 +40,7 @@ final class StubServer implements AutoCloseable {
     private volatile Function<Seen, Reply> responder = s -> Reply.json(404, "{\"error\":\"not scripted\"}");
     /** When set, writes the whole answer itself (for bodies no Reply can describe, such as endless ones). */
     private volatile RawResponder raw;
+    private final ExecutorService executor;
 
     interface RawResponder {
         /** @return true when it answered, false to fall back to the scripted reply */
@@ -47,6 +50,13 @@ final class StubServer implements AutoCloseable {
     private StubServer(HttpServer server) {
         this.server = server;
         server.createContext("/", this::handle);
+        // A thread per exchange, so that a reply a test holds back does not block the others.
+        executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "stub-server");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
         server.start();
     }
 
@@ -113,5 +123,6 @@ final class StubServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }
