@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * One HTTP exchange with a deadline that covers all of it, body included, and a cap on the body.
@@ -41,15 +42,27 @@ final class Exchange {
         }
     }
 
-    /** The client was closed while the exchange was in flight. */
-    static final class ClosedException extends IOException {
+    /** The client was closed while the exchange was in flight: the request may have reached the server. */
+    static class ClosedException extends IOException {
         ClosedException() {
-            super("the Memoram client was closed", null);
+            this("the Memoram client was closed while the request was in flight; it may have reached the server");
+        }
+
+        ClosedException(String message) {
+            super(message, null);
+        }
+    }
+
+    /** The client was closed before the request was handed to the HTTP client: it was certainly not sent. */
+    static final class NotSentException extends ClosedException {
+        NotSentException() {
+            super("not sent: the Memoram client was closed");
         }
     }
 
     private final HttpClient http;
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+    private final ReentrantReadWriteLock handOver = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
     Exchange(HttpClient http) {
@@ -61,25 +74,32 @@ final class Exchange {
      *
      * @throws HttpTimeoutException   no complete response within the deadline
      * @throws BodyTooLargeException  the body exceeded {@code maxBodyBytes}
-     * @throws ClosedException        {@link #cancelAll()} ran meanwhile
+     * @throws NotSentException      {@link #cancelAll()} ran before: nothing was sent
+     * @throws ClosedException        {@link #cancelAll()} ran while the exchange was in flight: it may have reached the server
      * @throws IOException            any other failure of the exchange
      */
     HttpResponse<byte[]> send(HttpRequest request, Duration deadline, long maxBodyBytes)
             throws IOException, InterruptedException {
-        if (closed) {
-            throw new ClosedException();
-        }
         Bounded[] body = new Bounded[1];
-        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(request, info -> {
-            Bounded b = new Bounded(maxBodyBytes, info.headers().firstValueAsLong("Content-Length").orElse(-1));
-            body[0] = b;
-            return b;
-        });
-        inFlight.add(future);
+        CompletableFuture<HttpResponse<byte[]>> future;
+        // The closed check, the hand-over and the registration happen under the read lock and
+        // cancelAll() sets closed under the write lock: a send either sees closed (and sends nothing)
+        // or is registered before cancelAll() looks, so no exchange goes on after cancelAll() returned.
+        handOver.readLock().lock();
         try {
             if (closed) {
-                throw new ClosedException();
+                throw new NotSentException();
             }
+            future = http.sendAsync(request, info -> {
+                Bounded b = new Bounded(maxBodyBytes, info.headers().firstValueAsLong("Content-Length").orElse(-1));
+                body[0] = b;
+                return b;
+            });
+            inFlight.add(future);
+        } finally {
+            handOver.readLock().unlock();
+        }
+        try {
             return future.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             HttpTimeoutException timeout = new HttpTimeoutException("no complete response within "
@@ -108,7 +128,12 @@ final class Exchange {
 
     /** Ends every exchange in flight: their callers get a {@link ClosedException} at once. */
     void cancelAll() {
-        closed = true;
+        handOver.writeLock().lock();
+        try {
+            closed = true;
+        } finally {
+            handOver.writeLock().unlock();
+        }
         for (CompletableFuture<?> f : inFlight) {
             f.cancel(true);
         }

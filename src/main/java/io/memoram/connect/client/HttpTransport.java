@@ -201,9 +201,14 @@ final class HttpTransport implements AutoCloseable {
         HttpResponse<byte[]> response;
         try {
             response = exchange.send(httpRequest, config.requestTimeout(), request.maxResponseBytes());
-        } catch (Exchange.ClosedException e) {
+        } catch (Exchange.NotSentException e) {
             release(guarded);
-            throw new MemoramUnavailableException(call, 0, call + " not completed: the Memoram client was closed", null, null);
+            throw new MemoramUnavailableException(call, 0, call + " not sent: the Memoram client was closed", null, null);
+        } catch (Exchange.ClosedException e) {
+            // In flight when the client closed: cancelled, but the request may have reached the server.
+            release(guarded);
+            throw new MemoramUnavailableException(call, 0, call + " not completed: the Memoram client was closed"
+                    + " while the call was in flight (the request may have reached the server)", null, null);
         } catch (Exchange.BodyTooLargeException e) {
             // The server answered (it is alive), only more than this call accepts.
             listener.onAttempt(call, 0, Duration.ofNanos(System.nanoTime() - start));

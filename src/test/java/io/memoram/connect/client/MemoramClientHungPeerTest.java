@@ -133,7 +133,8 @@ class MemoramClientHungPeerTest {
         client.close();
         await().atMost(Duration.ofSeconds(30)).until(listing::isDone);
         assertThatThrownBy(listing::join).cause().isInstanceOf(MemoramUnavailableException.class)
-                .hasMessage("GET /memory-blobs not completed: the Memoram client was closed");
+                .hasMessage("GET /memory-blobs not completed: the Memoram client was closed while the call was in flight"
+                        + " (the request may have reached the server)");
         assertThat(emu.requestCount("GET", "/memory-blobs")).isEqualTo(1); // closed: no retry
     }
 
