@@ -1,5 +1,6 @@
 package io.memoram.connect.client;
 
+import io.memoram.connect.util.Saturating;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -100,10 +101,10 @@ final class Exchange {
             handOver.readLock().unlock();
         }
         try {
-            return future.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+            return future.get(Saturating.toNanos(deadline), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             HttpTimeoutException timeout = new HttpTimeoutException("no complete response within "
-                    + deadline.toMillis() + " ms");
+                    + Saturating.toMillis(deadline) + " ms");
             abort(future, body[0], timeout);
             throw timeout;
         } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package io.memoram.connect.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.memoram.connect.util.ExponentialBackoff;
+import io.memoram.connect.util.Saturating;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -284,7 +285,7 @@ final class HttpTransport implements AutoCloseable {
     /** Waits {@code wait}; false when the client was closed or the thread interrupted meanwhile. */
     private boolean pause(Duration wait) {
         try {
-            return !closedSignal.await(wait.toNanos(), TimeUnit.NANOSECONDS);
+            return !closedSignal.await(Saturating.toNanos(wait), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -1,5 +1,6 @@
 package io.memoram.connect.client;
 
+import io.memoram.connect.util.Saturating;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,6 +43,11 @@ public record MemoramClientConfig(
     /** Renew the JWT this long before it expires, so no call goes out with a token about to lapse. */
     public static final Duration DEFAULT_TOKEN_RENEW_SKEW = Duration.ofSeconds(60);
     public static final String DEFAULT_USER_AGENT = "kafka-connect-memoram";
+    /**
+     * Every duration above this counts as this: far beyond any sensible timeout, backoff or open
+     * time, and far below where deadline arithmetic (and the JDK's HttpClient) overflows.
+     */
+    public static final Duration MAX_DURATION = Duration.ofDays(365);
 
     public MemoramClientConfig {
         Objects.requireNonNull(baseUrl, "baseUrl");
@@ -70,7 +76,7 @@ public record MemoramClientConfig(
     }
 
     private static Duration orDefault(Duration v, Duration fallback) {
-        return v == null ? fallback : v;
+        return v == null ? fallback : Saturating.atMost(v, MAX_DURATION);
     }
 
     public static final class Builder {

@@ -1,5 +1,6 @@
 package io.memoram.connect.client;
 
+import io.memoram.connect.util.Saturating;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -12,13 +13,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code maxWait} gets no permit (and reserves nothing).
  */
 final class RateLimit {
+    private static final long MAX_PERIOD_NANOS = Duration.ofDays(365).toNanos();
     private final long periodNanos;
     private final long maxWaitNanos;
     private final AtomicLong nextFree = new AtomicLong(System.nanoTime());
 
     RateLimit(double perSecond, Duration maxWait) {
-        this.periodNanos = Math.max(1_000L, Math.round(1_000_000_000d / perSecond));
-        this.maxWaitNanos = maxWait.toNanos();
+        // At most a year between permits: nextFree then stays far from wrapping, however low the rate.
+        this.periodNanos = Math.min(MAX_PERIOD_NANOS, Math.max(1_000L, Math.round(1_000_000_000d / perSecond)));
+        this.maxWaitNanos = Math.min(MAX_PERIOD_NANOS, Saturating.toNanos(maxWait));
     }
 
     enum Outcome { GRANTED, TOO_LONG, ABANDONED }

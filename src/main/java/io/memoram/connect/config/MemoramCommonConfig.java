@@ -29,6 +29,12 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
     public static final String ACCESS_GROUP = "Access";
     public static final String RETRY_GROUP = "Retries and rate limits";
 
+    // Upper bounds of the duration settings: far beyond any sensible value, far below where
+    // now + interval wraps or Duration.toNanos() overflows.
+    public static final long ONE_HOUR_MS = 3_600_000L;
+    public static final long ONE_DAY_MS = 86_400_000L;
+    public static final long SEVEN_DAYS_MS = 7 * ONE_DAY_MS;
+
     public static final String API_URL_CONFIG = "memoram.api.url";
     public static final String API_URL_DEFAULT = "https://api.memoram.app/api/v1";
     private static final String API_URL_DOC = "Base URL of the Memoram API: the public service, a staging host, a proxy or the Memoram emulator. Must be an absolute http(s) URL.";
@@ -62,7 +68,7 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
 
     public static final String ACCESS_CHECK_INTERVAL_MS_CONFIG = "memoram.access.check.interval.ms";
     public static final long ACCESS_CHECK_INTERVAL_MS_DEFAULT = 60_000L;
-    private static final String ACCESS_CHECK_INTERVAL_MS_DOC = "How often the connector re-reads its access requests (and, with memoram.access.discovery, the account's list of requests), and how often pending, rejected and revoked requests are checked again, in milliseconds. An approval found this way starts the user's stream (source) or lets the user's records be written (sink) without a restart.";
+    private static final String ACCESS_CHECK_INTERVAL_MS_DOC = "How often the connector re-reads its access requests (and, with memoram.access.discovery, the account's list of requests), and how often pending, rejected and revoked requests are checked again, in milliseconds. An approval found this way starts the user's stream (source) or lets the user's records be written (sink) without a restart. At most seven days.";
 
     public static final String CONTENT_ENCRYPTION_CONFIG = "memoram.content.encryption";
     public static final String CONTENT_ENCRYPTION_DEFAULT = ContentCiphers.AES_GCM;
@@ -71,23 +77,25 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
 
     public static final String HTTP_REQUEST_TIMEOUT_MS_CONFIG = "memoram.http.request.timeout.ms";
     public static final long HTTP_REQUEST_TIMEOUT_MS_DEFAULT = MemoramClientConfig.DEFAULT_REQUEST_TIMEOUT.toMillis();
-    private static final String HTTP_REQUEST_TIMEOUT_MS_DOC = "Deadline of one HTTP exchange with the API, in milliseconds, from sending the request to the last byte of the response body: a peer that goes silent mid-response is given up on (and the call retried like any timeout).";
+    private static final String HTTP_REQUEST_TIMEOUT_MS_DOC = "Deadline of one HTTP exchange with the API, in milliseconds, from sending the request to the last byte of the response body: a peer that goes silent mid-response is given up on (and the call retried like any timeout). At most one hour.";
 
     public static final String MAX_RETRIES_CONFIG = "memoram.max.retries";
     public static final int MAX_RETRIES_DEFAULT = MemoramClientConfig.DEFAULT_MAX_RETRIES;
-    private static final String MAX_RETRIES_DOC = "Retriable failures (429, 5xx, timeouts, connection resets) per request before it counts as failed.";
+    private static final String MAX_RETRIES_DOC = "Retriable failures (429, 5xx, timeouts, connection resets) per request before it counts as failed. Up to 2147483647 (retry practically forever).";
 
     public static final String RETRY_BACKOFF_MS_CONFIG = "memoram.retry.backoff.ms";
     public static final long RETRY_BACKOFF_MS_DEFAULT = MemoramClientConfig.DEFAULT_RETRY_BACKOFF.toMillis();
-    private static final String RETRY_BACKOFF_MS_DOC = "First backoff after a retriable failure, in milliseconds; it doubles on each retry, with jitter. A longer Retry-After from the server wins.";
+    private static final String RETRY_BACKOFF_MS_DOC = "First backoff after a retriable failure, in milliseconds; it doubles on each retry, with jitter. A longer Retry-After from the server wins. At most one day.";
 
     public static final String RETRY_BACKOFF_MAX_MS_CONFIG = "memoram.retry.backoff.max.ms";
     public static final long RETRY_BACKOFF_MAX_MS_DEFAULT = MemoramClientConfig.DEFAULT_RETRY_BACKOFF_MAX.toMillis();
-    private static final String RETRY_BACKOFF_MAX_MS_DOC = "Upper bound of the exponential backoff, in milliseconds.";
+    private static final String RETRY_BACKOFF_MAX_MS_DOC = "Upper bound of the exponential backoff, in milliseconds. At most one day.";
 
     public static final String RATE_LIMIT_CONFIG = "memoram.rate.limit.requests.per.second";
     public static final double RATE_LIMIT_DEFAULT = MemoramClientConfig.DEFAULT_RATE_LIMIT_PER_SECOND;
-    private static final String RATE_LIMIT_DOC = "Client-side cap on API requests per second, per task. 0 turns it off.";
+    public static final double RATE_LIMIT_MIN = 0.001;
+    public static final double RATE_LIMIT_MAX = 10_000;
+    private static final String RATE_LIMIT_DOC = "Client-side cap on API requests per second, per task. 0 turns it off; otherwise from 0.001 (one request every 1000 s) to 10000.";
 
     /** Shared key, defined by each connector with its own default and reason ({@link #defineMaxInFlight}). */
     public static final String MAX_IN_FLIGHT_CONFIG = "memoram.max.in.flight.requests";
@@ -121,7 +129,7 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
         def.define(CONTENT_ENCRYPTION_CONFIG, Type.STRING, CONTENT_ENCRYPTION_DEFAULT,
                 Validators.oneOf(ContentCiphers.names()), Importance.MEDIUM, CONTENT_ENCRYPTION_DOC,
                 CONNECTION_GROUP, ++order, Width.SHORT, CONTENT_ENCRYPTION_DISPLAY, Validators.recommend(ContentCiphers.names()));
-        def.define(HTTP_REQUEST_TIMEOUT_MS_CONFIG, Type.LONG, HTTP_REQUEST_TIMEOUT_MS_DEFAULT, ConfigDef.Range.atLeast(1),
+        def.define(HTTP_REQUEST_TIMEOUT_MS_CONFIG, Type.LONG, HTTP_REQUEST_TIMEOUT_MS_DEFAULT, ConfigDef.Range.between(1, ONE_HOUR_MS),
                 Importance.LOW, HTTP_REQUEST_TIMEOUT_MS_DOC, CONNECTION_GROUP, ++order, Width.SHORT, "HTTP request timeout (ms)");
 
         order = 0;
@@ -135,17 +143,17 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
         def.define(ACCESS_DISCOVERY_CONFIG, Type.STRING, ACCESS_DISCOVERY_DEFAULT, Validators.oneOf(AccessDiscovery.VALUES),
                 Importance.MEDIUM, ACCESS_DISCOVERY_DOC, ACCESS_GROUP, ++order, Width.SHORT, "Access discovery",
                 Validators.recommend(AccessDiscovery.VALUES));
-        def.define(ACCESS_CHECK_INTERVAL_MS_CONFIG, Type.LONG, ACCESS_CHECK_INTERVAL_MS_DEFAULT, ConfigDef.Range.atLeast(100),
+        def.define(ACCESS_CHECK_INTERVAL_MS_CONFIG, Type.LONG, ACCESS_CHECK_INTERVAL_MS_DEFAULT, ConfigDef.Range.between(100, SEVEN_DAYS_MS),
                 Importance.LOW, ACCESS_CHECK_INTERVAL_MS_DOC, ACCESS_GROUP, ++order, Width.SHORT, "Access check interval (ms)");
 
         order = 0;
-        def.define(MAX_RETRIES_CONFIG, Type.INT, MAX_RETRIES_DEFAULT, ConfigDef.Range.atLeast(0), Importance.LOW,
+        def.define(MAX_RETRIES_CONFIG, Type.INT, MAX_RETRIES_DEFAULT, ConfigDef.Range.between(0, Integer.MAX_VALUE), Importance.LOW,
                 MAX_RETRIES_DOC, RETRY_GROUP, ++order, Width.SHORT, "Max retries");
-        def.define(RETRY_BACKOFF_MS_CONFIG, Type.LONG, RETRY_BACKOFF_MS_DEFAULT, ConfigDef.Range.atLeast(1), Importance.LOW,
+        def.define(RETRY_BACKOFF_MS_CONFIG, Type.LONG, RETRY_BACKOFF_MS_DEFAULT, ConfigDef.Range.between(1, ONE_DAY_MS), Importance.LOW,
                 RETRY_BACKOFF_MS_DOC, RETRY_GROUP, ++order, Width.SHORT, "Retry backoff (ms)");
-        def.define(RETRY_BACKOFF_MAX_MS_CONFIG, Type.LONG, RETRY_BACKOFF_MAX_MS_DEFAULT, ConfigDef.Range.atLeast(1), Importance.LOW,
+        def.define(RETRY_BACKOFF_MAX_MS_CONFIG, Type.LONG, RETRY_BACKOFF_MAX_MS_DEFAULT, ConfigDef.Range.between(1, ONE_DAY_MS), Importance.LOW,
                 RETRY_BACKOFF_MAX_MS_DOC, RETRY_GROUP, ++order, Width.SHORT, "Max retry backoff (ms)");
-        def.define(RATE_LIMIT_CONFIG, Type.DOUBLE, RATE_LIMIT_DEFAULT, ConfigDef.Range.atLeast(0), Importance.LOW,
+        def.define(RATE_LIMIT_CONFIG, Type.DOUBLE, RATE_LIMIT_DEFAULT, Validators.rateLimit(RATE_LIMIT_MIN, RATE_LIMIT_MAX), Importance.LOW,
                 RATE_LIMIT_DOC, RETRY_GROUP, ++order, Width.SHORT, "Rate limit (requests/s)");
         return def;
     }

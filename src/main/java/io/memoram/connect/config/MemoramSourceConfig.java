@@ -34,7 +34,7 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
 
     public static final String POLL_INTERVAL_MS_CONFIG = "poll.interval.ms";
     public static final long POLL_INTERVAL_MS_DEFAULT = 30_000L;
-    private static final String POLL_INTERVAL_MS_DOC = "Pause between passes over a user once the connector has caught up with that user, in milliseconds.";
+    private static final String POLL_INTERVAL_MS_DOC = "Pause between passes over a user once the connector has caught up with that user, in milliseconds. At most seven days.";
 
     public static final String PAGE_SIZE_CONFIG = "memoram.page.size";
     public static final int PAGE_SIZE_DEFAULT = 100;
@@ -45,7 +45,8 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
 
     public static final String BUFFER_MAX_BYTES_CONFIG = "memoram.fetch.buffer.max.bytes";
     public static final long BUFFER_MAX_BYTES_DEFAULT = 32L * 1024 * 1024;
-    private static final String BUFFER_MAX_BYTES_DOC = "Bytes of fetched records a task may hold before poll() hands them to Kafka (estimated from the content sizes). Above it no new page is fetched until the producer catches up, so a slow broker never makes a task's memory grow; the calls already in flight may add up to memoram.max.in.flight.requests pages to it.";
+    public static final long BUFFER_MAX_BYTES_MAX = 4L << 30;
+    private static final String BUFFER_MAX_BYTES_DOC = "Bytes of fetched records a task may hold before poll() hands them to Kafka (estimated from the content sizes). Above it no new page is fetched until the producer catches up, so a slow broker never makes a task's memory grow; the calls already in flight may add up to memoram.max.in.flight.requests pages to it. At most 4 GiB.";
 
     public static final String FILTER_TAGS_CONFIG = "memoram.filter.tags";
     private static final String FILTER_TAGS_DOC = "Only blobs with these tag names (passed as 'tags'). A blob that stops matching a filter is treated as gone (see behavior.on.delete).";
@@ -111,7 +112,7 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
                 TAGS_ENABLED_DOC, TOPICS_GROUP, ++order, Width.SHORT, "Stream tags");
 
         order = 0;
-        def.define(POLL_INTERVAL_MS_CONFIG, Type.LONG, POLL_INTERVAL_MS_DEFAULT, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+        def.define(POLL_INTERVAL_MS_CONFIG, Type.LONG, POLL_INTERVAL_MS_DEFAULT, ConfigDef.Range.between(0, SEVEN_DAYS_MS), Importance.MEDIUM,
                 POLL_INTERVAL_MS_DOC, POLLING_GROUP, ++order, Width.SHORT, "Poll interval (ms)");
         def.define(PAGE_SIZE_CONFIG, Type.INT, PAGE_SIZE_DEFAULT, ConfigDef.Range.between(1, 10_000), Importance.LOW,
                 PAGE_SIZE_DOC, POLLING_GROUP, ++order, Width.SHORT, "Page size");
@@ -126,7 +127,7 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
         def.define(FILTER_SEARCH_CONFIG, Type.STRING, null, Importance.LOW,
                 FILTER_SEARCH_DOC, POLLING_GROUP, ++order, Width.LONG, "Filter: search query");
         defineMaxInFlight(def, MAX_IN_FLIGHT_DEFAULT, MAX_IN_FLIGHT_DOC, POLLING_GROUP, ++order);
-        def.define(BUFFER_MAX_BYTES_CONFIG, Type.LONG, BUFFER_MAX_BYTES_DEFAULT, ConfigDef.Range.atLeast(64 * 1024), Importance.LOW,
+        def.define(BUFFER_MAX_BYTES_CONFIG, Type.LONG, BUFFER_MAX_BYTES_DEFAULT, ConfigDef.Range.between(64 * 1024, BUFFER_MAX_BYTES_MAX), Importance.LOW,
                 BUFFER_MAX_BYTES_DOC, POLLING_GROUP, ++order, Width.SHORT, "Fetch buffer (bytes)");
 
         order = 0;

@@ -174,6 +174,28 @@ public final class Validators {
         };
     }
 
+    /**
+     * A rate: 0 (off), or a finite number from {@code min} to {@code max}. {@code ConfigDef.Range}
+     * lets NaN through (every comparison with it is false), and a tiny positive rate would make
+     * the period between permits overflow.
+     */
+    public static ConfigDef.Validator rateLimit(double min, double max) {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                double v = value == null ? 0 : ((Number) value).doubleValue();
+                if (!Double.isFinite(v) || (v != 0 && (v < min || v > max))) {
+                    throw new ConfigException(name, value, "must be 0 (off) or a number from " + min + " to " + max);
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "0 (off), or " + min + " to " + max;
+            }
+        };
+    }
+
     /** Lower-cases an enum-like setting the validators accepted. */
     public static String normalized(String value) {
         return value.trim().toLowerCase(Locale.ROOT);

@@ -24,8 +24,9 @@ public final class ExponentialBackoff {
     }
 
     public ExponentialBackoff(Duration initial, Duration max, DoubleSupplier random) {
-        this.initialMs = Math.max(0, initial.toMillis());
-        this.maxMs = Math.max(this.initialMs, max.toMillis());
+        // Saturated: a duration beyond Long.MAX_VALUE ms is the longest wait, not an ArithmeticException.
+        this.initialMs = Math.max(0, Saturating.toMillis(initial));
+        this.maxMs = Math.max(this.initialMs, Saturating.toMillis(max));
         this.random = random;
     }
 
@@ -33,7 +34,7 @@ public final class ExponentialBackoff {
     public long nominalMs(int retry) {
         long b = initialMs;
         for (int i = 1; i < retry && b < maxMs; i++) {
-            b = b * 2;
+            b = b > maxMs / 2 ? maxMs : b * 2; // doubling past maxMs could wrap negative
         }
         return Math.min(b, maxMs);
     }

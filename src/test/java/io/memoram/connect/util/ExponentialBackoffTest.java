@@ -41,4 +41,27 @@ class ExponentialBackoffTest {
         ExponentialBackoff b = new ExponentialBackoff(Duration.ofMillis(800), Duration.ofMillis(100), () -> 1.0);
         assertThat(b.nominalMs(3)).isEqualTo(800);
     }
+
+    @Test
+    void hugeDurationsSaturateInsteadOfOverflowing() {
+        ExponentialBackoff b = new ExponentialBackoff(Duration.ofMillis(Long.MAX_VALUE / 2 + 1), Duration.ofMillis(Long.MAX_VALUE),
+                () -> 1.0);
+        long previous = 0;
+        for (int retry = 1; retry <= 70; retry++) {
+            long nominal = b.nominalMs(retry);
+            assertThat(nominal).as("retry " + retry).isPositive().isGreaterThanOrEqualTo(previous);
+            assertThat(b.waitBefore(retry, null)).as("retry " + retry).isPositive();
+            previous = nominal;
+        }
+        assertThat(b.nominalMs(2)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void durationsBeyondLongMillisAreTakenAsTheLongestWait() {
+        ExponentialBackoff b = new ExponentialBackoff(Duration.ofSeconds(Long.MAX_VALUE), Duration.ofSeconds(Long.MAX_VALUE),
+                () -> 0.0);
+        assertThat(b.nominalMs(1)).isEqualTo(Long.MAX_VALUE);
+        assertThat(b.max()).isEqualTo(Duration.ofMillis(Long.MAX_VALUE));
+        assertThat(b.waitBefore(3, Duration.ofSeconds(Long.MAX_VALUE))).isEqualTo(Duration.ofSeconds(Long.MAX_VALUE));
+    }
 }
