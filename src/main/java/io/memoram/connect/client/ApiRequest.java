@@ -33,7 +33,11 @@ record ApiRequest(String method, String call, URI uri, byte[] body, String conte
     /** The page size the API uses when none is asked for. */
     static final int API_DEFAULT_PAGE_SIZE = 10;
 
-    /** The cap of a page of {@code limit} blobs (null: the API's default): 1 MiB plus 1.5 MiB per blob. */
+    /**
+     * The cap of a page of {@code limit} blobs (null: the API's default): 1 MiB plus 1.5 MiB per blob.
+     * {@link Exchange} lowers every cap to the client's {@link ResponseBudget}, which also bounds the
+     * bodies of all calls in flight together: this cap alone would be gigabytes at 10,000 blobs.
+     */
     static long maxPageBytes(Integer limit) {
         int blobs = limit == null ? API_DEFAULT_PAGE_SIZE : Math.max(1, limit);
         return (1L << 20) + blobs * MAX_BLOB_JSON_BYTES;

@@ -22,14 +22,17 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * One HTTP exchange with a deadline that covers all of it, body included, and a cap on the body.
+ * One HTTP exchange with a deadline that covers all of it, body included, and a cap on the body
+ * within a budget shared by every exchange of the client ({@link ResponseBudget}).
  *
  * <p>{@code HttpRequest.timeout} alone ends only the wait for the response headers: a peer that sends
  * headers and half a body and then goes silent would hold the calling thread forever. So the call
  * waits on the response future for at most the deadline, then aborts the body (which closes the
  * connection) and cancels the exchange. The body is collected by a {@link Bounded} subscriber that
- * gives up as soon as more than the cap arrives (or a larger {@code Content-Length} is announced), so
- * a huge or endless body never fills the heap. Exchanges in flight are tracked so that
+ * gives up as soon as more than the cap arrives (or a larger {@code Content-Length} is announced), or
+ * when the bodies of all calls in flight together would hold more than the client's budget, so a huge
+ * or endless body never fills the heap. A body's bytes stay reserved until its {@link Reply} is closed,
+ * i.e. until the caller has read it. Exchanges in flight are tracked so that
  * {@link #cancelAll()} frees every waiting thread when the client closes.
  */
 final class Exchange {
@@ -40,6 +43,40 @@ final class Exchange {
         BodyTooLargeException(long cap) {
             super("response body larger than " + cap + " bytes", null);
             this.cap = cap;
+        }
+    }
+
+    /**
+     * The bodies of the calls in flight together would exceed the client's budget; retriable, as
+     * the others end and return their share.
+     */
+    static final class BudgetExhaustedException extends IOException {
+        final long budget;
+
+        BudgetExhaustedException(long budget) {
+            super("the responses in flight would hold more than " + budget + " bytes", null);
+            this.budget = budget;
+        }
+    }
+
+    /** A complete response; its body's bytes count against the budget until {@link #close()}. */
+    static final class Reply implements AutoCloseable {
+        private final HttpResponse<byte[]> response;
+        private final Bounded body;
+
+        Reply(HttpResponse<byte[]> response, Bounded body) {
+            this.response = response;
+            this.body = body;
+        }
+
+        HttpResponse<byte[]> response() {
+            return response;
+        }
+
+        /** Returns the body's bytes to the budget; idempotent. */
+        @Override
+        public void close() {
+            body.releaseAll();
         }
     }
 
@@ -66,22 +103,27 @@ final class Exchange {
     private final ReentrantReadWriteLock handOver = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
-    Exchange(HttpClient http) {
+    private final ResponseBudget budget;
+
+    Exchange(HttpClient http, ResponseBudget budget) {
         this.http = http;
+        this.budget = budget;
     }
 
     /**
-     * Sends {@code request} and returns the complete response within {@code deadline}.
+     * Sends {@code request} and returns the complete response within {@code deadline}. The body may
+     * have at most {@code maxBodyBytes} (and never more than the budget's total); the caller closes
+     * the reply once it has read the body.
      *
      * @throws HttpTimeoutException   no complete response within the deadline
-     * @throws BodyTooLargeException  the body exceeded {@code maxBodyBytes}
+     * @throws BodyTooLargeException  the body exceeded {@code maxBodyBytes} or the budget's total
+     * @throws BudgetExhaustedException the bodies in flight together would exceed the budget
      * @throws NotSentException      {@link #cancelAll()} ran before: nothing was sent
      * @throws ClosedException        {@link #cancelAll()} ran while the exchange was in flight: it may have reached the server
      * @throws IOException            any other failure of the exchange
      */
-    HttpResponse<byte[]> send(HttpRequest request, Duration deadline, long maxBodyBytes)
-            throws IOException, InterruptedException {
-        Bounded[] body = new Bounded[1];
+    Reply send(HttpRequest request, Duration deadline, long maxBodyBytes) throws IOException, InterruptedException {
+        Bounded body = new Bounded(Math.min(maxBodyBytes, budget.total()), budget);
         CompletableFuture<HttpResponse<byte[]>> future;
         // The closed check, the hand-over and the registration happen under the read lock and
         // cancelAll() sets closed under the write lock: a send either sees closed (and sends nothing)
@@ -91,24 +133,24 @@ final class Exchange {
             if (closed) {
                 throw new NotSentException();
             }
-            future = http.sendAsync(request, info -> {
-                Bounded b = new Bounded(maxBodyBytes, info.headers().firstValueAsLong("Content-Length").orElse(-1));
-                body[0] = b;
-                return b;
-            });
+            future = http.sendAsync(request, info -> body.announced(
+                    info.headers().firstValueAsLong("Content-Length").orElse(-1)));
             inFlight.add(future);
         } finally {
             handOver.readLock().unlock();
         }
+        boolean complete = false;
         try {
-            return future.get(Saturating.toNanos(deadline), TimeUnit.NANOSECONDS);
+            HttpResponse<byte[]> response = future.get(Saturating.toNanos(deadline), TimeUnit.NANOSECONDS);
+            complete = true;
+            return new Reply(response, body);
         } catch (TimeoutException e) {
             HttpTimeoutException timeout = new HttpTimeoutException("no complete response within "
                     + Saturating.toMillis(deadline) + " ms");
-            abort(future, body[0], timeout);
+            abort(future, body, timeout);
             throw timeout;
         } catch (InterruptedException e) {
-            abort(future, body[0], new IOException("interrupted"));
+            abort(future, body, new IOException("interrupted"));
             throw e;
         } catch (CancellationException e) {
             throw new ClosedException();
@@ -124,6 +166,9 @@ final class Exchange {
                     + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), cause);
         } finally {
             inFlight.remove(future);
+            if (!complete) {
+                body.releaseAll(); // whatever arrived of a body nobody will read
+            }
         }
     }
 
@@ -141,29 +186,41 @@ final class Exchange {
     }
 
     private static void abort(CompletableFuture<?> future, Bounded body, IOException why) {
-        if (body != null) {
-            body.abort(why); // cancels the subscription: the JDK client closes the connection
-        }
+        body.abort(why); // cancels the subscription: the JDK client closes the connection
         future.cancel(true);
     }
 
-    /** Collects the body up to a cap; gives up (and cancels the subscription) beyond it. */
+    /**
+     * Collects the body up to a cap, reserving each part's bytes in the budget as it arrives; gives up
+     * (and cancels the subscription) beyond the cap or when the budget is spent. Synchronized: the
+     * HTTP client's thread delivers the body while the caller's thread may abort or release it.
+     */
     static final class Bounded implements HttpResponse.BodySubscriber<byte[]> {
         private final long cap;
+        private final ResponseBudget budget;
         private final CompletableFuture<byte[]> result = new CompletableFuture<>();
         private final List<ByteBuffer> parts = new ArrayList<>();
         private long size;
-        private volatile Flow.Subscription subscription;
+        /** Bytes reserved in the budget; returned once, by {@link #releaseAll()}. */
+        private long reserved;
+        private boolean released;
+        private Flow.Subscription subscription;
 
-        Bounded(long cap, long announcedLength) {
+        Bounded(long cap, ResponseBudget budget) {
             this.cap = cap;
+            this.budget = budget;
+        }
+
+        /** The response's headers arrived: a {@code Content-Length} over the cap fails it unread. */
+        synchronized Bounded announced(long announcedLength) {
             if (announcedLength > cap) {
                 result.completeExceptionally(new BodyTooLargeException(cap));
             }
+            return this;
         }
 
         @Override
-        public void onSubscribe(Flow.Subscription s) {
+        public synchronized void onSubscribe(Flow.Subscription s) {
             subscription = s;
             if (result.isDone()) {
                 s.cancel();
@@ -173,29 +230,39 @@ final class Exchange {
         }
 
         @Override
-        public void onNext(List<ByteBuffer> items) {
+        public synchronized void onNext(List<ByteBuffer> items) {
             if (result.isDone()) {
                 return;
             }
             for (ByteBuffer b : items) {
-                size += b.remaining();
-                if (size > cap) {
+                int n = b.remaining();
+                if (n > cap - size) {
                     abort(new BodyTooLargeException(cap));
                     return;
                 }
+                if (released || !budget.tryReserve(n)) {
+                    abort(new BudgetExhaustedException(budget.total()));
+                    return;
+                }
+                reserved += n;
+                size += n;
                 parts.add(b);
             }
         }
 
         @Override
-        public void onError(Throwable t) {
+        public synchronized void onError(Throwable t) {
             parts.clear();
             result.completeExceptionally(t);
         }
 
         @Override
-        public void onComplete() {
-            byte[] bytes = new byte[(int) size];
+        public synchronized void onComplete() {
+            if (result.isDone()) {
+                return;
+            }
+            // size <= cap <= the budget's total, which MemoramClientConfig keeps below 2 GiB.
+            byte[] bytes = new byte[Math.toIntExact(size)];
             int at = 0;
             for (ByteBuffer b : parts) {
                 int n = b.remaining();
@@ -211,12 +278,22 @@ final class Exchange {
             return result;
         }
 
-        void abort(IOException why) {
+        synchronized void abort(IOException why) {
+            parts.clear();
             if (result.completeExceptionally(why)) {
                 Flow.Subscription s = subscription;
                 if (s != null) {
                     s.cancel();
                 }
+            }
+        }
+
+        /** Returns every reserved byte to the budget; later parts are refused. Idempotent. */
+        synchronized void releaseAll() {
+            if (!released) {
+                released = true;
+                budget.release(reserved);
+                reserved = 0;
             }
         }
     }

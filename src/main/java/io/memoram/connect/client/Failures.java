@@ -14,6 +14,8 @@ import java.util.function.Supplier;
  * the call, the status and the server's diagnostic text, scrubbed of every secret of the call.
  */
 final class Failures {
+    /** Named in messages; the setting lives in the config package, the client only knows its value. */
+    static final String BUFFER_SETTING = "memoram.http.response.buffer.max.bytes";
     private final ObjectMapper mapper;
     private final Secret apiKey;
     private final Supplier<String> cachedToken;
@@ -93,10 +95,18 @@ final class Failures {
     MemoramException tooLarge(ApiRequest request, long cap) {
         String call = request.call();
         String hint = call.equals(MemoramClient.CALL_LIST_BLOBS)
-                ? " (the cap grows with the page size asked for; lower memoram.page.size if the user's blobs are that large)"
-                : "";
+                ? " (the cap is 1 MiB plus 1.5 MiB per blob asked for, at most " + BUFFER_SETTING
+                        + "; lower memoram.page.size if the user's blobs are that large)"
+                : " (at most " + BUFFER_SETTING + ")";
         return new MemoramException(call, 0, call + " failed: the response body is larger than " + cap
                 + " bytes, the most this call accepts; stopped reading it" + hint, null);
+    }
+
+    /** The bodies of the calls in flight together would exceed the client's budget: retried as they end. */
+    RetriableFailure budgetExhausted(ApiRequest request, long budget) {
+        return new RetriableFailure(request.call(), 0, request.call() + " failed: the responses of the calls in flight"
+                + " would hold more than " + budget + " bytes (" + BUFFER_SETTING + "); stopped reading this one",
+                null, null);
     }
 
     /** No (complete) response: a refused or dropped connection, or the deadline passed. Retriable. */

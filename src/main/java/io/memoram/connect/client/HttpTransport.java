@@ -65,7 +65,7 @@ final class HttpTransport implements AutoCloseable {
                 // Never follow redirects: the Authorization header must not travel to another host.
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        this.exchange = new Exchange(http);
+        this.exchange = new Exchange(http, new ResponseBudget(config.responseBufferMaxBytes()));
         this.backoff = new ExponentialBackoff(config.retryBackoff(), config.retryBackoffMax());
         this.circuit = config.circuitBreakerFailureThreshold() > 0
                 ? new Circuit(config.circuitBreakerFailureThreshold(), config.circuitBreakerOpenDuration(),
@@ -88,24 +88,29 @@ final class HttpTransport implements AutoCloseable {
 
     /** Executes {@code request} with up to {@code maxRetries} retries and reads the 2xx body as {@code type}. */
     <T> T executeJson(ApiRequest request, int maxRetries, Class<T> type) {
-        HttpResponse<byte[]> response = execute(request, maxRetries);
-        return read(request, response, type);
+        return execute(request, maxRetries, response -> read(request, response, type));
+    }
+
+    /** Reads a 2xx response; runs while the body still counts against the client's response budget. */
+    interface BodyReader<T> {
+        T read(HttpResponse<byte[]> response);
     }
 
     /**
-     * Executes {@code request} with up to {@code maxRetries} retries; returns the 2xx response, or
-     * throws the typed exception for a permanent status, or {@link MemoramUnavailableException} once
-     * retries are used up (or the client is closed, or the thread interrupted, while waiting).
+     * Executes {@code request} with up to {@code maxRetries} retries; returns what {@code reader} makes
+     * of the 2xx response, or throws the typed exception for a permanent status, or
+     * {@link MemoramUnavailableException} once retries are used up (or the client is closed, or the
+     * thread interrupted, while waiting). The body's bytes are returned to the budget once read.
      */
-    HttpResponse<byte[]> execute(ApiRequest request, int maxRetries) {
+    <T> T execute(ApiRequest request, int maxRetries, BodyReader<T> reader) {
         if (closed) {
             throw new IllegalStateException("the Memoram client is closed");
         }
         boolean[] renewedAfter401 = {false};
-        HttpResponse<byte[]> response;
+        Exchange.Reply reply;
         for (long attempt = 1; ; attempt++) {
             try {
-                response = attemptOnce(request, renewedAfter401, maxRetries);
+                reply = attemptOnce(request, renewedAfter401, maxRetries);
                 break;
             } catch (RetriableFailure f) {
                 // A Retry-After beyond the longest backoff is handed to the caller (retryAfter()) rather
@@ -126,11 +131,14 @@ final class HttpTransport implements AutoCloseable {
                 }
             }
         }
-        int status = response.statusCode();
-        if (status >= 200 && status < 300) {
-            return response;
+        try (Exchange.Reply done = reply) {
+            HttpResponse<byte[]> response = done.response();
+            int status = response.statusCode();
+            if (status >= 200 && status < 300) {
+                return reader.read(response);
+            }
+            throw failures.permanent(request, response);
         }
-        throw failures.permanent(request, response);
     }
 
     <T> T read(ApiRequest request, HttpResponse<byte[]> response, Class<T> type) {
@@ -152,31 +160,41 @@ final class HttpTransport implements AutoCloseable {
 
     // ------------------------------------------------------------------ one attempt
 
-    private HttpResponse<byte[]> attemptOnce(ApiRequest request, boolean[] renewedAfter401, int maxRetries) {
+    /** One attempt (two sends after a 401); the caller closes the reply it gets. */
+    private Exchange.Reply attemptOnce(ApiRequest request, boolean[] renewedAfter401, int maxRetries) {
         while (true) {
             String token = request.kind() == ApiRequest.Kind.API ? tokens.token(maxRetries) : null;
-            HttpResponse<byte[]> response = send(request, token);
-            int status = response.statusCode();
-            if (status == 401 && request.kind() == ApiRequest.Kind.API) {
-                if (!renewedAfter401[0]) {
-                    // The token expired early or was revoked: renew once (shared with concurrent callers) and re-send.
-                    renewedAfter401[0] = true;
-                    log.debug("{} answered 401: renewing the token and trying once more", request.call());
-                    tokens.invalidate(token);
-                    continue;
+            Exchange.Reply reply = send(request, token);
+            boolean handedOver = false;
+            try {
+                HttpResponse<byte[]> response = reply.response();
+                int status = response.statusCode();
+                if (status == 401 && request.kind() == ApiRequest.Kind.API) {
+                    if (!renewedAfter401[0]) {
+                        // The token expired early or was revoked: renew once (shared with concurrent callers) and re-send.
+                        renewedAfter401[0] = true;
+                        log.debug("{} answered 401: renewing the token and trying once more", request.call());
+                        tokens.invalidate(token);
+                        continue;
+                    }
+                    throw failures.refusedAgain(request, response, token);
                 }
-                throw failures.refusedAgain(request, response, token);
+                if (isRetriable(status)) {
+                    Duration retryAfter = RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null),
+                            config.clock().instant()).orElse(null);
+                    throw failures.retriable(request, response, token, retryAfter);
+                }
+                handedOver = true;
+                return reply;
+            } finally {
+                if (!handedOver) {
+                    reply.close(); // a body nobody reads any more returns its bytes to the budget
+                }
             }
-            if (isRetriable(status)) {
-                Duration retryAfter = RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null),
-                        config.clock().instant()).orElse(null);
-                throw failures.retriable(request, response, token, retryAfter);
-            }
-            return response;
         }
     }
 
-    private HttpResponse<byte[]> send(ApiRequest request, String token) {
+    private Exchange.Reply send(ApiRequest request, String token) {
         String call = request.call();
         if (rateLimit != null) {
             RateLimit.Outcome permit = rateLimit.acquire(closedSignal);
@@ -199,9 +217,9 @@ final class HttpTransport implements AutoCloseable {
                     + " (circuit breaker open); next try allowed in " + wait.toMillis() + " ms", wait, null);
         }
         long start = System.nanoTime();
-        HttpResponse<byte[]> response;
+        Exchange.Reply reply;
         try {
-            response = exchange.send(httpRequest, config.requestTimeout(), request.maxResponseBytes());
+            reply = exchange.send(httpRequest, config.requestTimeout(), request.maxResponseBytes());
         } catch (Exchange.NotSentException e) {
             release(guarded);
             throw new MemoramUnavailableException(call, 0, call + " not sent: the Memoram client was closed", null, null);
@@ -215,6 +233,10 @@ final class HttpTransport implements AutoCloseable {
             listener.onAttempt(call, 0, Duration.ofNanos(System.nanoTime() - start));
             release(guarded);
             throw failures.tooLarge(request, e.cap);
+        } catch (Exchange.BudgetExhaustedException e) {
+            // Other calls' responses hold the budget: says nothing about the server; retried once they end.
+            release(guarded);
+            throw failures.budgetExhausted(request, e.budget);
         } catch (IOException e) {
             long elapsed = System.nanoTime() - start;
             listener.onAttempt(call, 0, Duration.ofNanos(elapsed));
@@ -236,7 +258,7 @@ final class HttpTransport implements AutoCloseable {
             throw e;
         }
         long elapsed = System.nanoTime() - start;
-        int status = response.statusCode();
+        int status = reply.response().statusCode();
         listener.onAttempt(call, status, Duration.ofNanos(elapsed));
         if (guarded) {
             if (isRetriable(status)) {
@@ -245,7 +267,7 @@ final class HttpTransport implements AutoCloseable {
                 circuit.succeeded(elapsed);
             }
         }
-        return response;
+        return reply;
     }
 
     private void release(boolean guarded) {
@@ -303,12 +325,14 @@ final class HttpTransport implements AutoCloseable {
         }
         ApiRequest request = new ApiRequest("POST", CALL_TOKEN, uri("/auth/token"), body, JSON,
                 ApiRequest.Kind.AUTH, List.of());
-        HttpResponse<byte[]> response = execute(request, maxRetries);
-        TokenResponse token = read(request, response, TokenResponse.class);
-        if (token.token() == null || token.token().isBlank()) {
-            throw new MemoramAuthenticationException(CALL_TOKEN, response.statusCode(),
-                    CALL_TOKEN + " answered " + response.statusCode() + " without a token", null);
-        }
+        TokenResponse token = execute(request, maxRetries, response -> {
+            TokenResponse t = read(request, response, TokenResponse.class);
+            if (t.token() == null || t.token().isBlank()) {
+                throw new MemoramAuthenticationException(CALL_TOKEN, response.statusCode(),
+                        CALL_TOKEN + " answered " + response.statusCode() + " without a token", null);
+            }
+            return t;
+        });
         log.debug("Obtained a Memoram API token valid until {}", token.expiresAt());
         listener.onTokenRenewed();
         return token;

@@ -186,7 +186,7 @@ public final class MemoramClient implements AutoCloseable {
         ApiRequest request = new ApiRequest("POST", CALL_CREATE_BLOB, transport.uri("/memory-blobs"),
                 Bodies.create(mapper.getFactory(), blob), HttpTransport.JSON, ApiRequest.Kind.API,
                 secrets(blob.memoryKey(), blob.content()));
-        String id = readId(request, transport.execute(request, maxRetries));
+        String id = transport.execute(request, maxRetries, response -> readId(request, response));
         if (id == null || id.isEmpty()) {
             throw new MemoramException(CALL_CREATE_BLOB, 201, CALL_CREATE_BLOB
                     + " answered without the new blob's id", null);
@@ -200,7 +200,7 @@ public final class MemoramClient implements AutoCloseable {
         ApiRequest request = new ApiRequest("PATCH", CALL_PATCH_BLOB,
                 transport.uri("/memory-blobs/" + segment(blobId, "blobId")), Bodies.patch(mapper.getFactory(), patch),
                 HttpTransport.JSON, ApiRequest.Kind.API, secrets(patch.memoryKey(), patch.content()));
-        String id = readId(request, transport.execute(request, maxRetries));
+        String id = transport.execute(request, maxRetries, response -> readId(request, response));
         return new WrittenBlob(id == null || id.isEmpty() ? blobId : id);
     }
 
@@ -218,7 +218,7 @@ public final class MemoramClient implements AutoCloseable {
                 + segment(blobId, "blobId") + new Query().add("user_id", require(userId, "userId"))),
                 null, null, ApiRequest.Kind.API, List.of());
         try {
-            transport.execute(request, maxRetries); // the JSON body carries nothing we need
+            transport.execute(request, maxRetries, response -> null); // the JSON body carries nothing we need
             return true;
         } catch (MemoramNotFoundException e) {
             return false;
@@ -229,22 +229,23 @@ public final class MemoramClient implements AutoCloseable {
 
     public List<Tag> listTags(String userId) {
         ApiRequest request = apiGet(CALL_LIST_TAGS, "/tags" + new Query().add("user_id", require(userId, "userId")));
-        HttpResponse<byte[]> response = transport.execute(request, maxRetries);
-        JsonNode root = transport.read(request, response, JsonNode.class);
-        // Documented as {"items": [...]}; a bare array or "tags" is accepted as well.
-        JsonNode items = root.isArray() ? root : root.has("items") ? root.get("items") : root.get("tags");
-        if (items == null || items.isNull()) {
-            return List.of();
-        }
-        try {
-            List<Tag> tags = new ArrayList<>();
-            for (JsonNode item : items) {
-                tags.add(mapper.treeToValue(item, Tag.class));
+        return transport.execute(request, maxRetries, response -> {
+            JsonNode root = transport.read(request, response, JsonNode.class);
+            // Documented as {"items": [...]}; a bare array or "tags" is accepted as well.
+            JsonNode items = root.isArray() ? root : root.has("items") ? root.get("items") : root.get("tags");
+            if (items == null || items.isNull()) {
+                return List.of();
             }
-            return List.copyOf(tags);
-        } catch (JsonProcessingException e) {
-            throw transport.unreadable(request, response, e);
-        }
+            try {
+                List<Tag> tags = new ArrayList<>();
+                for (JsonNode item : items) {
+                    tags.add(mapper.treeToValue(item, Tag.class));
+                }
+                return List.copyOf(tags);
+            } catch (JsonProcessingException e) {
+                throw transport.unreadable(request, response, e);
+            }
+        });
     }
 
     @Override

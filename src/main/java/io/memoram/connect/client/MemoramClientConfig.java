@@ -26,7 +26,8 @@ public record MemoramClientConfig(
         Duration tokenRenewSkew,
         Clock clock,
         RequestListener listener,
-        String userAgent) {
+        String userAgent,
+        long responseBufferMaxBytes) {
 
     /** Time to open a TCP (and TLS) connection. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -43,6 +44,13 @@ public record MemoramClientConfig(
     /** Renew the JWT this long before it expires, so no call goes out with a token about to lapse. */
     public static final Duration DEFAULT_TOKEN_RENEW_SKEW = Duration.ofSeconds(60);
     public static final String DEFAULT_USER_AGENT = "kafka-connect-memoram";
+    /**
+     * Bytes of response bodies one client holds at most, across all its calls in flight: 160 MiB,
+     * enough for one page of 100 blobs of the largest size the sink writes (1 MiB of content each).
+     */
+    public static final long DEFAULT_RESPONSE_BUFFER_MAX_BYTES = 160L << 20;
+    /** The largest response budget: 1 GiB, far below a byte array's 2 GiB limit. */
+    public static final long MAX_RESPONSE_BUFFER_MAX_BYTES = 1L << 30;
     /**
      * Every duration above this counts as this: far beyond any sensible timeout, backoff or open
      * time, and far below where deadline arithmetic (and the JDK's HttpClient) overflows.
@@ -61,6 +69,8 @@ public record MemoramClientConfig(
         tokenRenewSkew = orDefault(tokenRenewSkew, DEFAULT_TOKEN_RENEW_SKEW);
         clock = clock == null ? Clock.systemUTC() : clock;
         listener = listener == null ? RequestListener.NONE : listener;
+        responseBufferMaxBytes = responseBufferMaxBytes <= 0 ? DEFAULT_RESPONSE_BUFFER_MAX_BYTES
+                : Math.min(responseBufferMaxBytes, MAX_RESPONSE_BUFFER_MAX_BYTES);
     }
 
     public static Builder builder(URI baseUrl, Secret apiKey) {
@@ -72,7 +82,8 @@ public record MemoramClientConfig(
                 .connectTimeout(connectTimeout).requestTimeout(requestTimeout).maxRetries(maxRetries)
                 .retryBackoff(retryBackoff, retryBackoffMax).rateLimitPerSecond(rateLimitPerSecond)
                 .circuitBreaker(circuitBreakerFailureThreshold, circuitBreakerOpenDuration)
-                .tokenRenewSkew(tokenRenewSkew).clock(clock).listener(listener).userAgent(userAgent);
+                .tokenRenewSkew(tokenRenewSkew).clock(clock).listener(listener).userAgent(userAgent)
+                .responseBufferMaxBytes(responseBufferMaxBytes);
     }
 
     private static Duration orDefault(Duration v, Duration fallback) {
@@ -94,6 +105,7 @@ public record MemoramClientConfig(
         private Clock clock = Clock.systemUTC();
         private RequestListener listener = RequestListener.NONE;
         private String userAgent = DEFAULT_USER_AGENT;
+        private long responseBufferMaxBytes = DEFAULT_RESPONSE_BUFFER_MAX_BYTES;
 
         private Builder(URI baseUrl, Secret apiKey) {
             this.baseUrl = baseUrl;
@@ -116,11 +128,16 @@ public record MemoramClientConfig(
         public Builder clock(Clock v) { clock = v; return this; }
         public Builder listener(RequestListener v) { listener = v; return this; }
         public Builder userAgent(String v) { userAgent = v; return this; }
+        /**
+         * Bytes of response bodies held at most across all calls in flight, and so the largest response
+         * accepted; at most {@link #MAX_RESPONSE_BUFFER_MAX_BYTES}, 0 or less = the default.
+         */
+        public Builder responseBufferMaxBytes(long v) { responseBufferMaxBytes = v; return this; }
 
         public MemoramClientConfig build() {
             return new MemoramClientConfig(baseUrl, apiKey, connectTimeout, requestTimeout, maxRetries,
                     retryBackoff, retryBackoffMax, rateLimitPerSecond, circuitBreakerFailureThreshold,
-                    circuitBreakerOpenDuration, tokenRenewSkew, clock, listener, userAgent);
+                    circuitBreakerOpenDuration, tokenRenewSkew, clock, listener, userAgent, responseBufferMaxBytes);
         }
     }
 }

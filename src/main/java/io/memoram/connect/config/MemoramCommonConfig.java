@@ -79,6 +79,10 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
     public static final long HTTP_REQUEST_TIMEOUT_MS_DEFAULT = MemoramClientConfig.DEFAULT_REQUEST_TIMEOUT.toMillis();
     private static final String HTTP_REQUEST_TIMEOUT_MS_DOC = "Deadline of one HTTP exchange with the API, in milliseconds, from sending the request to the last byte of the response body: a peer that goes silent mid-response is given up on (and the call retried like any timeout). At most one hour.";
 
+    public static final String HTTP_RESPONSE_BUFFER_MAX_BYTES_CONFIG = "memoram.http.response.buffer.max.bytes";
+    public static final long HTTP_RESPONSE_BUFFER_MAX_BYTES_DEFAULT = MemoramClientConfig.DEFAULT_RESPONSE_BUFFER_MAX_BYTES;
+    private static final String HTTP_RESPONSE_BUFFER_MAX_BYTES_DOC = "Bytes of API response bodies a task (or connector) holds at most, across all its calls in flight together, and so the largest response it accepts: a broken or hostile server can make a worker hold at most this much per task and connector on it. A response over it (or over its call's own cap: 16 MiB, or for a page of blobs 1 MiB plus 1.5 MiB per blob asked for) fails its call unread and is not retried; one that arrives while the responses of other calls in flight hold the rest is retried like a timeout. The default fits one page of 100 blobs of the largest size the sink writes. From 1 MiB to 1 GiB.";
+
     public static final String MAX_RETRIES_CONFIG = "memoram.max.retries";
     public static final int MAX_RETRIES_DEFAULT = MemoramClientConfig.DEFAULT_MAX_RETRIES;
     private static final String MAX_RETRIES_DOC = "Retriable failures (429, 5xx, timeouts, connection resets) per request before it counts as failed. Up to 2147483647 (retry practically forever).";
@@ -131,6 +135,9 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
                 CONNECTION_GROUP, ++order, Width.SHORT, CONTENT_ENCRYPTION_DISPLAY, Validators.recommend(ContentCiphers.names()));
         def.define(HTTP_REQUEST_TIMEOUT_MS_CONFIG, Type.LONG, HTTP_REQUEST_TIMEOUT_MS_DEFAULT, ConfigDef.Range.between(1, ONE_HOUR_MS),
                 Importance.LOW, HTTP_REQUEST_TIMEOUT_MS_DOC, CONNECTION_GROUP, ++order, Width.SHORT, "HTTP request timeout (ms)");
+        def.define(HTTP_RESPONSE_BUFFER_MAX_BYTES_CONFIG, Type.LONG, HTTP_RESPONSE_BUFFER_MAX_BYTES_DEFAULT,
+                ConfigDef.Range.between(1L << 20, MemoramClientConfig.MAX_RESPONSE_BUFFER_MAX_BYTES), Importance.LOW,
+                HTTP_RESPONSE_BUFFER_MAX_BYTES_DOC, CONNECTION_GROUP, ++order, Width.SHORT, "HTTP response buffer (bytes)");
 
         order = 0;
         def.define(ACCESS_REQUEST_IDS_CONFIG, Type.LIST, "", Validators.listOfIds(), Importance.HIGH,
@@ -280,6 +287,7 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
                 .maxRetries(maxRetries())
                 .retryBackoff(retryBackoff(), retryBackoffMax())
                 .rateLimitPerSecond(getDouble(RATE_LIMIT_CONFIG))
+                .responseBufferMaxBytes(getLong(HTTP_RESPONSE_BUFFER_MAX_BYTES_CONFIG))
                 .listener(listener)
                 .build();
     }

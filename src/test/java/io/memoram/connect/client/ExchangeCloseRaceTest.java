@@ -73,7 +73,7 @@ class ExchangeCloseRaceTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> closer[0].getState() == Thread.State.TERMINATED
                     || closer[0].getState() == Thread.State.WAITING);
         });
-        exchange[0] = new Exchange(http);
+        exchange[0] = new Exchange(http, new ResponseBudget(1 << 20));
 
         assertThatThrownBy(() -> exchange[0].send(post(), Duration.ofSeconds(60), 1 << 20))
                 .isInstanceOf(Exchange.ClosedException.class)
@@ -88,7 +88,7 @@ class ExchangeCloseRaceTest {
     @Test
     void aSendAfterCloseIsNeverHandedToTheClient() {
         Hooked http = new Hooked(real, () -> { });
-        Exchange exchange = new Exchange(http);
+        Exchange exchange = new Exchange(http, new ResponseBudget(1 << 20));
         exchange.cancelAll();
         assertThatThrownBy(() -> exchange.send(post(), Duration.ofSeconds(60), 1 << 20))
                 .isInstanceOf(Exchange.NotSentException.class).hasMessage("not sent: the Memoram client was closed");

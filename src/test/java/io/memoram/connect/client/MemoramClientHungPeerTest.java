@@ -166,8 +166,9 @@ class MemoramClientHungPeerTest {
                         () -> client.listMemoryBlobs("user-1", BlobQuery.ofLimit(1), null))
                         .isInstanceOfSatisfying(MemoramException.class, e -> assertThat(e.isRetriable()).isFalse())
                         .hasMessage("GET /memory-blobs failed: the response body is larger than " + cap + " bytes, the most"
-                                + " this call accepts; stopped reading it (the cap grows with the page size asked for;"
-                                + " lower memoram.page.size if the user's blobs are that large)"));
+                                + " this call accepts; stopped reading it (the cap is 1 MiB plus 1.5 MiB per blob asked for,"
+                                + " at most memoram.http.response.buffer.max.bytes; lower memoram.page.size if the user's"
+                                + " blobs are that large)"));
                 assertThat(cap).isEqualTo((1L << 20) + 3L * (1 << 19));
                 assertThat(stub.count("/memory-blobs")).isEqualTo(1);
             }

@@ -44,6 +44,8 @@ class ConfigBoundsTest {
                 Arguments.of(MemoramCommonConfig.RATE_LIMIT_CONFIG, "Infinity", "10000", "both"),
                 Arguments.of(MemoramCommonConfig.RATE_LIMIT_CONFIG, "1e-300", "0.001", "both"),
                 Arguments.of(MemoramCommonConfig.MAX_IN_FLIGHT_CONFIG, "257", "256", "both"),
+                Arguments.of(MemoramCommonConfig.HTTP_RESPONSE_BUFFER_MAX_BYTES_CONFIG, "1073741825", "1073741824", "both"),
+                Arguments.of(MemoramCommonConfig.HTTP_RESPONSE_BUFFER_MAX_BYTES_CONFIG, LONG_MAX, "1073741824", "both"),
                 Arguments.of(MemoramSourceConfig.POLL_INTERVAL_MS_CONFIG, "604800001", "604800000", "source"),
                 Arguments.of(MemoramSourceConfig.POLL_INTERVAL_MS_CONFIG, LONG_MAX, "604800000", "source"),
                 Arguments.of(MemoramSourceConfig.PAGE_SIZE_CONFIG, "10001", "10000", "source"),
