@@ -26,8 +26,16 @@ public record MemoryBlob(
         @JsonProperty("tag_ids") @JsonAlias("tagIds") List<String> tagIds) {
 
     public MemoryBlob {
+        // A number too large for a double (1e999) arrives as an infinity: no score at all, rather than
+        // one that JSON writers downstream spell in ways JSON readers refuse.
+        importance = finiteOrNull(importance);
+        confidence = finiteOrNull(confidence);
         tags = tags == null ? List.of() : List.copyOf(tags);
         tagIds = tagIds == null ? List.of() : List.copyOf(tagIds);
+    }
+
+    private static Double finiteOrNull(Double d) {
+        return d == null || Double.isFinite(d) ? d : null;
     }
 
     @Override
