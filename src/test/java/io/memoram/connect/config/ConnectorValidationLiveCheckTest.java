@@ -7,14 +7,15 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.ServerSocket;
-import java.util.Collections;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigValue;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -89,22 +90,26 @@ class ConnectorValidationLiveCheckTest {
     }
 
     /**
-     * An emulator on this machine's non-loopback address stands for a remote API reached over
-     * plain http: validation refuses the URL and sends it nothing (no API key on the wire); with
-     * the opt-in, the same emulator gets the one live-check call, which shows the test would see it.
+     * An emulator reached under a name that is not loopback by its spelling stands for a remote API
+     * reached over plain http: validation refuses the URL and sends it nothing (no API key on the
+     * wire); with the opt-in, the same emulator gets the one live-check call, which shows the test
+     * would see it. The name is this machine's own (it resolves locally, through /etc/hosts, with no
+     * network), so the check runs on every host, loopback-only ones included.
      */
     @Test
     void theApiKeyIsNeverSentOverPlainHttpToANonLoopbackHost() throws Exception {
-        String address = nonLoopbackAddress();
-        Assumptions.assumeTrue(address != null, "this machine has no non-loopback IPv4 address to stand for a remote host");
-        try (MemoramEmulator remote = MemoramEmulator.start(address, 0)) {
+        RemoteLooking host = remoteLookingHost();
+        assertThat(Validators.isLoopback(host.name())).as(host.name() + " is not loopback by its spelling").isFalse();
+        try (MemoramEmulator remote = MemoramEmulator.start(host.bindAddress(), 0)) {
             String remoteKey = remote.createApiKey();
-            Map<String, String> props = props(remote.baseUrl(), remoteKey);
-            assertThat(remote.baseUrl()).startsWith("http://" + address + ":");
+            int port = URI.create(remote.baseUrl()).getPort();
+            String url = "http://" + host.name() + ":" + port + "/api/v1";
+            Map<String, String> props = props(url, remoteKey);
 
             Config refused = ConnectorValidation.validate(props, MemoramSourceConfig.CONFIG_DEF, Duration.ofSeconds(5));
             assertThat(errors(refused, MemoramCommonConfig.API_URL_CONFIG)).singleElement().asString()
-                    .contains("https://").contains(MemoramCommonConfig.API_ALLOW_INSECURE_HTTP_CONFIG).doesNotContain(remoteKey);
+                    .contains("plain http to '" + host.name() + "'").contains("https://")
+                    .contains(MemoramCommonConfig.API_ALLOW_INSECURE_HTTP_CONFIG).doesNotContain(remoteKey);
             assertThat(remote.requestCount(null, null)).as("API requests the remote emulator received").isZero();
 
             props.put(MemoramCommonConfig.API_ALLOW_INSECURE_HTTP_CONFIG, "true");
@@ -112,6 +117,28 @@ class ConnectorValidationLiveCheckTest {
             assertThat(allowed.configValues()).allSatisfy(v -> assertThat(v.errorMessages()).as(v.name()).isEmpty());
             assertThat(remote.requestCount("POST", "/auth/token")).isEqualTo(1);
         }
+    }
+
+    /** A host name for the URL and the address it resolves to here, for the emulator to listen on. */
+    private record RemoteLooking(String name, String bindAddress) { }
+
+    /**
+     * This machine's name, resolved locally; else a non-loopback interface address. Never a skip: a
+     * host with neither fails here, saying so, instead of passing the security check unseen.
+     */
+    private static RemoteLooking remoteLookingHost() throws Exception {
+        try {
+            String name = InetAddress.getLocalHost().getHostName();
+            if (!Validators.isLoopback(name) && !name.matches("[0-9.:\\[\\]]+")) {
+                return new RemoteLooking(name, InetAddress.getByName(name).getHostAddress());
+            }
+        } catch (UnknownHostException e) {
+            // no resolvable host name: try an interface address
+        }
+        String address = nonLoopbackAddress();
+        assertThat(address).as("this machine has neither a resolvable host name nor a non-loopback IPv4 address"
+                + " to stand for a remote host").isNotNull();
+        return new RemoteLooking(address, address);
     }
 
     private static String nonLoopbackAddress() throws Exception {
