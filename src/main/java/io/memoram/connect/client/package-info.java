@@ -28,9 +28,19 @@
  *   <li><b>Deadline</b>: each attempt gets {@code requestTimeout} for the whole exchange, body
  *       included; a peer that goes silent mid-body is given up on (a retriable failure, status 0).</li>
  *   <li><b>Body cap</b>: a page of blobs accepts 1 MiB plus 1.5 MiB per blob asked for, every other
- *       response 16 MiB; a longer (or endless) body fails the call, unretried, without being kept.</li>
+ *       response 16 MiB, never more than {@code responseBufferMaxBytes}; a longer (or endless) body
+ *       fails the call, unretried, without being kept.</li>
+ *   <li><b>Response budget</b>: the bodies of all calls in flight together hold at most
+ *       {@code responseBufferMaxBytes}; a body that would pass it fails its attempt (retriable) and
+ *       returns what it reserved.</li>
+ *   <li><b>Tokens</b> that cannot travel in a header (CR/LF, controls, spaces, non-ASCII) are refused
+ *       when they arrive, never cached or quoted.</li>
  *   <li><b>close()</b> frees every thread: backoff and rate-limit waits, exchanges in flight and
- *       callers waiting for a token renewal end at once with {@code MemoramUnavailableException}.</li>
+ *       callers waiting for a token renewal end at once with {@code MemoramUnavailableException}.
+ *       A call refused before its request went out says "not sent"; one cancelled in flight says
+ *       it may have reached the server. No exchange goes on after close() returned.</li>
+ *   <li><b>Durations</b> above {@code MemoramClientConfig.MAX_DURATION} count as that; deadline
+ *       arithmetic saturates instead of overflowing.</li>
  * </ul>
  * Exception messages name the call as a path template, the status and the server's diagnostic text
  * (JSON {@code error}/{@code message} when present), truncated to about 300 characters and scrubbed
