@@ -33,4 +33,17 @@ class MemoramClientSaturationTest {
             }
         }
     }
+
+    @Test
+    void theBuilderClampsWhatWouldOverflowDownstream() {
+        MemoramClientConfig c = MemoramClientConfig.builder(URI.create("http://127.0.0.1:1/api/v1"), Secret.of("key"))
+                .requestTimeout(FOREVER).connectTimeout(FOREVER).retryBackoff(FOREVER, FOREVER)
+                .circuitBreaker(5, FOREVER).tokenRenewSkew(FOREVER).responseBufferMaxBytes(Long.MAX_VALUE).build();
+        assertThat(c.requestTimeout()).isEqualTo(MemoramClientConfig.MAX_DURATION);
+        assertThat(c.connectTimeout()).isEqualTo(MemoramClientConfig.MAX_DURATION);
+        assertThat(c.retryBackoffMax()).isEqualTo(MemoramClientConfig.MAX_DURATION);
+        assertThat(c.circuitBreakerOpenDuration()).isEqualTo(MemoramClientConfig.MAX_DURATION);
+        // A body is one byte array: the budget, and so every cap, stays far below 2 GiB.
+        assertThat(c.responseBufferMaxBytes()).isEqualTo(1L << 30);
+    }
 }
