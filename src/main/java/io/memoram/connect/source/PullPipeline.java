@@ -160,10 +160,16 @@ final class PullPipeline {
 
     // --- scheduling (lock held) ---
 
+    /**
+     * When a waiting poll must look again on its own. A due user that cannot start (every call
+     * slot busy, or the buffer full) is no such time: what frees a slot or the buffer (a call that
+     * ends, a poll that drains) signals the condition, so waiting for it instead of returning about
+     * every millisecond keeps a task that cannot keep up from burning a core.
+     */
     private long nextTimedEvent() {
         UserSlot head = schedule.peek();
-        long next = head == null || buffer.bytes() >= settings.maxBufferBytes() ? Long.MAX_VALUE : head.dueAt;
-        return Math.min(next, nextCheckAt);
+        boolean canStart = head != null && inFlight < settings.maxInFlight() && buffer.bytes() < settings.maxBufferBytes();
+        return Math.min(canStart ? head.dueAt : Long.MAX_VALUE, nextCheckAt);
     }
 
     /** Starts what is due, as far as the in-flight limit and the buffer allow. */
