@@ -94,7 +94,10 @@ final class PullPipeline {
         try {
             pump();
             if (buffer.isEmpty() && fatal == null && !stopping) {
-                long untilNext = Math.max(1, nextTimedEvent() - clock.millis());
+                long next = nextTimedEvent();
+                long now = clock.millis();
+                // next > now: the difference is positive unless it overflows (then it is far off).
+                long untilNext = next <= now ? 1 : next - now < 0 ? Long.MAX_VALUE : next - now;
                 changed.await(Math.min(maxWait.toMillis(), untilNext), TimeUnit.MILLISECONDS);
                 pump();
             }
@@ -264,7 +267,7 @@ final class PullPipeline {
                     slot.nextPassMeasured = true;
                 }
                 if (slot.access != null && r.passEnded()) {
-                    schedule.enqueue(slot, now + settings.pollInterval().toMillis());
+                    schedule.enqueueAfter(slot, now, settings.pollInterval().toMillis());
                 } else if (slot.access != null) {
                     // Mid-pass: back in its old place (same due time and order), so passes already
                     // started finish before new ones start. That keeps the users with a pass in
@@ -282,7 +285,7 @@ final class PullPipeline {
                 log.warn("User {}: {} failed ({} consecutive failures, next try in {} ms): {}", slot.userId(), f.call(),
                         slot.backoff.consecutiveFailures(), wait.toMillis(), f.message());
                 if (slot.access != null) {
-                    schedule.enqueue(slot, now + wait.toMillis());
+                    schedule.enqueueAfter(slot, now, wait.toMillis());
                 }
             } else if (outcome instanceof StepOutcome.Fatal f) {
                 if (fatal == null) {
