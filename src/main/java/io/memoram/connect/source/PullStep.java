@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  */
 final class PullStep {
     private static final Logger log = LoggerFactory.getLogger(PullStep.class);
-    /** Heap a record costs beyond its strings (Struct, headers, offsets shared per bucket): an estimate. */
+    /**
+     * Heap a record costs beyond its strings (Struct, headers, key): an estimate. The strings its
+     * offset holds (whole-bucket manifests, shared per bucket) are counted by {@link RecordBuffer}.
+     */
     private static final long RECORD_OVERHEAD_BYTES = 300;
 
     /** The producer's default max.request.size: one record (with its batch overhead) must fit it. */
@@ -125,7 +128,7 @@ final class PullStep {
         return n;
     }
 
-    /** Heap estimate of records about to wait in the fetch buffer. */
+    /** Heap estimate of records about to wait in the fetch buffer, without their offsets (see {@link RecordBuffer}). */
     static long estimate(List<SourceRecord> records) {
         long bytes = 0;
         for (SourceRecord r : records) {

@@ -8,7 +8,8 @@ import org.apache.kafka.connect.source.SourceRecord;
 sealed interface StepOutcome {
 
     /**
-     * The call succeeded. {@code bytes} estimates the records' heap (for the fetch buffer's bound);
+     * The call succeeded. {@code bytes} estimates the records' own heap (for the fetch buffer's
+     * bound; the buffer adds the strings their offsets hold);
      * {@code passEnded} is true when this step ended the user's pass (complete or abandoned).
      */
     record Records(List<SourceRecord> records, long bytes, boolean passEnded) implements StepOutcome { }
