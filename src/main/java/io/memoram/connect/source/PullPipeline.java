@@ -202,7 +202,7 @@ final class PullPipeline {
                 lag.record(now - slot.dueAt);
             }
             UserAccess access = slot.access;
-            submit(() -> stepped(slot, step.run(slot.stream, access)));
+            submit(() -> stepped(slot, step.run(slot.stream, slot.walk, access)));
         }
     }
 

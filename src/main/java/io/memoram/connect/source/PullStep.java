@@ -2,11 +2,13 @@ package io.memoram.connect.source;
 
 import io.memoram.connect.access.UserAccess;
 import io.memoram.connect.client.BlobQuery;
+import io.memoram.connect.client.CursorWalk;
 import io.memoram.connect.client.MemoramAccessDeniedException;
 import io.memoram.connect.client.MemoramAuthenticationException;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramException;
 import io.memoram.connect.client.MemoramUnavailableException;
+import io.memoram.connect.client.MemoryBlob;
 import io.memoram.connect.client.MemoryBlobPage;
 import java.time.Clock;
 import java.time.Instant;
@@ -48,7 +50,11 @@ final class PullStep {
         this.maxRecordBytes = maxRecordBytes;
     }
 
-    StepOutcome run(UserStream stream, UserAccess access) {
+    /**
+     * Runs the user's next step. {@code walk} guards the user's pass against cursors that never end
+     * the listing; like the stream, only the thread running the user's step touches it.
+     */
+    StepOutcome run(UserStream stream, CursorWalk walk, UserAccess access) {
         String userId = stream.userId();
         try {
             stream.keyVersion(access.newestKeyVersion());
@@ -64,11 +70,14 @@ final class PullStep {
             List<SourceRecord> records = new ArrayList<>(stream.applyBlobs(page.memoryBlobs(), next,
                     content -> access.open(content, readAt)));
             tooLarge(records, userId);
-            if (next != null && next.equals(cursor)) {
-                // The server would hand the same page forever: end this pass (it detects no deletions).
-                log.warn("User {}: GET /memory-blobs returned its own cursor as next_cursor; ending this pass here "
-                        + "(no deletions detected) and starting over after poll.interval.ms", userId);
+            String problem = walk.page(cursor, () -> page.memoryBlobs().stream().map(MemoryBlob::id).iterator(), next);
+            if (problem != null) {
+                // Following the server's cursors would list forever (and hold a call slot): end this pass.
+                // It detects no deletions (the listing was not complete); the user waits poll.interval.ms.
+                log.warn("User {}: GET /memory-blobs never ended the listing ({}, {} cursors); ending this pass here "
+                        + "(no deletions detected) and starting over after poll.interval.ms", userId, problem, walk.cursors());
                 stream.restartPass();
+                walk.reset();
                 return new StepOutcome.Records(records, estimate(records), true);
             }
             if (next == null) {
