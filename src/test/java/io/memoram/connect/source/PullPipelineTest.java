@@ -175,7 +175,8 @@ class PullPipelineTest {
         }
 
         // Without poll() the pipeline fills the buffer, then stops fetching.
-        long pageBytes = 5 * (4_000 + 300);
+        // A page's records (text and overhead) and the bucket manifests their offsets hold (a few KB here).
+        long pageBytes = 5 * (4_000 + 1_100) + 16 * 1_000;
         await().atMost(Duration.ofSeconds(20)).until(() -> t.pipeline().inFlight() == 0
                 && t.metrics().getFetchBufferBytes() >= 64 * 1024);
         int calls = emu.requestCount("GET", "/memory-blobs");
