@@ -255,15 +255,17 @@ final class PipelineBoundsBench {
                 + "(whole-bucket manifests). *Content only* is what it counted before it counted offsets, for the same records.\n"
                 + "The load took %.0f s; the most the buffer accounted at any poll: %,d bytes.\n\n",
                 load.blobs(), CONTENT_BYTES, PAGE, BUFFER_MAX_BYTES, PRODUCER_PAUSE.toMillis(), load.seconds(), load.maxAccountedBytes()));
-        md.append("| blobs emitted | records in the buffer | accounted | held (measured) | held / max | content only |\n"
-                + "|---|---|---|---|---|---|\n");
+        md.append("| blobs emitted | records in the buffer | accounted | held (measured) | held / max | content only "
+                + "| held if content only were counted (extrapolated) |\n|---|---|---|---|---|---|---|\n");
         for (HeapSample s : load.samples()) {
-            md.append(String.format(Locale.ROOT, "| %,d | %,d | %.1f MiB | %.1f MiB | %.2f | %.1f MiB |\n", s.emitted(), s.records(),
-                    mib(s.accountedBytes()), mib(s.heldBytes()), (double) s.heldBytes() / BUFFER_MAX_BYTES, mib(s.contentOnlyBytes())));
+            double ifContentOnly = s.contentOnlyBytes() == 0 ? 0 : (double) s.heldBytes() * BUFFER_MAX_BYTES / s.contentOnlyBytes();
+            md.append(String.format(Locale.ROOT, "| %,d | %,d | %.1f MiB | %.1f MiB | %.2f | %.1f MiB | %,.0f MiB |\n", s.emitted(),
+                    s.records(), mib(s.accountedBytes()), mib(s.heldBytes()), (double) s.heldBytes() / BUFFER_MAX_BYTES,
+                    mib(s.contentOnlyBytes()), mib((long) ifContentOnly)));
         }
         md.append("\nThe calls in flight when the buffer reaches its bound may add one page each on top (here one user, so one).\n"
-                + "Counted by content alone, the same 32 MiB would have let the buffer keep hundreds of such pages, each\n"
-                + "pinning its own full-bucket manifest strings.\n\n");
+                + "The last column scales the measured heap to a buffer filled until its *content* reached the bound, as the\n"
+                + "buffer counted before: every page pins its own full-bucket manifest strings.\n\n");
         double cpuShare = cpu.taskThreadCpuNanos() / 1e9 / cpu.seconds();
         md.append(String.format(Locale.ROOT, "**poll() while every call slot is busy.** %d users x %d blobs, pages of %d, %d calls in flight,\n"
                 + "every API call answered after %d ms: more users are due than there are call slots, all the time. The thread\n"
