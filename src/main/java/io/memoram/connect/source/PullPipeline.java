@@ -262,8 +262,10 @@ final class PullPipeline {
             if (outcome instanceof StepOutcome.Records r) {
                 slot.backoff.onSuccess();
                 buffer.add(r.records(), r.bytes());
-                if (r.passEnded()) {
+                if (r.listingComplete()) {
                     metrics.passCompleted(slot.userId());
+                }
+                if (r.passEnded()) {
                     slot.nextPassMeasured = true;
                 }
                 if (slot.access != null && r.passEnded()) {

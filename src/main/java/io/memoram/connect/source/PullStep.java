@@ -62,7 +62,7 @@ final class PullStep {
             stream.keyVersion(access.newestKeyVersion());
             if (stream.needsTags()) {
                 List<SourceRecord> records = stream.applyTags(client.listTags(userId), clock.instant());
-                return new StepOutcome.Records(records, estimate(records), false);
+                return StepOutcome.Records.midPass(records, estimate(records));
             }
             String cursor = stream.cursor();
             MemoryBlobPage page = client.listMemoryBlobs(userId, query, cursor);
@@ -80,13 +80,13 @@ final class PullStep {
                         + "(no deletions detected) and starting over after poll.interval.ms", userId, problem, walk.cursors());
                 stream.restartPass();
                 walk.reset();
-                return new StepOutcome.Records(records, estimate(records), true);
+                return new StepOutcome.Records(records, estimate(records), true, false);
             }
             if (next == null) {
                 records.addAll(stream.completeListing(clock.instant()));
-                return new StepOutcome.Records(records, estimate(records), true);
+                return new StepOutcome.Records(records, estimate(records), true, true);
             }
-            return new StepOutcome.Records(records, estimate(records), false);
+            return StepOutcome.Records.midPass(records, estimate(records));
         } catch (MemoramAccessDeniedException e) {
             return new StepOutcome.Denied(e.getMessage());
         } catch (MemoramAuthenticationException e) {
