@@ -3,17 +3,23 @@ package io.memoram.connect.client;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Walks every page of {@code GET /memory-blobs}, fetching a page only when the iterator reaches it
- * (the first one on the first {@link #hasNext()}). Empty pages with a cursor are skipped; a server
- * that hands back the cursor it was just given would loop forever, so that fails instead.
+ * (the first one on the first {@link #hasNext()}). Empty pages with a cursor are skipped. A server
+ * whose cursors never end the listing (a cycle, endless fresh cursors: see {@link CursorWalk})
+ * would keep the caller (the sink's index of a user, and every lane waiting for it) forever, so
+ * the walk ends with a WARN and a {@link MemoramException} instead.
  */
 final class BlobIterator implements Iterator<MemoryBlob> {
+    private static final Logger log = LoggerFactory.getLogger(BlobIterator.class);
+
     private final MemoramClient client;
     private final String userId;
     private final BlobQuery query;
+    private final CursorWalk walk = new CursorWalk();
     private Iterator<MemoryBlob> page = Collections.emptyIterator();
     private String cursor;
     private boolean last;
@@ -45,14 +51,18 @@ final class BlobIterator implements Iterator<MemoryBlob> {
 
     private void fetch() {
         MemoryBlobPage p = client.listMemoryBlobs(userId, query, cursor);
-        if (p.hasMore() && Objects.equals(p.nextCursor(), cursor)) {
+        String next = p.hasMore() ? p.nextCursor() : null;
+        String problem = walk.page(cursor, () -> p.memoryBlobs().stream().map(MemoryBlob::id).iterator(), next);
+        if (problem != null) {
             last = true;
+            log.warn("User {}: listing its memory blobs ended after {} cursors: {}; the listing fails (what needed it "
+                    + "is retried later)", userId, walk.cursors(), problem);
             throw new MemoramException(MemoramClient.CALL_LIST_BLOBS, 200, MemoramClient.CALL_LIST_BLOBS
-                    + " returned the cursor it was asked for as next_cursor: stopping to avoid an endless listing", null);
+                    + " never ended the listing (" + problem + ", " + walk.cursors() + " cursors): stopping it", null);
         }
         page = p.memoryBlobs().iterator();
-        if (p.hasMore()) {
-            cursor = p.nextCursor();
+        if (next != null) {
+            cursor = next;
         } else {
             last = true;
         }

@@ -12,6 +12,8 @@ import java.util.function.DoubleSupplier;
  * {@code Retry-After} wins). Not thread-safe.
  */
 final class Backoff {
+    private static final Duration MAX_WAIT = Duration.ofMillis(Long.MAX_VALUE);
+
     private final ExponentialBackoff backoff;
     private int failures;
 
@@ -27,7 +29,12 @@ final class Backoff {
     Duration onFailure(Duration retryAfter) {
         failures++;
         Duration wait = backoff.waitBefore(failures, retryAfter);
-        return wait.isZero() ? Duration.ofMillis(1) : wait;
+        if (wait.isNegative()) {
+            // The doubling passed the end of a long (a cap near Long.MAX_VALUE ms): the cap it was heading for.
+            wait = backoff.max();
+        }
+        // At least 1 ms (never "again at once"), and at most what milliseconds can count (the schedule's unit).
+        return wait.isZero() ? Duration.ofMillis(1) : MAX_WAIT.compareTo(wait) < 0 ? MAX_WAIT : wait;
     }
 
     void onSuccess() {

@@ -94,7 +94,10 @@ final class PullPipeline {
         try {
             pump();
             if (buffer.isEmpty() && fatal == null && !stopping) {
-                long untilNext = Math.max(1, nextTimedEvent() - clock.millis());
+                long next = nextTimedEvent();
+                long now = clock.millis();
+                // next > now: the difference is positive unless it overflows (then it is far off).
+                long untilNext = next <= now ? 1 : next - now < 0 ? Long.MAX_VALUE : next - now;
                 changed.await(Math.min(maxWait.toMillis(), untilNext), TimeUnit.MILLISECONDS);
                 pump();
             }
@@ -160,10 +163,16 @@ final class PullPipeline {
 
     // --- scheduling (lock held) ---
 
+    /**
+     * When a waiting poll must look again on its own. A due user that cannot start (every call
+     * slot busy, or the buffer full) is no such time: what frees a slot or the buffer (a call that
+     * ends, a poll that drains) signals the condition, so waiting for it instead of returning about
+     * every millisecond keeps a task that cannot keep up from burning a core.
+     */
     private long nextTimedEvent() {
         UserSlot head = schedule.peek();
-        long next = head == null || buffer.bytes() >= settings.maxBufferBytes() ? Long.MAX_VALUE : head.dueAt;
-        return Math.min(next, nextCheckAt);
+        boolean canStart = head != null && inFlight < settings.maxInFlight() && buffer.bytes() < settings.maxBufferBytes();
+        return Math.min(canStart ? head.dueAt : Long.MAX_VALUE, nextCheckAt);
     }
 
     /** Starts what is due, as far as the in-flight limit and the buffer allow. */
@@ -193,7 +202,7 @@ final class PullPipeline {
                 lag.record(now - slot.dueAt);
             }
             UserAccess access = slot.access;
-            submit(() -> stepped(slot, step.run(slot.stream, access)));
+            submit(() -> stepped(slot, step.run(slot.stream, slot.walk, access)));
         }
     }
 
@@ -253,12 +262,14 @@ final class PullPipeline {
             if (outcome instanceof StepOutcome.Records r) {
                 slot.backoff.onSuccess();
                 buffer.add(r.records(), r.bytes());
-                if (r.passEnded()) {
+                if (r.listingComplete()) {
                     metrics.passCompleted(slot.userId());
+                }
+                if (r.passEnded()) {
                     slot.nextPassMeasured = true;
                 }
                 if (slot.access != null && r.passEnded()) {
-                    schedule.enqueue(slot, now + settings.pollInterval().toMillis());
+                    schedule.enqueueAfter(slot, now, settings.pollInterval().toMillis());
                 } else if (slot.access != null) {
                     // Mid-pass: back in its old place (same due time and order), so passes already
                     // started finish before new ones start. That keeps the users with a pass in
@@ -276,7 +287,7 @@ final class PullPipeline {
                 log.warn("User {}: {} failed ({} consecutive failures, next try in {} ms): {}", slot.userId(), f.call(),
                         slot.backoff.consecutiveFailures(), wait.toMillis(), f.message());
                 if (slot.access != null) {
-                    schedule.enqueue(slot, now + wait.toMillis());
+                    schedule.enqueueAfter(slot, now, wait.toMillis());
                 }
             } else if (outcome instanceof StepOutcome.Fatal f) {
                 if (fatal == null) {

@@ -2,11 +2,13 @@ package io.memoram.connect.source;
 
 import io.memoram.connect.access.UserAccess;
 import io.memoram.connect.client.BlobQuery;
+import io.memoram.connect.client.CursorWalk;
 import io.memoram.connect.client.MemoramAccessDeniedException;
 import io.memoram.connect.client.MemoramAuthenticationException;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramException;
 import io.memoram.connect.client.MemoramUnavailableException;
+import io.memoram.connect.client.MemoryBlob;
 import io.memoram.connect.client.MemoryBlobPage;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,8 +28,13 @@ import org.slf4j.LoggerFactory;
  */
 final class PullStep {
     private static final Logger log = LoggerFactory.getLogger(PullStep.class);
-    /** Heap a record costs beyond its strings (Struct, headers, offsets shared per bucket): an estimate. */
-    private static final long RECORD_OVERHEAD_BYTES = 300;
+    /**
+     * Heap a record costs beyond its content, title and summary (SourceRecord, value and key
+     * Structs, headers, dates, tag lists, id): an estimate, from the heap the bench measured the
+     * buffer to hold (PipelineBoundsBench). The strings its offset holds (whole-bucket manifests,
+     * shared per bucket) are counted by {@link RecordBuffer}.
+     */
+    private static final long RECORD_OVERHEAD_BYTES = 900;
 
     /** The producer's default max.request.size: one record (with its batch overhead) must fit it. */
     static final long DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
@@ -45,13 +52,17 @@ final class PullStep {
         this.maxRecordBytes = maxRecordBytes;
     }
 
-    StepOutcome run(UserStream stream, UserAccess access) {
+    /**
+     * Runs the user's next step. {@code walk} guards the user's pass against cursors that never end
+     * the listing; like the stream, only the thread running the user's step touches it.
+     */
+    StepOutcome run(UserStream stream, CursorWalk walk, UserAccess access) {
         String userId = stream.userId();
         try {
             stream.keyVersion(access.newestKeyVersion());
             if (stream.needsTags()) {
                 List<SourceRecord> records = stream.applyTags(client.listTags(userId), clock.instant());
-                return new StepOutcome.Records(records, estimate(records), false);
+                return StepOutcome.Records.midPass(records, estimate(records));
             }
             String cursor = stream.cursor();
             MemoryBlobPage page = client.listMemoryBlobs(userId, query, cursor);
@@ -61,18 +72,21 @@ final class PullStep {
             List<SourceRecord> records = new ArrayList<>(stream.applyBlobs(page.memoryBlobs(), next,
                     content -> access.open(content, readAt)));
             tooLarge(records, userId);
-            if (next != null && next.equals(cursor)) {
-                // The server would hand the same page forever: end this pass (it detects no deletions).
-                log.warn("User {}: GET /memory-blobs returned its own cursor as next_cursor; ending this pass here "
-                        + "(no deletions detected) and starting over after poll.interval.ms", userId);
+            String problem = walk.page(cursor, () -> page.memoryBlobs().stream().map(MemoryBlob::id).iterator(), next);
+            if (problem != null) {
+                // Following the server's cursors would list forever (and hold a call slot): end this pass.
+                // It detects no deletions (the listing was not complete); the user waits poll.interval.ms.
+                log.warn("User {}: GET /memory-blobs never ended the listing ({}, {} cursors); ending this pass here "
+                        + "(no deletions detected) and starting over after poll.interval.ms", userId, problem, walk.cursors());
                 stream.restartPass();
-                return new StepOutcome.Records(records, estimate(records), true);
+                walk.reset();
+                return new StepOutcome.Records(records, estimate(records), true, false);
             }
             if (next == null) {
                 records.addAll(stream.completeListing(clock.instant()));
-                return new StepOutcome.Records(records, estimate(records), true);
+                return new StepOutcome.Records(records, estimate(records), true, true);
             }
-            return new StepOutcome.Records(records, estimate(records), false);
+            return StepOutcome.Records.midPass(records, estimate(records));
         } catch (MemoramAccessDeniedException e) {
             return new StepOutcome.Denied(e.getMessage());
         } catch (MemoramAuthenticationException e) {
@@ -125,7 +139,7 @@ final class PullStep {
         return n;
     }
 
-    /** Heap estimate of records about to wait in the fetch buffer. */
+    /** Heap estimate of records about to wait in the fetch buffer, without their offsets (see {@link RecordBuffer}). */
     static long estimate(List<SourceRecord> records) {
         long bytes = 0;
         for (SourceRecord r : records) {
@@ -138,6 +152,6 @@ final class PullStep {
     }
 
     private static long length(String s) {
-        return s == null ? 0 : s.length();
+        return s == null ? 0 : RecordBuffer.heapBytes(s);
     }
 }

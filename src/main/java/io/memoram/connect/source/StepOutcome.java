@@ -8,10 +8,17 @@ import org.apache.kafka.connect.source.SourceRecord;
 sealed interface StepOutcome {
 
     /**
-     * The call succeeded. {@code bytes} estimates the records' heap (for the fetch buffer's bound);
-     * {@code passEnded} is true when this step ended the user's pass (complete or abandoned).
+     * The call succeeded. {@code bytes} estimates the records' own heap (for the fetch buffer's
+     * bound; the buffer adds the strings their offsets hold); {@code passEnded} is true when this
+     * step ended the user's pass (the user waits poll.interval.ms), {@code listingComplete} when it
+     * did so with a complete listing (counted as a completed pass; false when the pass was
+     * abandoned, e.g. over cursors that never end the listing).
      */
-    record Records(List<SourceRecord> records, long bytes, boolean passEnded) implements StepOutcome { }
+    record Records(List<SourceRecord> records, long bytes, boolean passEnded, boolean listingComplete) implements StepOutcome {
+        static Records midPass(List<SourceRecord> records, long bytes) {
+            return new Records(records, bytes, false, false);
+        }
+    }
 
     /** The API refused the user's calls with 403: its access requests must be checked. */
     record Denied(String message) implements StepOutcome { }

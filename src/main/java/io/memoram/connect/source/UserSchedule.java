@@ -26,6 +26,23 @@ final class UserSchedule {
     }
 
     /**
+     * The slot is due {@code delayMs} after {@code now}. A sum past the end of a long (a huge
+     * {@code poll.interval.ms} or Retry-After) means never rather than a negative time, which
+     * would be due at once and run the user again and again.
+     */
+    void enqueueAfter(UserSlot slot, long now, long delayMs) {
+        enqueue(slot, plus(now, delayMs));
+    }
+
+    /** {@code now + delayMs}, saturating at {@link Long#MAX_VALUE}; a negative delay counts as none. */
+    static long plus(long now, long delayMs) {
+        if (delayMs <= 0) {
+            return now;
+        }
+        return now > Long.MAX_VALUE - delayMs ? Long.MAX_VALUE : now + delayMs;
+    }
+
+    /**
      * Puts a slot back in its old place (same due time and order). Used mid-pass, so passes
      * already started finish before new ones start.
      */

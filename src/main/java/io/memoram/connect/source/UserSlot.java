@@ -1,6 +1,7 @@
 package io.memoram.connect.source;
 
 import io.memoram.connect.access.UserAccess;
+import io.memoram.connect.client.CursorWalk;
 
 /**
  * One user a task serves: its stream, its credentials while access is granted, and its place in
@@ -10,6 +11,8 @@ import io.memoram.connect.access.UserAccess;
 final class UserSlot {
     final UserStream stream;
     final Backoff backoff;
+    /** The cursors of the pass in progress (touched like the stream: by the thread running its step). */
+    final CursorWalk walk = new CursorWalk();
     /** Credentials (in memory only) while the registry grants the user; null otherwise. */
     UserAccess access;
     /** A step of this user is in flight. */

@@ -48,6 +48,11 @@ public final class BenchMain {
             SinkPipelineBench.runAlone(out);
             System.exit(0);
         }
+        if ("bounds".equals(System.getProperty("bench.only"))) {
+            // -Dbench.only=bounds: the source pipeline's bounds (buffer heap, poll() CPU when saturated), its own block.
+            PipelineBoundsBench.runAndSplice(out);
+            System.exit(0);
+        }
         if ("source".equals(System.getProperty("bench.only"))) {
             // -Dbench.only=source: only the source-at-scale part, written into its own block of the file.
             SourceScaleBench.runAndSplice(out);
@@ -82,6 +87,8 @@ public final class BenchMain {
         Files.writeString(out, doc, StandardCharsets.UTF_8);
         log("source at scale");
         SourceScaleBench.runAndSplice(out);
+        log("source pipeline bounds");
+        PipelineBoundsBench.runAndSplice(out);
         log("wrote " + out + " (whole run " + Duration.between(started, Instant.now()).toSeconds() + " s)");
         // The emulator's and the clients' pools are daemon threads, but HttpClient selector threads may linger.
         System.exit(0);

@@ -8,18 +8,35 @@ import java.util.Objects;
  * Build with the factories; arm with {@link FaultInjector#next(int, Fault)}.
  */
 public final class Fault {
-    enum Kind { STATUS, DELAY, DROP, DROP_AFTER_HANDLING, STALL, HOLD, HTML }
+    enum Kind { STATUS, DELAY, DROP, DROP_AFTER_HANDLING, STALL, HOLD, HTML, CURSORS }
 
     private final Kind kind;
     private final int status;
     private final Integer retryAfterSeconds;
     private final Duration delay;
+    private final java.util.function.UnaryOperator<String> nextCursor;
 
     private Fault(Kind kind, int status, Integer retryAfterSeconds, Duration delay) {
+        this(kind, status, retryAfterSeconds, delay, null);
+    }
+
+    private Fault(Kind kind, int status, Integer retryAfterSeconds, Duration delay, java.util.function.UnaryOperator<String> nextCursor) {
         this.kind = kind;
         this.status = status;
         this.retryAfterSeconds = retryAfterSeconds;
         this.delay = delay;
+        this.nextCursor = nextCursor;
+    }
+
+    /**
+     * For {@code GET /memory-blobs}: a server whose cursors misbehave. The request is answered as if
+     * it asked for the first page (its cursor ignored), with {@code next_cursor} replaced by
+     * {@code nextCursor} applied to the cursor it was sent with (null for the first page; a null
+     * result ends the listing). {@code c -> c == null ? "A" : c.equals("A") ? "B" : "A"} is a cycle
+     * A, B, A...; {@code c -> c + "x"} hands out fresh cursors forever.
+     */
+    public static Fault cursors(java.util.function.UnaryOperator<String> nextCursor) {
+        return new Fault(Kind.CURSORS, 0, null, null, Objects.requireNonNull(nextCursor, "nextCursor"));
     }
 
     /** Answer with this status (e.g. 500, 503) and a JSON error body; the request has no effect. */
@@ -111,6 +128,10 @@ public final class Fault {
         return delay;
     }
 
+    String nextCursor(String cursor) {
+        return nextCursor.apply(cursor);
+    }
+
     @Override
     public String toString() {
         switch (kind) {
@@ -126,6 +147,8 @@ public final class Fault {
                 return "hold()";
             case HTML:
                 return "html()";
+            case CURSORS:
+                return "cursors()";
             default:
                 return "dropAfterHandling()";
         }

@@ -124,7 +124,19 @@ final class HttpRouter implements HttpHandler {
                     break;
             }
         }
-        Response resp = dispatch(() -> r.path().equals(OAUTH_PATH) ? oauth.handle(r) : api.handle(r));
+        Request handled = r;
+        if (fault != null && fault.kind() == Fault.Kind.CURSORS) {
+            Map<String, String> first = new java.util.LinkedHashMap<>(r.query());
+            first.remove("cursor");
+            handled = new Request(r.method(), r.path(), first, r.body(), r.headers());
+        }
+        Request req = handled;
+        Response resp = dispatch(() -> req.path().equals(OAUTH_PATH) ? oauth.handle(req) : api.handle(req));
+        if (fault != null && fault.kind() == Fault.Kind.CURSORS && resp.status() == 200 && resp.body() instanceof Map<?, ?> body) {
+            Map<Object, Object> rewritten = new java.util.LinkedHashMap<>(body);
+            rewritten.put("next_cursor", fault.nextCursor(r.param("cursor")));
+            resp = new Response(200, resp.headers(), rewritten);
+        }
         if (fault != null && fault.kind() == Fault.Kind.DROP_AFTER_HANDLING) {
             return;
         }

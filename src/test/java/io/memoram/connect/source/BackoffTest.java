@@ -27,4 +27,15 @@ class BackoffTest {
         assertThat(b.onFailure(Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(3));
         assertThat(b.onFailure(Duration.ofMillis(1))).isLessThan(Duration.ofMillis(201)).isGreaterThan(Duration.ofMillis(99));
     }
+
+    @Test
+    void aBackoffWithAHugeCapNeverWaitsANegativeTime() {
+        Backoff b = new Backoff(Duration.ofMillis(1), Duration.ofMillis(Long.MAX_VALUE), () -> 1.0);
+        for (int i = 0; i < 80; i++) {
+            Duration wait = b.onFailure(null);
+            assertThat(wait).as("wait after failure %d", i + 1).isPositive();
+        }
+        // A Retry-After beyond what milliseconds can count does not throw either.
+        assertThat(b.onFailure(Duration.ofSeconds(Long.MAX_VALUE)).toMillis()).isEqualTo(Long.MAX_VALUE);
+    }
 }

@@ -175,7 +175,8 @@ class PullPipelineTest {
         }
 
         // Without poll() the pipeline fills the buffer, then stops fetching.
-        long pageBytes = 5 * (4_000 + 300);
+        // A page's records (text and overhead) and the bucket manifests their offsets hold (a few KB here).
+        long pageBytes = 5 * (4_000 + 1_100) + 16 * 1_000;
         await().atMost(Duration.ofSeconds(20)).until(() -> t.pipeline().inFlight() == 0
                 && t.metrics().getFetchBufferBytes() >= 64 * 1024);
         int calls = emu.requestCount("GET", "/memory-blobs");
@@ -186,6 +187,35 @@ class PullPipelineTest {
         List<SourceRecord> rest = pollUntil(t, 300 - memories(first).size());
         assertThat(memories(first).size() + memories(rest).size()).isEqualTo(300);
         assertThat(t.metrics().getRecordsCreated()).isEqualTo(300);
+    }
+
+    @Test
+    void pollWaitsForACallToEndWhileEveryCallIsBusyInsteadOfSpinning() throws Exception {
+        // Two users with long passes (one blob per page): the head user is always due, but the one
+        // call slot is always busy for the emulator's latency. poll() has nothing to start until a
+        // call ends, so it must wait for that instead of returning null about every millisecond.
+        String apiKey = emu.createApiKey();
+        Map<String, String> requestUsers = users(apiKey, 2, 40);
+        emu.pageCap(1);
+        MemoramSourceTask t = task(props(apiKey, 1), requestUsers, Clock.systemUTC());
+        pollUntil(t, 2); // access granted, both users' passes under way
+        emu.latency(Duration.ofMillis(200));
+        await().atMost(Duration.ofSeconds(10)).until(() -> t.pipeline().inFlight() == 1);
+
+        int nulls = 0;
+        int records = 0;
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (System.nanoTime() < end) {
+            List<SourceRecord> batch = t.poll();
+            if (batch == null) {
+                nulls++;
+            } else {
+                records += batch.size();
+            }
+        }
+        assertThat(records).as("pages kept coming meanwhile").isPositive();
+        // About 10 calls end in 2 s; a spinning poll returns null thousands of times.
+        assertThat(nulls).as("empty polls in 2 s with every call slot busy").isLessThan(40);
     }
 
     @Test

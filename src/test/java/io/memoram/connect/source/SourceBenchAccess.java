@@ -94,4 +94,19 @@ public final class SourceBenchAccess {
     public static long recordsCreated(MemoramSourceTask task) {
         return task.metrics().getRecordsCreated();
     }
+
+    /** Bytes the fetch buffer accounts for now (the FetchBufferBytes metric). */
+    public static long fetchBufferBytes(MemoramSourceTask task) {
+        return task.metrics().getFetchBufferBytes();
+    }
+
+    /** API calls of the task in flight now. */
+    public static int inFlight(MemoramSourceTask task) {
+        return task.pipeline().inFlight();
+    }
+
+    /** What the fetch buffer counted for these records before it counted their offsets: content, title, summary, overhead. */
+    public static long contentEstimate(List<org.apache.kafka.connect.source.SourceRecord> records) {
+        return PullStep.estimate(records);
+    }
 }

@@ -1,0 +1,34 @@
+package io.memoram.connect.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The schedule's time arithmetic: a due time past the end of a long is "never", not a negative time (due at once). */
+class UserScheduleTest {
+    private static UserSlot slot(String userId) {
+        return new UserSlot(new UserStream(userId, null, null), new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)));
+    }
+
+    @Test
+    void aDelayThatWouldPassTheEndOfALongMeansNeverNotAtOnce() {
+        long now = System.currentTimeMillis();
+        assertThat(UserSchedule.plus(now, Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
+        assertThat(UserSchedule.plus(now, Long.MAX_VALUE - now + 1)).isEqualTo(Long.MAX_VALUE);
+        assertThat(UserSchedule.plus(now, Long.MAX_VALUE - now)).isEqualTo(Long.MAX_VALUE);
+        assertThat(UserSchedule.plus(now, 1_000)).isEqualTo(now + 1_000);
+        assertThat(UserSchedule.plus(now, -5)).as("never in the past").isEqualTo(now);
+
+        UserSchedule schedule = new UserSchedule();
+        UserSlot idle = slot("idle");
+        UserSlot due = slot("due");
+        // poll.interval.ms = Long.MAX_VALUE after a completed pass: that user must not be due again.
+        schedule.enqueueAfter(idle, now, Duration.ofMillis(Long.MAX_VALUE).toMillis());
+        schedule.enqueueAfter(due, now, 0);
+        assertThat(idle.dueAt).isEqualTo(Long.MAX_VALUE);
+        assertThat(schedule.take()).isSameAs(due);
+        assertThat(schedule.peek()).isSameAs(idle);
+        assertThat(schedule.peek().dueAt).isGreaterThan(now);
+    }
+}
