@@ -345,12 +345,6 @@ public final class UserDirectory {
         return registry.servedUsers();
     }
 
-    /** Every user with an approved request (checking due requests first), known or not: for metrics and tests. */
-    public List<String> knownUserIds() {
-        checkDue();
-        return registry.servedUsers();
-    }
-
     /** Forget the user's credentials after a 403 that a credentials refresh confirmed; its requests are checked again. */
     public void revoked(String userId) {
         List<AccessRegistry.Event> events = registry.accessDenied(userId);
