@@ -38,6 +38,14 @@ import org.slf4j.LoggerFactory;
  * until a look-up made after it arrived, and is then written or refused
  * ({@code behavior.on.access.revoked}). One bad request (a 400 on its id, credentials without a
  * user_id, an unusable key) affects that request only; its reason is named in refusals.
+ *
+ * <p>A tombstone that names no user is looked for in every served user's blobs
+ * ({@link #usersForDelete()}), but only once every request was checked (and, with discovery, the
+ * account listed completely since start): a partial set would commit "nothing to delete" for a
+ * blob that exists. The task calls {@link #warmUp()} at start so that this rarely has to wait.
+ *
+ * <p>Thread-safe; its lock guards memory only and is never held across an API call, so a check
+ * hanging during an outage holds up the records of its own user, nobody else's.
  */
 public final class UserDirectory {
     private static final Logger log = LoggerFactory.getLogger(UserDirectory.class);
