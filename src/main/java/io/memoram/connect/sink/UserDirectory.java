@@ -158,6 +158,9 @@ public final class UserDirectory {
         checkDue();
         access = registry.access(userId);
         if (access == null && discovery.enabled()) {
+            if (undecided(userId) instanceof NotYetKnown wait) {
+                throw wait; // a request that may be this user's is being checked: no look-up needed for that
+            }
             lookUpFor(userId);
             access = registry.access(userId);
         }
@@ -312,6 +315,7 @@ public final class UserDirectory {
             listedAll |= listing.complete();
             for (Map.Entry<String, String> e : ConnectorAccess.inScope(listing, discovery, scopeReason).entrySet()) {
                 if (requestIds.add(e.getKey())) {
+                    userByRequest.put(e.getKey(), e.getValue());
                     registry.add(e.getKey(), e.getValue(), null);
                     added++;
                 }

@@ -160,19 +160,17 @@ class SinkFailurePathsTest {
         String servedRequest = emu.grantAccess(apiKey, served);
         EmulatedUser waiting = emu.createUser();
         String pending = emu.requestAccess(apiKey, waiting);
+        // The check of one request hangs (an outage that never answers), from the task's start on.
+        emu.faults().on("GET", "/access-requests/" + pending).next(1_000, Fault.hold());
         MemoramSinkTask task = start(new FakeSinkContext(props(List.of(servedRequest, pending),
                 "memoram.max.in.flight.requests", "2"), true));
-        task.put(List.of(rec(served, "s-0", "first", 0)));
-        await().atMost(WAIT).until(() -> committable(task) == 1);
 
-        // The pending request's next check hangs (an outage that never answers), while records of its
-        // user (two lanes, as many as the task has threads) keep asking for it.
-        emu.faults().on("GET", "/access-requests/" + pending).next(1_000, Fault.hold());
-        emu.approve(pending);
-        task.put(List.of(rec(waiting, "w-1", "waits", 1), rec(waiting, "w-2", "waits too", 2)));
+        // Records of the hung request's user (two lanes, as many as the task has threads), then one of a user served already.
+        task.put(List.of(rec(waiting, "w-1", "waits", 0), rec(waiting, "w-2", "waits too", 1)));
+        task.put(List.of(rec(served, "s-2", "written meanwhile", 2)));
         await().atMost(WAIT).until(() -> emu.faults().held() >= 1);
-        task.put(List.of(rec(served, "s-3", "written meanwhile", 3)));
         await().atMost(WAIT).until(() -> contents(served).contains("written meanwhile"));
+        assertThat(emu.blobs(waiting.userId())).isEmpty();
 
         long start = System.nanoTime();
         task.close(List.of(tp));
