@@ -250,7 +250,7 @@ class SinkFailurePathsTest {
         assertThat(ManagementFactory.getPlatformMBeanServer().queryNames(ours, null)).isEmpty();
         // Our own threads carry the connector's name; the client's HttpClient ends once closed and unreachable.
         await().atMost(WAIT).until(() -> Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(t -> t.isAlive() && t.getName().contains(name)));
+                .noneMatch(t -> t.isAlive() && t.getName().startsWith("memoram-sink-" + name + "-")));
         assertThat(task).extracting("client").satisfiesAnyOf(
                 c -> assertThat(c).isNull(),
                 c -> assertThatThrownBy(() -> ((io.memoram.connect.client.MemoramClient) c).accessRequestList())
