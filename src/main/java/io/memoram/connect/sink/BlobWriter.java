@@ -79,6 +79,8 @@ final class BlobWriter implements LaneScheduler.Executor {
                     + "': " + e.getMessage());
         } catch (MemoramException e) {
             return infrastructure(op, e);
+        } catch (Abandoned e) {
+            return new Outcome.Retry(null, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Outcome.Retry(null, "interrupted");
@@ -87,6 +89,9 @@ final class BlobWriter implements LaneScheduler.Executor {
 
     /** A failure that is not the record's: retried when it may pass, fatal when only a change of configuration helps. */
     static Outcome infrastructure(WriteOp op, MemoramException e) {
+        if (e instanceof UserDirectory.NotYetKnown) {
+            return new Outcome.Retry(null, e.getMessage(), false);
+        }
         if (e instanceof MemoramUnavailableException u) {
             return new Outcome.Retry(u.retryAfter(), e.getMessage());
         }
@@ -154,10 +159,23 @@ final class BlobWriter implements LaneScheduler.Executor {
     }
 
     private Outcome delete(WriteOp op) throws InterruptedException {
-        List<String> targets = op.userId() != null ? List.of(op.userId()) : users.knownUserIds();
+        // A tombstone naming no user is looked for in every user's blobs: only once every user the task
+        // may serve is known (usersForDelete throws until then), so "nothing to delete" is never
+        // concluded from a partial set, e.g. right after a restart or while access checks fail.
+        boolean anyUser = op.userId() == null;
+        List<String> targets = anyUser ? users.usersForDelete() : List.of(op.userId());
         boolean deleted = false;
         for (String userId : targets) {
-            UserAccess access = users.require(userId);
+            UserAccess access;
+            try {
+                access = users.require(userId);
+            } catch (UserDirectory.UserNotAuthorizedException e) {
+                if (!anyUser) {
+                    throw e;
+                }
+                // Served a moment ago, withdrawn since: the set of users changed, look again.
+                return new Outcome.Retry(null, "the users of this task changed while deleting " + op.where(), false);
+            }
             UserBlobIndex index = indexes.forUser(userId);
             String blobId = index.lookup(op.marker(), () -> reads.iterateMemoryBlobs(userId, LISTING));
             if (blobId == null) {
@@ -185,7 +203,7 @@ final class BlobWriter implements LaneScheduler.Executor {
      */
     private <T> Outcome guarded(WriteOp op, UserAccess access, Call<T> call, Function<T, Outcome> then) {
         try {
-            return then.apply(call.run(access));
+            return then.apply(send(op, access, call));
         } catch (MemoramException first) {
             if (!isRefusal(first)) {
                 throw first;
@@ -202,7 +220,7 @@ final class BlobWriter implements LaneScheduler.Executor {
                 log.info("User {} has a new key version {}; retrying {} once with it", access.userId(),
                         access.newestKeyVersion(), op.where());
                 try {
-                    return then.apply(call.run(access));
+                    return then.apply(send(op, access, call));
                 } catch (MemoramException second) {
                     if (!isRefusal(second)) {
                         throw second;
@@ -211,6 +229,25 @@ final class BlobWriter implements LaneScheduler.Executor {
                 }
             }
             return refused(op, access, first);
+        }
+    }
+
+    /** One write call, through the op's send gate: an op abandoned by close(partitions) sends nothing more. */
+    private static <T> T send(WriteOp op, UserAccess access, Call<T> call) {
+        if (!op.beginSend()) {
+            throw new Abandoned();
+        }
+        try {
+            return call.run(access);
+        } finally {
+            op.endSend();
+        }
+    }
+
+    /** The op's partition was closed before this call was sent. */
+    private static final class Abandoned extends RuntimeException {
+        Abandoned() {
+            super("abandoned: the partition was closed", null, false, false);
         }
     }
 

@@ -4,9 +4,10 @@ import io.memoram.connect.util.ExponentialBackoff;
 import io.memoram.connect.util.Threads;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Collection;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -16,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs {@link WriteOp}s: ops of one lane (one Kafka key) strictly one after another in submission
@@ -27,6 +30,7 @@ import org.apache.kafka.common.TopicPartition;
  * {@link Outcome.Fatal} naming the record and the last cause, so no partition is pinned in silence.
  */
 final class LaneScheduler implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LaneScheduler.class);
 
     /** Executes one op; must not throw (unexpected exceptions become {@link Outcome.Fatal}). */
     interface Executor {
@@ -44,8 +48,9 @@ final class LaneScheduler implements AutoCloseable {
         /** A run of this lane is queued, running or waiting for its retry timer. */
         boolean active;
         WriteOp inFlight;
-        /** Failed attempts of the head op, and when the first of them ended (nanoTime). */
+        /** Failed attempts of the head op, and when the first of them (or its first wait) ended (nanoTime). */
         long attempts;
+        boolean failing;
         long firstFailureNanos;
 
         Lane(String key) {
@@ -130,6 +135,11 @@ final class LaneScheduler implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             outcome = new Outcome.Fatal("unexpected failure while writing " + op.where() + ": " + e, e);
         }
+        if (op.abandoned() && !(outcome instanceof Outcome.Done)) {
+            // Its partition was closed meanwhile: the next owner writes it; nothing of it is retried or reported here.
+            finish(lane, op);
+            return;
+        }
         if (outcome instanceof Outcome.Retry retry) {
             outcome = giveUpOrRetry(lane, op, retry);
         }
@@ -138,10 +148,12 @@ final class LaneScheduler implements AutoCloseable {
             synchronized (this) {
                 lane.inFlight = null;
                 inFlight--;
-                delayMs = delayMs((int) Math.min(lane.attempts, Integer.MAX_VALUE), retry.retryAfter());
+                delayMs = delayMs((int) Math.min(Math.max(1, lane.attempts), Integer.MAX_VALUE), retry.retryAfter());
                 notifyAll();
             }
-            retriesScheduled.incrementAndGet();
+            if (retry.counted()) {
+                retriesScheduled.incrementAndGet();
+            }
             try {
                 timer.schedule(() -> dispatch(lane), delayMs, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -149,30 +161,40 @@ final class LaneScheduler implements AutoCloseable {
             }
             return;
         }
-        boolean more;
-        synchronized (this) {
-            lane.inFlight = null;
-            inFlight--;
-            lane.attempts = 0;
-            if (lane.queue.peek() == op) {
-                lane.queue.poll();
-                buffered--;
-                bufferedBytes -= op.bytes();
-            }
-            more = !lane.queue.isEmpty() && !halted;
-            if (!more) {
-                lane.active = false;
-                if (lane.queue.isEmpty() && lanes.get(lane.key) == lane) {
-                    lanes.remove(lane.key);
-                }
-            }
-            notifyAll();
-        }
+        boolean more = dequeue(lane, op);
         listener.completed(op, outcome);
         if (more) {
             // Back to the pool's queue rather than looping here: lanes share the threads fairly.
             dispatch(lane);
         }
+    }
+
+    /** Ends {@code op} without reporting it, and goes on with the lane. */
+    private void finish(Lane lane, WriteOp op) {
+        if (dequeue(lane, op)) {
+            dispatch(lane);
+        }
+    }
+
+    /** Removes the finished head op; true when the lane has more to run. */
+    private synchronized boolean dequeue(Lane lane, WriteOp op) {
+        lane.inFlight = null;
+        inFlight--;
+        resetRetries(lane);
+        if (lane.queue.peek() == op) {
+            lane.queue.poll();
+            buffered--;
+            bufferedBytes -= op.bytes();
+        }
+        boolean more = !lane.queue.isEmpty() && !halted;
+        if (!more) {
+            lane.active = false;
+            if (lane.queue.isEmpty() && lanes.get(lane.key) == lane) {
+                lanes.remove(lane.key);
+            }
+        }
+        notifyAll();
+        return more;
     }
 
     /** {@code retry}, or a fatal outcome naming the op once its retries or its budget are used up. */
@@ -181,10 +203,11 @@ final class LaneScheduler implements AutoCloseable {
         long attempts;
         long failingNanos;
         synchronized (this) {
-            if (lane.attempts == 0) {
+            if (!lane.failing) {
+                lane.failing = true;
                 lane.firstFailureNanos = now;
             }
-            attempts = ++lane.attempts;
+            attempts = retry.counted() ? ++lane.attempts : lane.attempts;
             failingNanos = now - lane.firstFailureNanos;
         }
         return bound.judge(op, retry, attempts, failingNanos);
@@ -196,31 +219,45 @@ final class LaneScheduler implements AutoCloseable {
 
     /**
      * Drops the queued ops of {@code closed} partitions (they will be redelivered to the partitions'
-     * next owner) and waits up to {@code wait} for their in-flight calls to end, so that the next
-     * owner's listing sees every blob this task created.
+     * next owner) and abandons their ops in flight: those send no further write call, and abandon
+     * waits up to {@code wait} for a call already sent to end, so that the next owner's listing sees
+     * every blob this task created and no create of this task lands after that listing.
      */
-    synchronized int abandon(Set<TopicPartition> closed, Duration wait) {
+    int abandon(Set<TopicPartition> closed, Duration wait) {
         int dropped = 0;
-        for (Lane lane : lanes.values()) {
-            Iterator<WriteOp> it = lane.queue.iterator();
-            while (it.hasNext()) {
-                WriteOp op = it.next();
-                if (op != lane.inFlight && closed.contains(op.partition())) {
+        List<WriteOp> running = new ArrayList<>();
+        synchronized (this) {
+            for (Lane lane : lanes.values()) {
+                WriteOp head = lane.queue.peek();
+                Iterator<WriteOp> it = lane.queue.iterator();
+                while (it.hasNext()) {
+                    WriteOp op = it.next();
+                    if (!closed.contains(op.partition())) {
+                        continue;
+                    }
+                    if (op == lane.inFlight) {
+                        running.add(op);
+                        continue;
+                    }
                     it.remove();
                     buffered--;
                     bufferedBytes -= op.bytes();
                     dropped++;
+                    if (op == head) {
+                        // Its failed attempts are not the next op's: that one starts with a fresh retry budget.
+                        resetRetries(lane);
+                    }
                 }
             }
+            notifyAll();
         }
         long deadline = System.nanoTime() + wait.toNanos();
-        while (inFlightFor(closed)) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
-            }
+        for (WriteOp op : running) {
             try {
-                TimeUnit.NANOSECONDS.timedWait(this, left);
+                if (!op.abandon(deadline)) {
+                    log.warn("A write of closed partition {} was still under way after {} ms; its blob may show up after "
+                            + "the partition's next owner listed the user's blobs", op.partition(), wait.toMillis());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -229,13 +266,10 @@ final class LaneScheduler implements AutoCloseable {
         return dropped;
     }
 
-    private boolean inFlightFor(Collection<TopicPartition> partitions) {
-        for (Lane lane : lanes.values()) {
-            if (lane.inFlight != null && partitions.contains(lane.inFlight.partition())) {
-                return true;
-            }
-        }
-        return false;
+    private static void resetRetries(Lane lane) {
+        lane.attempts = 0;
+        lane.failing = false;
+        lane.firstFailureNanos = 0;
     }
 
     /**

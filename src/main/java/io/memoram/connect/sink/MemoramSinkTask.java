@@ -7,12 +7,16 @@ import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramClientConfig;
 import io.memoram.connect.config.MemoramSinkConfig;
 import io.memoram.connect.util.Jmx;
+import io.memoram.connect.util.Threads;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import javax.management.ObjectName;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -56,6 +60,12 @@ public class MemoramSinkTask extends SinkTask {
     private final AtomicReference<ConnectException> fatal = new AtomicReference<>();
     private ObjectName taskBean;
     private ObjectName clientBean;
+    private ExecutorService warmUp;
+    private volatile boolean stopping;
+    /** {@link #CLOSE_WAIT}; shorter in tests. */
+    Duration closeWait = CLOSE_WAIT;
+    /** Called after each step of start() with its name; tests make a step fail to see that nothing leaks. */
+    Consumer<String> startHook = step -> { };
 
     @Override
     public String version() {
@@ -64,26 +74,50 @@ public class MemoramSinkTask extends SinkTask {
 
     @Override
     public void start(Map<String, String> props) {
+        try {
+            startUp(props);
+        } catch (RuntimeException | Error e) {
+            // Connect calls stop() only after start() returned: release what was made so far here.
+            release();
+            throw e;
+        }
+    }
+
+    private void startUp(Map<String, String> props) {
         config = new MemoramSinkConfig(props);
         mapper = new RecordMapper(config);
         String connector = props.getOrDefault("name", "memoram-sink");
         int taskNumber = taskNumber(props);
+        startHook.accept("config");
 
         MemoramClientConfig clientConfig = config.clientConfig(clientMetrics);
         // One client per task: one token, one rate limiter (the configured cap holds), one circuit
         // breaker, one connection pool. The writer picks the retry policy per call.
         client = MemoramClient.create(clientConfig);
+        startHook.accept("client");
         users = UserDirectory.forTask(client, config.contentCipher(), props, config);
+        startHook.accept("users");
         BlobWriter writer = new BlobWriter(client, users, indexes, config.sourceDefault(), metrics);
         scheduler = new LaneScheduler(config.maxInFlightRequests(), config.retryBackoff(), config.retryBackoffMax(),
                 RetryBound.of(clientConfig.maxRetries(), clientConfig.requestTimeout(), config.retryBackoffMax()), System::nanoTime,
                 "memoram-sink-" + connector + "-" + taskNumber, writer, this::completed);
+        startHook.accept("scheduler");
         metrics.bind(scheduler, tracker);
         rejections = new Rejections(config, errantRecordReporter(props), tracker, metrics, this::fail);
         backpressure = new Backpressure(MAX_BUFFERED, MAX_BUFFERED_BYTES, PUT_WAIT);
+        startHook.accept("rejections");
 
         taskBean = Jmx.register(metrics, Jmx.name("sink-task", connector, taskNumber));
+        startHook.accept("task-bean");
         clientBean = Jmx.register(clientMetrics, Jmx.name("client-sink", connector, taskNumber));
+        startHook.accept("client-bean");
+        // Look the users up now rather than when the first record needs them, so that tombstones
+        // naming no user (which wait until every user is known) and first writes do not wait for it.
+        warmUp = Executors.newSingleThreadExecutor(Threads.inheritingContext("memoram-sink-" + connector + "-"
+                + taskNumber + "-users-"));
+        warmUp.execute(users::warmUp);
+        warmUp.shutdown();
+        startHook.accept("warm-up");
         log.info("Memoram sink task {} started: {} access request(s), mode {}, up to {} requests in flight",
                 taskNumber, config.accessRequestIds().size(), config.upsert() ? "upsert" : "insert",
                 config.maxInFlightRequests());
@@ -154,6 +188,11 @@ public class MemoramSinkTask extends SinkTask {
         } else if (outcome instanceof Outcome.Rejected rejected) {
             rejections.fromLane(op.record(), op.at(), rejected);
         } else if (outcome instanceof Outcome.Fatal f) {
+            if (stopping) {
+                // A call cut short by stop() closing the client: not a failure of the task.
+                log.debug("Write {} ended while the task stopped: {}", op.where(), f.message());
+                return;
+            }
             fail(new ConnectException("Memoram sink cannot go on: " + f.message(), f.error()));
         }
     }
@@ -203,7 +242,7 @@ public class MemoramSinkTask extends SinkTask {
             return;
         }
         Set<TopicPartition> closed = new HashSet<>(partitions);
-        int dropped = scheduler.abandon(closed, CLOSE_WAIT);
+        int dropped = scheduler.abandon(closed, closeWait);
         if (dropped > 0) {
             log.info("{} queued write(s) of closed partitions abandoned; they are redelivered to the next owner", dropped);
         }
@@ -214,8 +253,22 @@ public class MemoramSinkTask extends SinkTask {
 
     @Override
     public void stop() {
+        release();
+        log.info("Memoram sink task stopped");
+    }
+
+    /** Stops everything start() made, in an order that reports no false failure; safe on a partly started task. */
+    private void release() {
+        stopping = true;
+        if (scheduler != null) {
+            // First: no queued op starts against the closing client (it would end as a false fatal error).
+            scheduler.halt();
+        }
+        if (warmUp != null) {
+            warmUp.shutdownNow();
+        }
         if (client != null) {
-            client.close(); // first: frees lanes stuck in a hung call (close(partitions) already waited for the writes)
+            client.close(); // frees lanes stuck in a hung call (close(partitions) already waited for the writes)
         }
         if (scheduler != null) {
             scheduler.close(CLOSE_WAIT);
@@ -224,9 +277,12 @@ public class MemoramSinkTask extends SinkTask {
             users.close(); // no credentials outlive the task
         }
         // Only our own beans: a restarted task of the same name may have registered its own meanwhile.
-        Jmx.unregister(taskBean, metrics);
-        Jmx.unregister(clientBean, clientMetrics);
-        log.info("Memoram sink task stopped");
+        if (taskBean != null) {
+            Jmx.unregister(taskBean, metrics);
+        }
+        if (clientBean != null) {
+            Jmx.unregister(clientBean, clientMetrics);
+        }
     }
 
     /**

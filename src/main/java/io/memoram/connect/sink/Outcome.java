@@ -27,8 +27,17 @@ sealed interface Outcome {
         }
     }
 
-    /** Not done yet, for a reason that may pass (5xx, 429, no connection): run again later, in order. {@code retryAfter} may be null. */
-    record Retry(Duration retryAfter, String why) implements Outcome { }
+    /**
+     * Not done yet, for a reason that may pass (5xx, 429, no connection): run again later, in order.
+     * {@code retryAfter} may be null. {@code counted}: a failure, which uses up one of the record's
+     * retries; false for a wait that is no failure (its user's access is being checked by another
+     * lane right now), which only the retry time budget bounds.
+     */
+    record Retry(Duration retryAfter, String why, boolean counted) implements Outcome {
+        Retry(Duration retryAfter, String why) {
+            this(retryAfter, why, true);
+        }
+    }
 
     /** The task cannot go on (e.g. the API key was refused, the URL is wrong). */
     record Fatal(String message, Throwable error) implements Outcome { }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +38,14 @@ import org.slf4j.LoggerFactory;
  * until a look-up made after it arrived, and is then written or refused
  * ({@code behavior.on.access.revoked}). One bad request (a 400 on its id, credentials without a
  * user_id, an unusable key) affects that request only; its reason is named in refusals.
+ *
+ * <p>A tombstone that names no user is looked for in every served user's blobs
+ * ({@link #usersForDelete()}), but only once every request was checked (and, with discovery, the
+ * account listed completely since start): a partial set would commit "nothing to delete" for a
+ * blob that exists. The task calls {@link #warmUp()} at start so that this rarely has to wait.
+ *
+ * <p>Thread-safe; its lock guards memory only and is never held across an API call, so a check
+ * hanging during an outage holds up the records of its own user, nobody else's.
  */
 public final class UserDirectory {
     private static final Logger log = LoggerFactory.getLogger(UserDirectory.class);
@@ -54,16 +63,27 @@ public final class UserDirectory {
     private final AccessDiscovery discovery;
     private final String scopeReason;
     private final LongSupplier nanoTime;
-    // All guarded by this.
-    private final Set<String> requestIds = new HashSet<>();
+    // All guarded by this, which is never held across an API call: a check that retries for minutes
+    // during an outage must not stall the lanes of users already served, deletes, or close().
+    private final Set<String> requestIds = new LinkedHashSet<>();
     private final Map<String, AccessStatus> statusByUser = new HashMap<>();
+    /** Request id to the status and user its last completed check read. */
+    private final Map<String, AccessStatus> statusByRequest = new HashMap<>();
+    private final Map<String, String> userByRequest = new HashMap<>();
+    /** Requests this directory's threads are checking right now: their outcome is not known yet. */
+    private final Set<String> checking = new HashSet<>();
     /** Request id to why it cannot be used now. */
     private final Map<String, String> problems = new LinkedHashMap<>();
     /** Request id to the API failure of its last check, while the API cannot tell. */
     private final Map<String, MemoramUnavailableException> unavailable = new LinkedHashMap<>();
     /** Unknown users waiting for a look-up made after their record arrived: user to when it arrived. */
     private final Map<String, Long> waitingSince = new HashMap<>();
+    /** When the last completed look-up started (records that arrived before it are answered by it). */
     private long lastLookUp = Long.MIN_VALUE;
+    private boolean lookingUp;
+    /** Whether a complete listing of the account's requests was read since the task started (discovery). */
+    private boolean listedAll;
+    private MemoramUnavailableException lastLookUpFailure;
 
     public UserDirectory(MemoramClient client, ContentCipher cipher, List<String> requestIds, Duration checkInterval,
                          LongSupplier nanoTime) {
@@ -108,6 +128,22 @@ public final class UserDirectory {
     }
 
     /**
+     * Looks the task's users up before any record asks (task start): with discovery, one listing of
+     * the account's requests; then a check of every request. Failures are only logged: the records
+     * that need a user wait and retry, and their retries look again.
+     */
+    public void warmUp() {
+        try {
+            if (discovery.enabled()) {
+                lookUp(true);
+            }
+            checkDue();
+        } catch (RuntimeException e) {
+            log.warn("Could not look this task's users up at start ({}); records that need them wait and retry", e.getMessage());
+        }
+    }
+
+    /**
      * The user's access.
      *
      * @throws UserNotAuthorizedException when no approved request of this connector covers the user
@@ -119,13 +155,16 @@ public final class UserDirectory {
         if (access != null) {
             return access;
         }
-        synchronized (this) {
-            apply(registry.checkDue());
-            access = registry.access(userId);
-            if (access == null && discovery.enabled()) {
-                lookUpFor(userId);
-                access = registry.access(userId);
+        checkDue();
+        access = registry.access(userId);
+        if (access == null && discovery.enabled()) {
+            if (undecided(userId) instanceof NotYetKnown wait) {
+                throw wait; // a request that may be this user's is being checked: no look-up needed for that
             }
+            lookUpFor(userId);
+            access = registry.access(userId);
+        }
+        synchronized (this) {
             if (access != null) {
                 waitingSince.remove(userId);
                 return access;
@@ -135,14 +174,79 @@ public final class UserDirectory {
                 throw new UserNotAuthorizedException("user '" + userId + "' is not authorised: the access request of "
                         + "this connector for that user is " + status.wire());
             }
-            if (!unavailable.isEmpty()) {
-                // A request the API could not answer may be this user's: the record waits rather than being refused.
-                throw unavailable.values().iterator().next();
+            MemoramUnavailableException undecided = undecided(userId);
+            if (undecided != null) {
+                // A request whose check has not ended (or failed) may be this user's: the record waits rather than being refused.
+                throw undecided;
             }
             throw new UserNotAuthorizedException("user '" + userId + "' is unknown: no approved access request of this "
                     + "connector (memoram.access.request.ids, memoram.memory.keys"
                     + (discovery.enabled() ? ", memoram.access.discovery=" + discovery.wire() : "") + ") is for that user"
                     + problemsText());
+        }
+    }
+
+    /**
+     * Why a request that may be {@code userId}'s (null: any user's) cannot be judged yet, or null
+     * when every such request was checked: never checked, being checked, or its last check failed.
+     */
+    private synchronized MemoramUnavailableException undecided(String userId) {
+        for (String id : requestIds) {
+            if (problems.containsKey(id)) {
+                continue;
+            }
+            String user = userByRequest.get(id);
+            if (userId != null && user != null && !user.equals(userId) && !unavailable.containsKey(id)) {
+                continue; // another user's request
+            }
+            MemoramUnavailableException failed = unavailable.get(id);
+            if (failed != null) {
+                return failed;
+            }
+            if (checking.contains(id) || !statusByRequest.containsKey(id)) {
+                return notYet("access request " + id + " is being checked");
+            }
+            if (userId == null && statusByRequest.get(id) == AccessStatus.APPROVED
+                    && (user == null || registry.access(user) == null)) {
+                return notYet("access request " + id + " is approved but its user is not served yet");
+            }
+        }
+        return null;
+    }
+
+    private static MemoramUnavailableException notYet(String why) {
+        return new NotYetKnown(why);
+    }
+
+    /**
+     * The answer is being worked out on another thread (a check or a look-up under way, or not made
+     * yet): a wait, not a failure of the API, so it uses up none of the record's retries.
+     */
+    static final class NotYetKnown extends MemoramUnavailableException {
+        NotYetKnown(String why) {
+            super("GET /access-requests", 0, why, null, null);
+        }
+    }
+
+    /** Checks the requests that are due on the calling thread, outside the lock; each is checked by one thread at a time. */
+    private void checkDue() {
+        List<String> due = registry.takeDue();
+        if (due.isEmpty()) {
+            return;
+        }
+        synchronized (this) {
+            checking.addAll(due);
+        }
+        for (String id : due) {
+            List<AccessRegistry.Event> events;
+            try {
+                events = registry.check(id);
+            } finally {
+                synchronized (this) {
+                    checking.remove(id);
+                }
+            }
+            apply(events);
         }
     }
 
@@ -154,54 +258,130 @@ public final class UserDirectory {
      */
     private void lookUpFor(String userId) {
         long now = nanoTime.getAsLong();
-        long since = waitingSince.computeIfAbsent(userId, u -> now);
-        if (lastLookUp != Long.MIN_VALUE && lastLookUp > since) {
-            waitingSince.remove(userId); // a look-up made after the record arrived did not find the user
-            return;
+        synchronized (this) {
+            long since = waitingSince.computeIfAbsent(userId, u -> now);
+            if (lastLookUp != Long.MIN_VALUE && lastLookUp > since) {
+                waitingSince.remove(userId); // a look-up made after the record arrived did not find the user
+                return;
+            }
         }
-        long next = lastLookUp == Long.MIN_VALUE ? now : lastLookUp + checkInterval.toNanos();
-        if (now < next) {
-            throw new MemoramUnavailableException("GET /access-requests", 0, "user '" + userId + "' is not known yet: "
-                    + "waiting for the next look-up of the account's access requests", Duration.ofNanos(next - now), null);
+        lookUp(false);
+        synchronized (this) {
+            waitingSince.remove(userId); // answered by this look-up
         }
-        AccessListing listing = AccessListing.read(client);
-        lastLookUp = nanoTime.getAsLong();
-        int before = requestIds.size();
-        ConnectorAccess.inScope(listing, discovery, scopeReason).forEach((id, user) -> add(id, user));
-        if (requestIds.size() > before) {
-            log.info("Discovery ({}): {} new access requests in scope", discovery.wire(), requestIds.size() - before);
-        }
-        apply(registry.checkDue());
-        waitingSince.remove(userId);
     }
 
-    /** Every user with an approved request (checking due requests first). */
-    public List<String> knownUserIds() {
+    /**
+     * One listing of the account's requests (at most one per check interval unless {@code force}),
+     * then a check of the requests it added.
+     *
+     * @throws MemoramUnavailableException when the look-up is not due yet, under way on another thread, or failed
+     */
+    private void lookUp(boolean force) {
+        long started;
         synchronized (this) {
-            apply(registry.checkDue());
+            long now = nanoTime.getAsLong();
+            if (lookingUp) {
+                throw notYet("waiting for the look-up of the account's access requests under way");
+            }
+            long next = force || lastLookUp == Long.MIN_VALUE ? now : lastLookUp + checkInterval.toNanos();
+            if (now < next) {
+                throw new MemoramUnavailableException("GET /access-requests", 0, "users not known yet: "
+                        + "waiting for the next look-up of the account's access requests", Duration.ofNanos(next - now), null);
+            }
+            lookingUp = true;
+            started = now;
+        }
+        AccessListing listing;
+        try {
+            listing = AccessListing.read(client);
+        } catch (MemoramUnavailableException e) {
+            synchronized (this) {
+                lookingUp = false;
+                lastLookUpFailure = e;
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                lookingUp = false;
+            }
+            throw e;
+        }
+        int added = 0;
+        synchronized (this) {
+            lookingUp = false;
+            lastLookUp = started;
+            lastLookUpFailure = null;
+            listedAll |= listing.complete();
+            for (Map.Entry<String, String> e : ConnectorAccess.inScope(listing, discovery, scopeReason).entrySet()) {
+                if (requestIds.add(e.getKey())) {
+                    userByRequest.put(e.getKey(), e.getValue());
+                    registry.add(e.getKey(), e.getValue(), null);
+                    added++;
+                }
+            }
+        }
+        if (added > 0) {
+            log.info("Discovery ({}): {} new access requests in scope", discovery.wire(), added);
+        }
+        checkDue();
+    }
+
+    /**
+     * Every user a tombstone without a user must be looked for, once each of them is known: a
+     * delete may find "nothing to delete" only when every request the task may serve was checked
+     * (and with discovery, the account's requests were listed completely since the task started).
+     *
+     * @throws MemoramUnavailableException while that is not so: the tombstone waits and retries like a write
+     */
+    public List<String> usersForDelete() {
+        checkDue();
+        boolean listed;
+        synchronized (this) {
+            listed = !discovery.enabled() || listedAll;
+        }
+        if (!listed) {
+            lookUp(false);
+            synchronized (this) {
+                if (!listedAll) {
+                    throw notYet("the account's access requests were not listed completely yet");
+                }
+            }
+        }
+        MemoramUnavailableException undecided = undecided(null);
+        if (undecided != null) {
+            String why = "a tombstone names no user, and not every user of this task is known yet (" + undecided.getMessage() + ")";
+            throw undecided instanceof NotYetKnown ? notYet(why)
+                    : new MemoramUnavailableException(undecided.call(), undecided.status(), why, undecided.retryAfter(), undecided);
         }
         return registry.servedUsers();
     }
 
     /** Forget the user's credentials after a 403 that a credentials refresh confirmed; its requests are checked again. */
-    public synchronized void revoked(String userId) {
+    public void revoked(String userId) {
         List<AccessRegistry.Event> events = registry.accessDenied(userId);
-        if (!events.isEmpty()) {
-            statusByUser.put(userId, AccessStatus.REVOKED);
-            log.warn("Access to user {} is no longer granted; its records are refused until it is approved again", userId);
+        synchronized (this) {
+            if (!events.isEmpty()) {
+                statusByUser.put(userId, AccessStatus.REVOKED);
+                log.warn("Access to user {} is no longer granted; its records are refused until it is approved again", userId);
+            }
         }
         apply(events);
     }
 
-    private void apply(List<AccessRegistry.Event> events) {
+    private synchronized void apply(List<AccessRegistry.Event> events) {
         for (AccessRegistry.Event e : events) {
             if (e instanceof AccessRegistry.Event.StatusChanged c) {
                 settled(c.requestId());
+                statusByRequest.put(c.requestId(), c.status());
                 if (c.userId() != null) {
+                    userByRequest.put(c.requestId(), c.userId());
                     statusByUser.put(c.userId(), c.status());
                 }
             } else if (e instanceof AccessRegistry.Event.Granted g) {
                 settled(g.requestId());
+                statusByRequest.put(g.requestId(), AccessStatus.APPROVED);
+                userByRequest.put(g.requestId(), g.access().userId());
                 statusByUser.remove(g.access().userId());
                 log.info("Access request {} is approved: writing to user {}", g.requestId(), g.access().userId());
             } else if (e instanceof AccessRegistry.Event.Refused r) {

@@ -28,6 +28,10 @@ final class WriteOp {
     private final String laneKey;
     private final BlobFields fields;
     private final long bytes;
+    // The send gate, guarded by this: close(partitions) abandons an op, and an abandoned op sends no
+    // further write call, so the partition's next owner never races a late POST of this task.
+    private boolean abandoned;
+    private boolean sending;
 
     WriteOp(SinkRecord record, Position at, Kind kind, String userId, String marker, String laneKey, BlobFields fields) {
         this.record = record;
@@ -55,6 +59,42 @@ final class WriteOp {
     /** Heap this op holds while buffered, roughly: what the buffer's byte bound counts. */
     long bytes() {
         return bytes;
+    }
+
+    /** Called right before a write call is sent; false when the op was abandoned: the call must not be sent. */
+    synchronized boolean beginSend() {
+        if (abandoned) {
+            return false;
+        }
+        sending = true;
+        return true;
+    }
+
+    /** The write call that {@link #beginSend()} let through has ended (answered or failed). */
+    synchronized void endSend() {
+        sending = false;
+        notifyAll();
+    }
+
+    /** Whether {@link #abandon(long)} was called: the op's partition is no longer this task's. */
+    synchronized boolean abandoned() {
+        return abandoned;
+    }
+
+    /**
+     * No write call of this op starts after this; waits until one under way has ended, at most until
+     * {@code deadlineNanos} ({@link System#nanoTime()}). True when no call of this op is in the network.
+     */
+    synchronized boolean abandon(long deadlineNanos) throws InterruptedException {
+        abandoned = true;
+        while (sending) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
     }
 
     /** "topic-partition@offset", for messages (never content). */

@@ -156,6 +156,7 @@ class LaneSchedulerTest {
         AtomicBoolean inFlightFinished = new AtomicBoolean();
         LaneScheduler.Executor exec = op -> {
             if (op.offset() == 0) {
+                assertThat(op.beginSend()).isTrue(); // the call is sent: abandon() must wait for its end
                 started.countDown();
                 try {
                     release.await(20, TimeUnit.SECONDS);
@@ -163,6 +164,7 @@ class LaneSchedulerTest {
                     Thread.currentThread().interrupt();
                 }
                 inFlightFinished.set(true);
+                op.endSend();
             }
             return new Outcome.Done(Outcome.Effect.CREATED);
         };
@@ -207,5 +209,65 @@ class LaneSchedulerTest {
             release.countDown();
             assertThat(s.awaitBufferedBelow(3, Long.MAX_VALUE, Duration.ofSeconds(5))).isTrue();
         }
+    }
+
+    @Test
+    void anAbandonedOpsFailedAttemptsDoNotCountAgainstTheNextOpOfItsLane() throws Exception {
+        // Issue 16 item 10: the lane's retry state belonged to the abandoned op.
+        List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger firstAttempts = new AtomicInteger();
+        AtomicInteger secondAttempts = new AtomicInteger();
+        LaneScheduler.Executor exec = op -> {
+            if (op.offset() == 0) {
+                firstAttempts.incrementAndGet();
+                return new Outcome.Retry(null, "503");
+            }
+            // The next op fails once, then succeeds: well within memoram.max.retries=2.
+            return secondAttempts.incrementAndGet() == 1 ? new Outcome.Retry(null, "503") : new Outcome.Done(Outcome.Effect.CREATED);
+        };
+        RetryBound bound = new RetryBound(2, Long.MAX_VALUE);
+        try (LaneScheduler s = new LaneScheduler(1, Duration.ofSeconds(1), Duration.ofSeconds(1), bound, System::nanoTime, "t",
+                exec, (op, out) -> outcomes.add(out))) {
+            s.submit(op("a", 0, 0));
+            await().atMost(Duration.ofSeconds(20)).until(() -> firstAttempts.get() == 2 && s.inFlight() == 0); // two failed attempts, waiting for a third
+            assertThat(s.abandon(Set.of(new TopicPartition("t", 0)), Duration.ofSeconds(5))).isEqualTo(1);
+            s.submit(op("a", 1, 1)); // the key's next record, of a partition still (or again) assigned
+            await().atMost(Duration.ofSeconds(20)).until(() -> !outcomes.isEmpty());
+        }
+        assertThat(outcomes).containsExactly(new Outcome.Done(Outcome.Effect.CREATED));
+        assertThat(firstAttempts).hasValue(2);
+    }
+
+    @Test
+    void anOpAbandonedBeforeItsCallWasSentNeverSendsItAndIsNotReported() throws Exception {
+        // Issue 16 item 14: a write still preparing (listing, access checks) when its partition closes.
+        CountDownLatch preparing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean sent = new AtomicBoolean();
+        List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+        LaneScheduler.Executor exec = op -> {
+            preparing.countDown();
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (!op.beginSend()) {
+                return new Outcome.Retry(null, "abandoned");
+            }
+            sent.set(true);
+            op.endSend();
+            return new Outcome.Done(Outcome.Effect.CREATED);
+        };
+        try (LaneScheduler s = new LaneScheduler(2, Duration.ofMillis(1), Duration.ofMillis(5), "t", exec,
+                (op, out) -> outcomes.add(out))) {
+            s.submit(op("a", 0, 0));
+            assertThat(preparing.await(5, TimeUnit.SECONDS)).isTrue();
+            s.abandon(Set.of(new TopicPartition("t", 0)), Duration.ofSeconds(30));
+            release.countDown();
+            await().atMost(Duration.ofSeconds(5)).until(() -> s.buffered() == 0);
+        }
+        assertThat(sent).isFalse();
+        assertThat(outcomes).isEmpty();
     }
 }

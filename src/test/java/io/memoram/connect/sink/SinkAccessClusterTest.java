@@ -128,10 +128,22 @@ class SinkAccessClusterTest {
         await().atMost(WAIT).until(() -> dlqReasons(dlq).size() == 1);
         assertThat(dlqReasons(dlq).get(0)).contains(user.userId()).containsAnyOf("revoked", "not authorised");
 
+        // What the connector does once it has seen the revocation (the emulator would refuse the
+        // writes anyway, so a DLQ record alone proves nothing): it refuses the user's next records
+        // itself, without a single call for that user's blobs, and reports each of them exactly once.
+        emu.resetRequestCounts();
+        connect.kafka().produce(topic, "k2b", note(user, "still revoked"));
+        connect.kafka().produce(topic, "k2c", note(user, "still revoked too"));
+        await().atMost(WAIT).until(() -> dlqReasons(dlq).size() >= 3);
+        assertThat(emu.requestCount(null, "/memory-blobs")).as("calls for the revoked user's blobs").isZero();
+        assertThat(dlqReasons(dlq)).hasSize(3).allSatisfy(r -> assertThat(r).contains(user.userId()).contains("not authorised"));
+        assertThat(dlqReasons(dlq).subList(1, 3)).allSatisfy(r -> assertThat(r).endsWith("is revoked"));
+
         emu.approve(request);
         connect.kafka().produce(topic, "k3", note(user, "after re-approval"));
         await().atMost(WAIT).until(() -> decrypted(user).contains("after re-approval"));
         assertThat(decrypted(user)).containsExactly("after re-approval", "before");
+        assertThat(dlqReasons(dlq)).hasSize(3);
         assertThat(connect.connectorStatus("sink-reapproval").tasks()).allMatch(t -> t.state().equals("RUNNING"));
     }
 
