@@ -137,11 +137,18 @@ public final class EncryptionKey implements Destroyable {
         }
     }
 
-    /** Zeroes the key bytes; later uses throw {@link KeyDestroyedException}. Idempotent. */
+    /**
+     * Zeroes the key bytes; later uses throw {@link KeyDestroyedException}. Also re-keys the JVM
+     * ciphers that last used this key (docs/security.md, "What stays in memory"). Idempotent.
+     */
     @Override
-    public synchronized void destroy() {
-        Arrays.fill(bytes, (byte) 0);
-        destroyed = true;
+    public void destroy() {
+        synchronized (this) {
+            Arrays.fill(bytes, (byte) 0);
+            destroyed = true;
+        }
+        // Outside this key's lock: a cipher call holds its thread's cipher lock while it asks for the bytes.
+        JdkAesGcm.forget(this);
     }
 
     @Override
