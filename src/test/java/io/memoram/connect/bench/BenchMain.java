@@ -48,6 +48,13 @@ public final class BenchMain {
             SinkPipelineBench.runAlone(out);
             System.exit(0);
         }
+        if ("crypto".equals(System.getProperty("bench.only"))) {
+            // -Dbench.only=crypto: only the cipher candidates (JMH, a few minutes), written into their own block of the file.
+            log("JMH: crypto benchmarks");
+            CryptoBench.splice(out, CryptoBench.section(runJmh(CryptoBench.class.getName() + "\\.")));
+            log("wrote the crypto section of " + out);
+            System.exit(0);
+        }
         if ("source".equals(System.getProperty("bench.only"))) {
             // -Dbench.only=source: only the source-at-scale part, written into its own block of the file.
             SourceScaleBench.runAndSplice(out);
@@ -88,9 +95,18 @@ public final class BenchMain {
     }
 
     private static Collection<RunResult> runJmh() throws RunnerException {
-        Options options = new OptionsBuilder()
-                .include(CryptoBench.class.getName() + "\\.")
-                .include(ManifestBench.class.getName() + "\\.")
+        return runJmh(CryptoBench.class.getName() + "\\.", ManifestBench.class.getName() + "\\.");
+    }
+
+    private static Collection<RunResult> runJmh(String... includes) throws RunnerException {
+        OptionsBuilder builder = new OptionsBuilder();
+        for (String include : includes) {
+            builder.include(include);
+        }
+        if (!Files.isRegularFile(CryptoBench.ltsJar())) {
+            builder.exclude(".*BcLtsNative.*"); // the report says why the row is missing
+        }
+        Options options = builder
                 .forks(1)
                 .threads(1)
                 .warmupIterations(WARMUP_ITERATIONS)

@@ -116,6 +116,23 @@ abstract class AesGcmCipherContract {
                 .isEqualTo(plaintext);
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {15, 16, 17, 8191, 8192, 8193, 16389, 65536, 100_000})
+    void largeContentsAreSealedAsJavaxCryptoSealsThemAcrossSliceBoundaries(int bytes) throws Exception {
+        EncryptionKey key = EncryptionKey.fromHex(KEY_256, 1);
+        String plaintext = "a".repeat(bytes);
+        byte[] nonce = new byte[12];
+        new SecureRandom().nextBytes(nonce);
+
+        byte[] raw = Base64.getDecoder().decode(cipher.seal(plaintext, key, nonce));
+
+        Cipher jce = Cipher.getInstance("AES/GCM/NoPadding");
+        jce.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(HEX.parseHex(KEY_256), "AES"), new GCMParameterSpec(128, nonce));
+        byte[] expected = jce.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
+        assertThat(java.util.Arrays.copyOfRange(raw, 12, raw.length)).isEqualTo(expected);
+        assertThat(cipher.open(Base64.getEncoder().encodeToString(raw), key)).isEqualTo(plaintext);
+    }
+
     @Test
     void roundTripsTheEmptyString() {
         EncryptionKey key = EncryptionKey.fromHex(KEY_128, 1);
