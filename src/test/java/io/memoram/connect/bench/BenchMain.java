@@ -51,7 +51,9 @@ public final class BenchMain {
         if ("crypto".equals(System.getProperty("bench.only"))) {
             // -Dbench.only=crypto: only the cipher candidates (JMH, a few minutes), written into their own block of the file.
             log("JMH: crypto benchmarks");
-            CryptoBench.splice(out, CryptoBench.section(runJmh(CryptoBench.class.getName() + "\\.")));
+            Collection<RunResult> jmh = runJmh(CryptoBench.class.getName() + "\\.");
+            log("crypto: CPU per operation, alternating rounds");
+            CryptoBench.splice(out, CryptoBench.section(jmh, CryptoBench.cpuPerOp()));
             log("wrote the crypto section of " + out);
             System.exit(0);
         }
@@ -65,6 +67,8 @@ public final class BenchMain {
 
         log("JMH: crypto and manifest benchmarks");
         Collection<RunResult> jmh = runJmh();
+        log("crypto: CPU per operation, alternating rounds");
+        List<CryptoBench.Cpu> cryptoCpu = CryptoBench.cpuPerOp();
         log("offset sizes");
         List<OffsetSizes.Result> sizes = new ArrayList<>();
         for (int n : OFFSET_USERS_BLOBS) {
@@ -87,6 +91,7 @@ public final class BenchMain {
             doc = doc + "\n" + before.substring(b, e + io.memoram.connect.source.DiscoveryBench.END.length()) + "\n";
         }
         Files.writeString(out, doc, StandardCharsets.UTF_8);
+        CryptoBench.splice(out, CryptoBench.section(jmh, cryptoCpu));
         log("source at scale");
         SourceScaleBench.runAndSplice(out);
         log("wrote " + out + " (whole run " + Duration.between(started, Instant.now()).toSeconds() + " s)");
