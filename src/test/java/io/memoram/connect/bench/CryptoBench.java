@@ -292,7 +292,7 @@ public class CryptoBench {
     // ------------------------------------------------------------------ CPU per operation, alternating
 
     /** CPU time per operation of one candidate, from {@link #cpuPerOp()}. */
-    record Cpu(String operation, String candidate, double micros) { }
+    record Cpu(String operation, String candidate, int size, double micros) { }
 
     /**
      * Seal and open of 1 KiB on the plugin and on the code before, measured in the bench's own JVM by the
@@ -300,9 +300,15 @@ public class CryptoBench {
      * JMH benchmark depends on what else ran during its seconds, the CPU per operation much less.
      */
     static List<Cpu> cpuPerOp() throws Exception {
+        List<Cpu> out = new ArrayList<>(cpuPerOp(1024, 24));
+        out.addAll(cpuPerOp(65536, 12));
+        return out;
+    }
+
+    static List<Cpu> cpuPerOp(int size, int rounds) throws Exception {
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         CryptoBench b = new CryptoBench();
-        b.size = 1024;
+        b.size = size;
         try {
             b.setup();
         } catch (Exception | Error e) {
@@ -314,7 +320,7 @@ public class CryptoBench {
         List<java.util.concurrent.Callable<String>> ops = List.of(b::sealPlugin, b::sealBefore, b::openPlugin, b::openBefore);
         long[] cpu = new long[ops.size()];
         long[] count = new long[ops.size()];
-        for (int round = 0; round < 24; round++) {
+        for (int round = 0; round < rounds; round++) {
             for (int i = 0; i < ops.size(); i++) {
                 long startCpu = threads.getCurrentThreadCpuTime();
                 long end = System.nanoTime() + 250_000_000L;
@@ -332,7 +338,7 @@ public class CryptoBench {
         List<Cpu> out = new ArrayList<>();
         for (int i = 0; i < ops.size(); i++) {
             String name = names.get(i);
-            out.add(new Cpu(name.startsWith("seal") ? "seal" : "open", name.endsWith("Plugin") ? "plugin" : "before",
+            out.add(new Cpu(name.startsWith("seal") ? "seal" : "open", name.endsWith("Plugin") ? "plugin" : "before", size,
                     cpu[i] / 1000.0 / count[i]));
         }
         return out;
@@ -390,39 +396,51 @@ public class CryptoBench {
         md.append("\nTarget (issue 17): seal and open of 1 KiB at least 4x the rate before, in the same run. This run, by JMH's\n")
                 .append("wall-clock rates above: ").append(String.join(", ", targets)).append(".");
         if (!cpu.isEmpty()) {
-            md.append(" By CPU time per operation (the bench's own JVM, 1 KiB, 20 alternating rounds of 0.25 s per\n")
-                    .append("candidate after 4 warm-up rounds, so both candidates see the same load):");
+            md.append(" By CPU time per operation (next table): ").append(cpuRatio(cpu, "seal", 1024)).append(", ")
+                    .append(cpuRatio(cpu, "open", 1024)).append(".\n\n");
+            md.append("CPU time per operation, measured in the bench's own JVM from the thread's CPU time (not wall time) in\n");
+            md.append("alternating rounds of 0.25 s per candidate after 4 warm-up rounds (20 rounds at 1 KiB, 8 at 64 KiB), so both\n");
+            md.append("candidates see the same load; on shared cores this compares better than the wall-clock rates above:\n\n");
+            md.append("| operation | content | plugin, µs CPU | before, µs CPU | before / plugin |\n|---|---:|---:|---:|---:|\n");
             for (String op : List.of("seal", "open")) {
-                double plugin = Double.NaN;
-                double before = Double.NaN;
-                for (Cpu c : cpu) {
-                    if (c.operation().equals(op)) {
-                        if (c.candidate().equals("plugin")) {
-                            plugin = c.micros();
-                        } else {
-                            before = c.micros();
-                        }
+                for (int size : new int[] {1024, 65536}) {
+                    double plugin = cpuMicros(cpu, op, "plugin", size);
+                    double before = cpuMicros(cpu, op, "before", size);
+                    if (!Double.isNaN(plugin)) {
+                        md.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1fx |\n", op, BenchReport.kib(size),
+                                plugin, before, before / plugin));
                     }
                 }
-                md.append(String.format(Locale.ROOT, " %s %.1f µs against %.1f µs before, %.1fx;", op, plugin, before, before / plugin));
             }
-            md.setLength(md.length() - 1);
-            md.append(".");
         }
         md.append("\n\n");
         md.append("At 1 KiB, reusing one `Cipher` per thread is what makes the JVM's engine fast: it saves the provider lookup of\n");
         md.append("`Cipher.getInstance` and, since a user's key rarely changes, SunJCE's key expansion (compare *JDK, Cipher per\n");
         md.append("call*). The rest of a call is UTF-8 encoding, the nonce's 12 random bytes and Base64.\n\n");
-        md.append("At 64 KiB: JDK 17's SunJCE (17.0.15 on the machine these were written on) handles one input above about 16 KiB\n");
-        md.append("at under a tenth of its speed below (measured per CPU-second outside JMH: about 4 GB/s at 8 to 12 KiB, about\n");
-        md.append("0.09 GB/s at 32 to 128 KiB). The plugin feeds encryption to it in 8 KiB slices, which keeps sealing fast (3.7 GB/s\n");
-        md.append("per CPU-second for 64 KiB). Decryption cannot be sliced (the provider keeps the whole input until the tag is\n");
-        md.append("verified), so opening large contents on JDK 17 costs about what Bouncy Castle's portable code costs (0.1 GB/s\n");
-        md.append("per CPU-second for either). Bouncy Castle's LTS native GCM is faster there, but slower than the JVM's engine at\n");
-        md.append("the 1 KiB the pipelines mostly see, and it would replace `bcprov-jdk18on` (same packages) with a jar that loads\n");
-        md.append("a native library: not taken. The key hygiene of each engine is in [security.md](security.md#what-stays-in-memory).\n");
+        md.append("At 64 KiB the wall-clock rows carry the load of the shared cores (their ± is often larger than the value);\n");
+        md.append("the CPU table compares better. JDK 17's SunJCE (17.0.15 on the machine these were written on) handles one input\n");
+        md.append("above about 16 KiB much slower per byte than a smaller one (in a plain loop: about 4 GB/s per CPU-second at 8 to\n");
+        md.append("12 KiB, under 0.1 GB/s at 32 to 128 KiB). The plugin feeds encryption to it in 8 KiB slices, which avoids that\n");
+        md.append("(3.7 GB/s per CPU-second for 64 KiB in that loop); decryption cannot be sliced (the provider holds the whole\n");
+        md.append("input until the tag verifies), so large opens take that slower path. Bouncy Castle's LTS native GCM is fast at\n");
+        md.append("both sizes but slower than the JVM's engine at the 1 KiB the pipelines mostly see, and it would replace\n");
+        md.append("`bcprov-jdk18on` (same packages) with a jar that loads a native library: not taken. The key hygiene of each\n");
+        md.append("engine is in [security.md](security.md#what-stays-in-memory).\n");
         md.append(END);
         return md.toString();
+    }
+
+    private static double cpuMicros(List<Cpu> cpu, String op, String candidate, int size) {
+        for (Cpu c : cpu) {
+            if (c.operation().equals(op) && c.candidate().equals(candidate) && c.size() == size) {
+                return c.micros();
+            }
+        }
+        return Double.NaN;
+    }
+
+    private static String cpuRatio(List<Cpu> cpu, String op, int size) {
+        return String.format(Locale.ROOT, "%s %.1fx", op, cpuMicros(cpu, op, "before", size) / cpuMicros(cpu, op, "plugin", size));
     }
 
     private static RunResult find(List<RunResult> rows, String method, int size) {
