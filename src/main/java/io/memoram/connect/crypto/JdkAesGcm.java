@@ -32,8 +32,6 @@ import javax.crypto.spec.GCMParameterSpec;
  */
 final class JdkAesGcm implements AesGcmEngine {
     static final String TRANSFORMATION = "AES/GCM/NoPadding";
-    /** Encryption input per Cipher.update; a multiple of the AES block, so each slice's output is written at once. */
-    static final int ENCRYPT_SLICE = 8192;
 
     /** Creates the Cipher instances; a test can make it fail to force the fallback. */
     @FunctionalInterface
@@ -182,15 +180,7 @@ final class JdkAesGcm implements AesGcmEngine {
         try {
             cipher.init(mode, rawKey, new GCMParameterSpec(TAG_BYTES * 8, nonce, nonceOff, NONCE_BYTES));
             if (out != null) {
-                // Fed in slices: JDK 17's SunJCE seals above about 16 KiB at under a tenth of its speed below (measured
-                // 3.7 GB/s for 64 KiB in 8 KiB slices against 0.09 GB/s in one call, docs/benchmarks.md).
-                int done = 0;
-                int written = outOff;
-                while (inLen - done > ENCRYPT_SLICE) {
-                    written += cipher.update(in, inOff + done, ENCRYPT_SLICE, out, written);
-                    done += ENCRYPT_SLICE;
-                }
-                cipher.doFinal(in, inOff + done, inLen - done, out, written);
+                cipher.doFinal(in, inOff, inLen, out, outOff);
                 return null;
             }
             return cipher.doFinal(in, inOff, inLen);

@@ -118,7 +118,7 @@ abstract class AesGcmCipherContract {
 
     @ParameterizedTest
     @ValueSource(ints = {15, 16, 17, 8191, 8192, 8193, 16389, 65536, 100_000})
-    void largeContentsAreSealedAsJavaxCryptoSealsThemAcrossSliceBoundaries(int bytes) throws Exception {
+    void contentsOfEverySizeAreSealedAsJavaxCryptoSealsThem(int bytes) throws Exception {
         EncryptionKey key = EncryptionKey.fromHex(KEY_256, 1);
         String plaintext = "a".repeat(bytes);
         byte[] nonce = new byte[12];
