@@ -92,7 +92,11 @@ public final class UserAccess implements AutoCloseable {
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(refreshInterval, "refreshInterval");
         Credentials credentials = fetch(client, requestId, null);
-        return new UserAccess(client, requestId, cipher, clock, refreshInterval, credentials);
+        try {
+            return new UserAccess(client, requestId, cipher, clock, refreshInterval, credentials);
+        } finally {
+            credentials.wipeEncryptionKey();
+        }
     }
 
     public String requestId() {
@@ -224,6 +228,14 @@ public final class UserAccess implements AutoCloseable {
             throw ended(null); // fetch no credentials that nobody would wipe
         }
         Credentials credentials = fetch(client, requestId, userId);
+        try {
+            return applyRefreshed(credentials);
+        } finally {
+            credentials.wipeEncryptionKey();
+        }
+    }
+
+    private boolean applyRefreshed(Credentials credentials) {
         lastFetch = clock.instant();
         Secret freshMemoryKey = Secret.of(credentials.memoryKey());
         if (closed) {
@@ -251,13 +263,25 @@ public final class UserAccess implements AutoCloseable {
     private EncryptionKey keyOf(Credentials credentials) {
         // The plaintext scheme never uses the key, so a key it cannot parse must not stop it.
         return cipher.usesKey()
-                ? EncryptionKey.fromHex(credentials.encryptionKey(), credentials.keyVersion())
+                ? EncryptionKey.fromHexAndWipe(credentials.encryptionKey(), credentials.keyVersion())
                 : EncryptionKey.unused(credentials.keyVersion());
     }
 
     /** Fetches and checks credentials; {@code expectedUserId} null on the first fetch. */
     private static Credentials fetch(MemoramClient client, String requestId, String expectedUserId) {
         Credentials credentials = client.getCredentials(requestId);
+        try {
+            check(credentials, requestId, expectedUserId);
+            return credentials;
+        } catch (RuntimeException e) {
+            if (credentials != null) {
+                credentials.wipeEncryptionKey(); // refused: its key is never parsed, so wipe it here
+            }
+            throw e;
+        }
+    }
+
+    private static void check(Credentials credentials, String requestId, String expectedUserId) {
         if (credentials == null || credentials.userId() == null || credentials.userId().isBlank()) {
             throw new MemoramException(CREDENTIALS_CALL, 200,
                     "credentials of access request " + requestId + " name no user_id", null);
@@ -271,7 +295,6 @@ public final class UserAccess implements AutoCloseable {
             throw new MemoramException(CREDENTIALS_CALL, 200, "access request " + requestId
                     + " now names user " + credentials.userId() + " instead of " + expectedUserId, null);
         }
-        return credentials;
     }
 
     @Override

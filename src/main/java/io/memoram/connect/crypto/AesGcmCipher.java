@@ -8,27 +8,45 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
-import org.bouncycastle.crypto.InvalidCipherTextException;
-import org.bouncycastle.crypto.engines.AESEngine;
-import org.bouncycastle.crypto.modes.GCMBlockCipher;
-import org.bouncycastle.crypto.modes.GCMModeCipher;
-import org.bouncycastle.crypto.params.AEADParameters;
-import org.bouncycastle.crypto.params.KeyParameter;
+import javax.crypto.Cipher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code aes-gcm} scheme (docs/memoram-api.md, "Content encryption"): {@code Base64(nonce(12) || ciphertext || tag(16))}, no
- * associated data, UTF-8 plaintext. Bouncy Castle's lightweight API, so nothing depends on the
- * worker's JCE providers. A new GCM instance per call: they are cheap and not thread-safe.
+ * associated data, UTF-8 plaintext. The AES-GCM itself is the JVM's {@code AES/GCM/NoPadding} when it is
+ * there and passes a known-answer test ({@link JdkAesGcm}, several times faster), else Bouncy Castle's
+ * portable code ({@link BouncyCastleAesGcm}); both produce the same bytes.
  */
 final class AesGcmCipher implements ContentCipher {
-    static final int NONCE_BYTES = 12;
-    static final int TAG_BYTES = 16;
-    static final AesGcmCipher INSTANCE = new AesGcmCipher(new SecureRandom());
+    static final int NONCE_BYTES = AesGcmEngine.NONCE_BYTES;
+    static final int TAG_BYTES = AesGcmEngine.TAG_BYTES;
+    private static final Logger log = LoggerFactory.getLogger(AesGcmCipher.class);
+    static final AesGcmCipher INSTANCE = new AesGcmCipher(new SecureRandom(),
+            select(() -> Cipher.getInstance(JdkAesGcm.TRANSFORMATION)));
 
     private final SecureRandom random;
+    private final AesGcmEngine engine;
 
-    AesGcmCipher(SecureRandom random) {
+    AesGcmCipher(SecureRandom random, AesGcmEngine engine) {
         this.random = Objects.requireNonNull(random, "random");
+        this.engine = Objects.requireNonNull(engine, "engine");
+    }
+
+    /** The JVM's AES-GCM if it is usable, else Bouncy Castle's; says which in the worker's log. */
+    static AesGcmEngine select(JdkAesGcm.CipherFactory factory) {
+        JdkAesGcm.Probe probe = JdkAesGcm.probe(factory);
+        if (probe.engine() != null) {
+            log.info("aes-gcm content encryption uses {}", probe.engine().description());
+            return probe.engine();
+        }
+        log.warn("aes-gcm content encryption falls back to {}, several times slower: {}",
+                BouncyCastleAesGcm.INSTANCE.description(), probe.reason());
+        return BouncyCastleAesGcm.INSTANCE;
+    }
+
+    AesGcmEngine engine() {
+        return engine;
     }
 
     @Override
@@ -46,21 +64,40 @@ final class AesGcmCipher implements ContentCipher {
 
     /** {@link #seal(String, EncryptionKey)} with a given nonce: for test vectors only, never reuse one. */
     String seal(String plaintext, EncryptionKey key, byte[] nonce) {
+        checkUsable(key);
+        checkNonce(nonce);
         byte[] data = plaintext.getBytes(StandardCharsets.UTF_8);
-        byte[] sealed = encrypt(key, nonce, data);
-        byte[] out = new byte[NONCE_BYTES + sealed.length];
-        System.arraycopy(nonce, 0, out, 0, NONCE_BYTES);
-        System.arraycopy(sealed, 0, out, NONCE_BYTES, sealed.length);
-        Arrays.fill(data, (byte) 0);
-        return Base64.getEncoder().encodeToString(out);
+        try {
+            byte[] out = new byte[NONCE_BYTES + data.length + TAG_BYTES];
+            System.arraycopy(nonce, 0, out, 0, NONCE_BYTES);
+            engine.encrypt(key, nonce, data, 0, data.length, out, NONCE_BYTES);
+            return Base64.getEncoder().encodeToString(out);
+        } finally {
+            Arrays.fill(data, (byte) 0);
+        }
     }
 
     @Override
     public String open(String content, EncryptionKey key) {
         byte[] raw = decodeBase64(content);
-        byte[] nonce = Arrays.copyOfRange(raw, 0, NONCE_BYTES);
-        byte[] sealed = Arrays.copyOfRange(raw, NONCE_BYTES, raw.length);
-        byte[] data = decrypt(key, nonce, sealed);
+        checkUsable(key);
+        byte[] data = engine.decrypt(key, raw, 0, raw, NONCE_BYTES, raw.length - NONCE_BYTES);
+        try {
+            return utf8(data);
+        } finally {
+            Arrays.fill(data, (byte) 0);
+        }
+    }
+
+    /**
+     * Strict UTF-8. The JDK's String constructor is the fast path but replaces malformed input with
+     * U+FFFD; only when that character shows up (malformed, or really in the text) does a strict decoder decide.
+     */
+    private static String utf8(byte[] data) {
+        String text = new String(data, StandardCharsets.UTF_8);
+        if (text.indexOf('\uFFFD') < 0) {
+            return text;
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -70,8 +107,6 @@ final class AesGcmCipher implements ContentCipher {
         } catch (CharacterCodingException e) {
             // Authentic but not text: whoever sealed it did not follow docs/memoram-api.md ("Content encryption"). No other key helps.
             throw new MalformedCiphertextException("content opened but is not valid UTF-8", null);
-        } finally {
-            Arrays.fill(data, (byte) 0);
         }
     }
 
@@ -96,16 +131,12 @@ final class AesGcmCipher implements ContentCipher {
     }
 
     /** AES-GCM encryption with a 128-bit tag, no AAD: returns ciphertext || tag. */
-    static byte[] encrypt(EncryptionKey key, byte[] nonce, byte[] plaintext) {
-        GCMModeCipher gcm = init(true, key, nonce);
-        byte[] out = new byte[gcm.getOutputSize(plaintext.length)];
-        int n = gcm.processBytes(plaintext, 0, plaintext.length, out, 0);
-        try {
-            n += gcm.doFinal(out, n);
-        } catch (InvalidCipherTextException e) {
-            throw new IllegalStateException("AES-GCM encryption failed", e); // cannot happen when encrypting
-        }
-        return n == out.length ? out : Arrays.copyOf(out, n);
+    byte[] encrypt(EncryptionKey key, byte[] nonce, byte[] plaintext) {
+        checkUsable(key);
+        checkNonce(nonce);
+        byte[] out = new byte[plaintext.length + TAG_BYTES];
+        engine.encrypt(key, nonce, plaintext, 0, plaintext.length, out, 0);
+        return out;
     }
 
     /**
@@ -113,34 +144,21 @@ final class AesGcmCipher implements ContentCipher {
      *
      * @throws CiphertextAuthenticationException when the tag does not verify
      */
-    static byte[] decrypt(EncryptionKey key, byte[] nonce, byte[] sealed) {
-        GCMModeCipher gcm = init(false, key, nonce);
-        byte[] out = new byte[gcm.getOutputSize(sealed.length)];
-        int n = gcm.processBytes(sealed, 0, sealed.length, out, 0);
-        try {
-            n += gcm.doFinal(out, n);
-        } catch (InvalidCipherTextException e) {
-            Arrays.fill(out, (byte) 0);
-            throw new CiphertextAuthenticationException("content does not verify with " + key
-                    + ": tampered with, or sealed with another key", null);
-        }
-        return n == out.length ? out : Arrays.copyOf(out, n);
+    byte[] decrypt(EncryptionKey key, byte[] nonce, byte[] sealed) {
+        checkUsable(key);
+        checkNonce(nonce);
+        return engine.decrypt(key, nonce, 0, sealed, 0, sealed.length);
     }
 
-    private static GCMModeCipher init(boolean forEncryption, EncryptionKey key, byte[] nonce) {
+    private static void checkUsable(EncryptionKey key) {
         if (key.isUnused()) {
             throw new InvalidKeyMaterialException("aes-gcm needs an encryption key; " + key + " has none", null);
         }
+    }
+
+    private static void checkNonce(byte[] nonce) {
         if (nonce.length != NONCE_BYTES) {
             throw new IllegalArgumentException("aes-gcm nonce must be " + NONCE_BYTES + " bytes, was " + nonce.length);
-        }
-        byte[] keyBytes = key.bytes();
-        try {
-            GCMModeCipher gcm = GCMBlockCipher.newInstance(AESEngine.newInstance());
-            gcm.init(forEncryption, new AEADParameters(new KeyParameter(keyBytes), TAG_BYTES * 8, nonce));
-            return gcm;
-        } finally {
-            Arrays.fill(keyBytes, (byte) 0); // KeyParameter keeps its own copy
         }
     }
 

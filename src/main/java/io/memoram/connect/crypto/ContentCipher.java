@@ -1,8 +1,9 @@
 package io.memoram.connect.crypto;
 
 /**
- * A way of sealing blob {@code content} (docs/memoram-api.md, "Content encryption"). Implementations are stateless
- * and thread-safe; they are chosen by name with {@link ContentCiphers#forName(String)}.
+ * A way of sealing blob {@code content} (docs/memoram-api.md, "Content encryption"). Implementations are
+ * thread-safe and keep no key beyond a call, except what docs/security.md ("What stays in memory") lists;
+ * they are chosen by name with {@link ContentCiphers#forName(String)}.
  */
 public interface ContentCipher {
     /** The config name, e.g. {@code aes-gcm}. */

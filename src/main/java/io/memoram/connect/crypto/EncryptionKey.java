@@ -1,5 +1,6 @@
 package io.memoram.connect.crypto;
 
+import java.nio.CharBuffer;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import javax.security.auth.Destroyable;
@@ -27,23 +28,32 @@ public final class EncryptionKey implements Destroyable {
     }
 
     /**
-     * Decodes the {@code encryption_key} of the credentials (hex, either case).
+     * Decodes the {@code encryption_key} of the credentials (hex, either case, surrounding blanks
+     * ignored). Takes any {@link CharSequence} so the caller can pass characters it zeroes afterwards
+     * (a {@code CharBuffer} over a {@code char[]}); nothing here copies them into a String.
      *
      * @throws InvalidKeyMaterialException for bad hex or a length other than 16, 24 or 32 bytes; the
      *         message says which and names the key version, never the key
      */
-    public static EncryptionKey fromHex(String hex, int version) {
-        if (hex == null || hex.isBlank()) {
+    public static EncryptionKey fromHex(CharSequence hex, int version) {
+        int start = 0;
+        int end = hex == null ? 0 : hex.length();
+        while (start < end && Character.isWhitespace(hex.charAt(start))) {
+            start++;
+        }
+        while (end > start && Character.isWhitespace(hex.charAt(end - 1))) {
+            end--;
+        }
+        if (start == end) {
             throw new InvalidKeyMaterialException(describe(version) + " is missing", null);
         }
-        String trimmed = hex.strip();
-        if (trimmed.length() % 2 != 0) {
+        if ((end - start) % 2 != 0) {
             throw new InvalidKeyMaterialException(describe(version) + " is not hex (odd number of characters)", null);
         }
-        byte[] decoded = new byte[trimmed.length() / 2];
+        byte[] decoded = new byte[(end - start) / 2];
         for (int i = 0; i < decoded.length; i++) {
-            int hi = Character.digit(trimmed.charAt(2 * i), 16);
-            int lo = Character.digit(trimmed.charAt(2 * i + 1), 16);
+            int hi = Character.digit(hex.charAt(start + 2 * i), 16);
+            int lo = Character.digit(hex.charAt(start + 2 * i + 1), 16);
             if (hi < 0 || lo < 0) {
                 Arrays.fill(decoded, (byte) 0);
                 // The position helps find a copy/paste error; the character itself is key material.
@@ -59,6 +69,20 @@ public final class EncryptionKey implements Destroyable {
                     + " bytes; AES needs 16, 24 or 32", null);
         }
         return new EncryptionKey(decoded, version);
+    }
+
+    /**
+     * {@link #fromHex(CharSequence, int)} of characters that are zeroed before this returns, whether
+     * the key was valid or not: the credentials' hex lives only from the JSON parser to here.
+     */
+    public static EncryptionKey fromHexAndWipe(char[] hex, int version) {
+        try {
+            return fromHex(hex == null ? null : CharBuffer.wrap(hex), version);
+        } finally {
+            if (hex != null) {
+                Arrays.fill(hex, '\0');
+            }
+        }
     }
 
     /**
@@ -113,11 +137,18 @@ public final class EncryptionKey implements Destroyable {
         }
     }
 
-    /** Zeroes the key bytes; later uses throw {@link KeyDestroyedException}. Idempotent. */
+    /**
+     * Zeroes the key bytes; later uses throw {@link KeyDestroyedException}. Also re-keys the JVM
+     * ciphers that last used this key (docs/security.md, "What stays in memory"). Idempotent.
+     */
     @Override
-    public synchronized void destroy() {
-        Arrays.fill(bytes, (byte) 0);
-        destroyed = true;
+    public void destroy() {
+        synchronized (this) {
+            Arrays.fill(bytes, (byte) 0);
+            destroyed = true;
+        }
+        // Outside this key's lock: a cipher call holds its thread's cipher lock while it asks for the bytes.
+        JdkAesGcm.forget(this);
     }
 
     @Override

@@ -40,6 +40,8 @@ public final class KeyRing implements Destroyable {
     /**
      * Adds a key; one with a higher version than the newest becomes the newest. Returns true if it was
      * new, false when the same key material is already in the ring (whatever version it came with).
+     * The ring takes ownership: a key it does not keep (known material, or a ring already destroyed)
+     * is destroyed, since every credentials refresh brings a fresh copy of the current key.
      */
     public synchronized boolean add(EncryptionKey key) {
         Objects.requireNonNull(key, "key");
@@ -49,7 +51,11 @@ public final class KeyRing implements Destroyable {
         }
         List<EncryptionKey> current = keys;
         for (EncryptionKey known : current) {
+            if (known == key) {
+                return false; // the very instance the ring uses: not a copy to wipe
+            }
             if (known.sameMaterial(key)) {
+                key.destroy();
                 return false;
             }
         }

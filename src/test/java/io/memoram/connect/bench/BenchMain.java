@@ -53,6 +53,15 @@ public final class BenchMain {
             PipelineBoundsBench.runAndSplice(out);
             System.exit(0);
         }
+        if ("crypto".equals(System.getProperty("bench.only"))) {
+            // -Dbench.only=crypto: only the cipher candidates (JMH, a few minutes), written into their own block of the file.
+            log("JMH: crypto benchmarks");
+            Collection<RunResult> jmh = runJmh(CryptoBench.class.getName() + "\\.");
+            log("crypto: CPU per operation, alternating rounds");
+            CryptoBench.splice(out, CryptoBench.section(jmh, CryptoBench.cpuPerOp()));
+            log("wrote the crypto section of " + out);
+            System.exit(0);
+        }
         if ("source".equals(System.getProperty("bench.only"))) {
             // -Dbench.only=source: only the source-at-scale part, written into its own block of the file.
             SourceScaleBench.runAndSplice(out);
@@ -63,6 +72,8 @@ public final class BenchMain {
 
         log("JMH: crypto and manifest benchmarks");
         Collection<RunResult> jmh = runJmh();
+        log("crypto: CPU per operation, alternating rounds");
+        List<CryptoBench.Cpu> cryptoCpu = CryptoBench.cpuPerOp();
         log("offset sizes");
         List<OffsetSizes.Result> sizes = new ArrayList<>();
         for (int n : OFFSET_USERS_BLOBS) {
@@ -85,6 +96,7 @@ public final class BenchMain {
             doc = doc + "\n" + before.substring(b, e + io.memoram.connect.source.DiscoveryBench.END.length()) + "\n";
         }
         Files.writeString(out, doc, StandardCharsets.UTF_8);
+        CryptoBench.splice(out, CryptoBench.section(jmh, cryptoCpu));
         log("source at scale");
         SourceScaleBench.runAndSplice(out);
         log("source pipeline bounds");
@@ -95,9 +107,18 @@ public final class BenchMain {
     }
 
     private static Collection<RunResult> runJmh() throws RunnerException {
-        Options options = new OptionsBuilder()
-                .include(CryptoBench.class.getName() + "\\.")
-                .include(ManifestBench.class.getName() + "\\.")
+        return runJmh(CryptoBench.class.getName() + "\\.", ManifestBench.class.getName() + "\\.");
+    }
+
+    private static Collection<RunResult> runJmh(String... includes) throws RunnerException {
+        OptionsBuilder builder = new OptionsBuilder();
+        for (String include : includes) {
+            builder.include(include);
+        }
+        if (!Files.isRegularFile(CryptoBench.ltsJar())) {
+            builder.exclude(".*BcLtsNative.*"); // the report says why the row is missing
+        }
+        Options options = builder
                 .forks(1)
                 .threads(1)
                 .warmupIterations(WARMUP_ITERATIONS)

@@ -39,7 +39,7 @@ final class BenchReport {
         md.append("they show the connector's overhead plus a local API, not what a remote Memoram service would allow.\n\n");
         md.append("## How to rerun\n\n");
         md.append("    mvn -B -Pbench                              # everything but discovery (about 15 minutes); rewrites docs/benchmarks.md\n");
-        md.append("    mvn -B -Pbench -Dbench.only=source|sink     # one section, rewritten in place\n");
+        md.append("    mvn -B -Pbench -Dbench.only=source|sink|crypto  # one section, rewritten in place\n");
         md.append("    mvn -B -Pbench -Dbench.only=discovery       # discovery at scale (an embedded Connect cluster, minutes)\n\n");
         md.append("The profile compiles the test sources (no test runs) and starts `io.memoram.connect.bench.BenchMain` in a JVM\n");
         md.append("of its own (`exec:exec`, `-Xmx${bench.heap}`, 6 GiB by default for the source scale run) so that JMH can fork. The bench code lives in `src/test/java/io/memoram/connect/bench`\n");
@@ -58,42 +58,7 @@ final class BenchReport {
     }
 
     private static void crypto(StringBuilder md, Inputs in) {
-        md.append("## 1. Content encryption: aes-gcm, AES-256\n\n");
-        md.append("`ContentCiphers.forName(\"aes-gcm\")` with a 256-bit `EncryptionKey`. *seal* = UTF-8 encode, fresh random\n");
-        md.append("12-byte nonce (`SecureRandom`), AES-GCM encrypt with 128-bit tag, Base64: what the sink does once per record.\n");
-        md.append("*open* = Base64 decode, decrypt and verify the tag, strict UTF-8 decode: what the source does once per new or\n");
-        md.append("changed blob. MiB/s counts plaintext bytes (ops/s x content size). *seal, JDK reference* is not plugin code:\n");
-        md.append("the same output made with the JDK's SunJCE provider (AES-NI and CLMUL intrinsics), to show what Bouncy Castle's\n");
-        md.append("portable lightweight API (chosen so that nothing depends on the worker's JCE providers) costs.\n\n");
-        md.append("| operation | content | ops/s | MiB/s of plaintext |\n|---|---:|---:|---:|\n");
-        for (RunResult r : sorted(in.jmh(), "CryptoBench")) {
-            int size = Integer.parseInt(r.getParams().getParam("size"));
-            Result<?> p = r.getPrimaryResult();
-            String label = method(r).equals("sealJdkReference") ? "seal, JDK reference" : method(r);
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s ± %s | %.1f |\n", label, kib(size),
-                    grouped(p.getScore()), grouped(p.getScoreError()), p.getScore() * size / MIB));
-        }
-        md.append("\nPer core, sealing or opening 1 KiB costs tens of microseconds, small next to an HTTP round trip. At 64 KiB\n");
-        md.append("Bouncy Castle's throughput is of the order of the pipelines' blob rates below, so for large contents the\n");
-        md.append("cipher becomes a noticeable share of a task's CPU.");
-        List<RunResult> crypto = sorted(in.jmh(), "CryptoBench");
-        List<String> ratios = new ArrayList<>();
-        for (RunResult jdk : crypto) {
-            if (!method(jdk).equals("sealJdkReference")) {
-                continue;
-            }
-            for (RunResult bc : crypto) {
-                if (method(bc).equals("seal") && firstParam(bc) == firstParam(jdk)) {
-                    ratios.add(String.format(Locale.ROOT, "%.1fx at %s", jdk.getPrimaryResult().getScore() / bc.getPrimaryResult().getScore(),
-                            kib(firstParam(jdk))));
-                }
-            }
-        }
-        if (!ratios.isEmpty()) {
-            md.append(" In this run the JDK provider sealed ").append(String.join(" and ", ratios))
-                    .append(" as fast as\nthe plugin's Bouncy Castle code (a noisy figure on a loaded machine).");
-        }
-        md.append("\n\n");
+        md.append(CryptoBench.section(in.jmh(), List.of())).append("\n\n"); // BenchMain adds the CPU figures
     }
 
     private static void offsets(StringBuilder md, Inputs in) {

@@ -75,7 +75,7 @@ class MemoramClientEndpointsTest {
         Credentials c = client.getCredentials(created.id());
         assertThat(c.userId()).isEqualTo(other.userId());
         assertThat(c.memoryKey()).isEqualTo(other.memoryKey());
-        assertThat(c.encryptionKey()).isEqualTo(other.encryptionKeyHex());
+        assertThat(new String(c.encryptionKey())).isEqualTo(other.encryptionKeyHex());
         assertThat(c.keyVersion()).isEqualTo(other.keyVersion());
 
         emu.revoke(created.id());

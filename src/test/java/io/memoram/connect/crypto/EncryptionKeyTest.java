@@ -125,4 +125,28 @@ class EncryptionKeyTest {
         key.destroy(); // idempotent
         assertThat(key.isDestroyed()).isTrue();
     }
+
+    @Test
+    void fromHexAndWipeZeroesTheCharactersItWasGiven() {
+        char[] hex = " 00112233445566778899AABBCCDDEEFF\n".toCharArray();
+
+        EncryptionKey key = EncryptionKey.fromHexAndWipe(hex, 4);
+
+        assertThat(hex).containsOnly('\0');
+        assertThat(key.sameMaterial(EncryptionKey.fromHex("00112233445566778899aabbccddeeff", 4))).isTrue();
+        assertThat(key.version()).isEqualTo(4);
+    }
+
+    @Test
+    void fromHexAndWipeZeroesTheCharactersOfAKeyItRefuses() {
+        char[] hex = "00112233445566778899aabbccddeeXf".toCharArray();
+
+        assertThatThrownBy(() -> EncryptionKey.fromHexAndWipe(hex, 2))
+                .isInstanceOf(InvalidKeyMaterialException.class)
+                .hasMessage("encryption key (key_version 2) is not hex (invalid character at position 30)");
+        assertThat(hex).containsOnly('\0');
+        assertThatThrownBy(() -> EncryptionKey.fromHexAndWipe(null, 2))
+                .isInstanceOf(InvalidKeyMaterialException.class)
+                .hasMessage("encryption key (key_version 2) is missing");
+    }
 }

@@ -74,6 +74,37 @@ class KeyRingTest {
     }
 
     @Test
+    void aKeyWhoseMaterialIsKnownIsWipedNotKept() {
+        // Every credentials refresh hands the ring a fresh copy of the current key: the ring owns it
+        // and zeroes it, or each refresh would leave one more copy for the garbage collector.
+        KeyRing ring = new KeyRing(v1);
+        EncryptionKey sameAgain = EncryptionKey.fromHex(HEX_V1, 1);
+        byte[] sameAgainBytes = sameAgain.rawBytesForTest();
+        EncryptionKey sameOtherVersion = EncryptionKey.fromHex(HEX_V1, 5);
+        byte[] sameOtherVersionBytes = sameOtherVersion.rawBytesForTest();
+
+        assertThat(ring.add(sameAgain)).isFalse();
+        assertThat(ring.add(sameOtherVersion)).isFalse();
+
+        assertThat(sameAgainBytes).hasSize(32).containsOnly(0);
+        assertThat(sameOtherVersionBytes).hasSize(32).containsOnly(0);
+        assertThat(sameAgain.isDestroyed()).isTrue();
+        assertThat(sameOtherVersion.isDestroyed()).isTrue();
+        assertThat(v1.isDestroyed()).as("the ring's own key stays usable").isFalse();
+        assertThat(ring.open(aes, aes.seal("still opens", v1)).plaintext()).isEqualTo("still opens");
+    }
+
+    @Test
+    void addingAKeyTheRingAlreadyHoldsKeepsIt() {
+        KeyRing ring = new KeyRing(v1);
+
+        assertThat(ring.add(v1)).isFalse();
+
+        assertThat(v1.isDestroyed()).as("the very instance in the ring is not wiped").isFalse();
+        assertThat(ring.open(aes, aes.seal("x", v1)).keyVersion()).isEqualTo(1);
+    }
+
+    @Test
     void opensTryingTheNewestKeyFirst() {
         KeyRing ring = new KeyRing(v1);
         ring.add(v3);
