@@ -131,7 +131,7 @@ class JsonHostileInputTest {
         assertThat(readOrRefuse("{\"user_id\":" + n + "}", Credentials.class)).isInstanceOfSatisfying(Credentials.class,
                 c -> assertThat(c.userId()).isEqualTo(n));
         assertThat(readOrRefuse("{\"user_id\":\"u\",\"encryption_key\":" + n + "}", Credentials.class))
-                .isInstanceOfSatisfying(Credentials.class, c -> assertThat(c.encryptionKey()).isEqualTo(n));
+                .isInstanceOfSatisfying(Credentials.class, c -> assertThat(new String(c.encryptionKey())).isEqualTo(n));
     }
 
     @ParameterizedTest(name = "[{index}] {1}")
