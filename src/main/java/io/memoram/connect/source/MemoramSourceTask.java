@@ -1,9 +1,10 @@
 package io.memoram.connect.source;
 
-import io.memoram.connect.access.AccessTaskConfig;
-
 import io.memoram.connect.Version;
 import io.memoram.connect.access.AccessRegistry;
+import io.memoram.connect.access.AccessScope;
+import io.memoram.connect.access.AccessShare;
+import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.client.AccessStatus;
 import io.memoram.connect.client.ClientMetrics;
 import io.memoram.connect.client.MemoramClient;
@@ -11,10 +12,10 @@ import io.memoram.connect.config.MemoramSourceConfig;
 import io.memoram.connect.util.Jmx;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import javax.management.ObjectName;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
@@ -22,9 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Streams the users of the access requests assigned to it (docs/source.md). Wiring: the client,
- * the {@link AccessRegistry} of its requests, one {@link UserStream} per known user resumed from
- * offsets, and the {@link PullPipeline} that pulls them concurrently; {@link #poll()} hands over
+ * Streams its share of the connector's users (docs/source.md, "Tasks and users"). Wiring: the
+ * client, the {@link AccessRegistry} of its requests, {@link TaskAccess} (its own reads of the
+ * account's requests: which users are this task's, by a stable hash), one {@link UserStream} per
+ * user resumed from offsets, and the {@link PullPipeline} that pulls them concurrently; {@link #poll()} hands over
  * what the pipeline has ready and never waits on HTTP (at most {@link #MAX_IDLE_WAIT} on a
  * condition, so {@link #stop()} is never held up). The client makes single attempts (maxRetries
  * 0): the pipeline owns each user's backoff, since a retry inside a call would hold a pipeline
@@ -36,7 +38,10 @@ public class MemoramSourceTask extends SourceTask {
 
     private final Clock clock;
     private final Duration maxIdleWait;
+    /** Called with the name of each step of start() (tests fail start there); does nothing otherwise. */
+    private final Consumer<String> startStep;
     private MemoramClient client;
+    private TaskAccess access;
     private AccessRegistry registry;
     private PullPipeline pipeline;
     private SourceTaskMetrics metrics;
@@ -55,8 +60,13 @@ public class MemoramSourceTask extends SourceTask {
 
     /** With a longer idle wait, tests can tell a poll that stop() woke from one that timed out. */
     MemoramSourceTask(Clock clock, Duration maxIdleWait) {
+        this(clock, maxIdleWait, step -> { });
+    }
+
+    MemoramSourceTask(Clock clock, Duration maxIdleWait, Consumer<String> startStep) {
         this.clock = clock;
         this.maxIdleWait = maxIdleWait;
+        this.startStep = startStep;
     }
 
     @Override
@@ -67,16 +77,32 @@ public class MemoramSourceTask extends SourceTask {
     @Override
     public void start(Map<String, String> props) {
         stopping = false;
-        MemoramSourceConfig config = new MemoramSourceConfig(props);
-        List<AccessTaskConfig.Request> requests = TaskAssignment.parse(props);
-        String connector = props.getOrDefault("name", "memoram-source");
-        int taskNumber = io.memoram.connect.access.AccessTaskConfig.parse(props).taskNumber(); // validated, like the requests
+        try {
+            startOrThrow(props);
+        } catch (RuntimeException | Error e) {
+            // Connect calls stop() only after start() returned: release what was started (client threads, MBeans) now.
+            stop();
+            throw e;
+        }
+    }
 
+    private void startOrThrow(Map<String, String> props) {
+        MemoramSourceConfig config = new MemoramSourceConfig(props);
+        AccessTaskConfig task = TaskAssignment.parse(props);
+        String connector = props.getOrDefault("name", "memoram-source");
+        int taskNumber = task.taskNumber();
+        AccessShare share = new AccessShare(taskNumber, task.taskCount(), task.requests(),
+                new AccessScope(config.accessDiscovery(), config.accessRequestReason()));
+
+        startStep.accept("metrics");
         metrics = new SourceTaskMetrics(clock);
         metricsName = Jmx.register(metrics, Jmx.name("source-task", connector, taskNumber));
+        startStep.accept("client-metrics");
         clientMetrics = new ClientMetrics();
         clientMetricsName = Jmx.register(clientMetrics, Jmx.name("client-source", connector, taskNumber));
+        startStep.accept("client");
         client = MemoramClient.create(config.clientConfig(clientMetrics)).withRetry(io.memoram.connect.client.RetryPolicy.CALLER_BACKS_OFF);
+        startStep.accept("registry");
         registry = new AccessRegistry(client, config.contentCipher(), new AccessRegistry.Settings(
                 config.accessCheckInterval(), config.retryBackoff(), config.retryBackoffMax(), true), clock);
         metrics.gauges(() -> registry.servedUsers().size(), () -> registry.count(AccessStatus.PENDING),
@@ -84,39 +110,31 @@ public class MemoramSourceTask extends SourceTask {
 
         UserStream.Settings settings = new UserStream.Settings(config.memoriesTopic(), config.tagsTopic(),
                 config.tagsEnabled(), config.tombstoneOnDelete(), config.behaviorOnDecryptionError());
+        access = new TaskAccess(client, share, context.offsetStorageReader(), userId -> {
+            metrics.userKnown(userId);
+            return new UserSlot(new UserStream(userId, settings, metrics), new Backoff(config.retryBackoff(), config.retryBackoffMax()));
+        });
+        startStep.accept("offsets");
+        // One read of everything this task resumes from: 32 partitions per user its config names, one per request.
+        TaskAccess.Admission initial = access.initial();
         Map<String, Map<String, String>> accessPartitions = new LinkedHashMap<>();
         Map<String, UserSlot> users = new LinkedHashMap<>();
-        List<Map<String, String>> toRead = new ArrayList<>();
-        for (AccessTaskConfig.Request r : requests) {
-            Map<String, String> partition = r.keyFingerprint() != null
-                    ? SourceOffsets.keyPartition(r.keyFingerprint()) : SourceOffsets.requestPartition(r.requestId());
-            accessPartitions.put(r.requestId(), partition);
-            toRead.add(partition);
-            if (r.userId() != null && !users.containsKey(r.userId())) {
-                UserStream stream = new UserStream(r.userId(), settings, metrics);
-                users.put(r.userId(), new UserSlot(stream, new Backoff(config.retryBackoff(), config.retryBackoffMax())));
-                toRead.addAll(stream.partitions());
-                metrics.userKnown(r.userId());
-            }
+        initial.slots().forEach(slot -> users.put(slot.userId(), slot));
+        for (TaskAccess.Added a : initial.requests()) {
+            accessPartitions.put(a.request().requestId(), a.partition());
+            registry.add(a.request().requestId(), a.request().userId(), a.reportedStatus());
         }
-
-        // One read of everything this task resumes from: 32 partitions per user plus one per request.
-        Map<Map<String, String>, Map<String, Object>> offsets = context.offsetStorageReader().offsets(toRead);
-        for (AccessTaskConfig.Request r : requests) {
-            registry.add(r.requestId(), r.userId(), recordedStatus(r.requestId(), offsets.get(accessPartitions.get(r.requestId()))));
-        }
-        for (UserSlot slot : users.values()) {
-            for (String problem : slot.stream.load(offsets)) {
-                log.warn("Ignoring a malformed offset of user {} ({}); that bucket is read again from scratch", slot.userId(), problem);
-            }
-            log.info("Resuming user {}: {} memory blobs already emitted", slot.userId(), slot.stream.blobsKnown());
-        }
+        startStep.accept("pipeline");
         PullPipeline.Settings pipelineSettings = new PullPipeline.Settings(config.pollInterval(), config.maxInFlightRequests(),
                 config.bufferMaxBytes(), config.failOnAccessRevoked(), config.accessTopic());
+        String threads = "memoram-source-" + connector + "-" + taskNumber + "-";
         pipeline = new PullPipeline(pipelineSettings, clock, new PullStep(client, config.blobQuery(), clock, maxRecordBytes(props)), registry, metrics,
-                users, accessPartitions, "memoram-source-" + connector + "-" + taskNumber + "-");
-        log.info("Source task {} started with {} access requests and {} known users, up to {} calls in flight",
-                taskNumber, requests.size(), users.size(), config.maxInFlightRequests());
+                users, accessPartitions, threads);
+        startStep.accept("access");
+        access.start(pipeline, config.accessCheckInterval(), "memoram-source-access-" + connector + "-" + taskNumber + "-");
+        log.info("Source task {} of {} started with {} access requests given and {} users known, discovery {}, up to {} calls in flight",
+                taskNumber, task.taskCount(), task.requests().size(), users.size(), config.accessDiscovery().wire(),
+                config.maxInFlightRequests());
     }
 
     /** The producer's limit for one record: the connector's override, else Kafka's default. */
@@ -127,14 +145,6 @@ public class MemoramSourceTask extends SourceTask {
         } catch (NumberFormatException e) {
             return PullStep.DEFAULT_MAX_REQUEST_SIZE;
         }
-    }
-
-    /** The status recorded before a restart; an offset for another request id does not count. */
-    private static String recordedStatus(String requestId, Map<String, Object> offset) {
-        if (offset != null && requestId.equals(offset.get(SourceOffsets.REQUEST_ID)) && offset.get(SourceOffsets.STATUS) instanceof String s) {
-            return s;
-        }
-        return null;
     }
 
     @Override
@@ -155,6 +165,9 @@ public class MemoramSourceTask extends SourceTask {
     @Override
     public void stop() {
         stopping = true;
+        if (access != null) {
+            access.close(); // first: it would otherwise hand the stopping pipeline new users
+        }
         if (pipeline != null) {
             pipeline.stop();
         }

@@ -195,6 +195,11 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback, A
         return state.fileRequest(apiKey, user.memoryKey(), reason).id();
     }
 
+    /** Files a pending access request under an id of the test's choosing (ids are opaque to clients). @return the id. */
+    public String requestAccessWithId(String apiKey, EmulatedUser user, String reason, String id) {
+        return state.fileRequest(apiKey, user.memoryKey(), reason, id).id();
+    }
+
     /** Files an access request for the user by this developer and approves it. @return the request id. */
     public String grantAccess(String apiKey, EmulatedUser user) {
         String id = requestAccess(apiKey, user);

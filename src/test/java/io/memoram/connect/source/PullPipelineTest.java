@@ -53,7 +53,7 @@ class PullPipelineTest {
     private MemoramSourceTask task(Map<String, String> props, Map<String, String> requestUsers, Clock clock) {
         List<AccessTaskConfig.Request> requests = new ArrayList<>();
         requestUsers.forEach((r, u) -> requests.add(new AccessTaskConfig.Request(r, u, null)));
-        Map<String, String> taskProps = TaskAssignment.taskConfigs(props, TaskAssignment.groups(requests), 1).get(0);
+        Map<String, String> taskProps = TaskConfigs.singleTask(props, requests);
         MemoramSourceTask t = new MemoramSourceTask(clock);
         tasks.add(t);
         t.initialize(new Fakes.TaskContext(taskProps));

@@ -43,7 +43,7 @@ class SourceTaskWipesKeysTest {
         List<AccessTaskConfig.Request> requests = List.of(
                 new AccessTaskConfig.Request(emu.grantAccess(apiKey, one), one.userId(), null),
                 new AccessTaskConfig.Request(emu.grantAccess(apiKey, two), two.userId(), null));
-        Map<String, String> taskProps = TaskAssignment.taskConfigs(p, TaskAssignment.groups(requests), 1).get(0);
+        Map<String, String> taskProps = TaskConfigs.singleTask(p, requests);
         MemoramSourceTask t = new MemoramSourceTask();
         t.initialize(new Fakes.TaskContext(taskProps));
         t.start(taskProps);
