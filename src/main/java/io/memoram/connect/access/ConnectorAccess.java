@@ -55,7 +55,7 @@ public final class ConnectorAccess {
     private final Map<String, String> userByRequest = new HashMap<>();
     private final Set<String> unknownIds = new HashSet<>();
     private List<AccessTaskConfig.Request> published;
-    /** Whether task configs carry users (the source) or only request ids (the sink). */
+    /** Whether task configs carry users; both connectors now give request ids only (the source's tasks find their users). */
     private boolean usersInTaskConfigs = true;
 
     /**
@@ -76,7 +76,8 @@ public final class ConnectorAccess {
 
     /**
      * For a connector whose task configs carry request ids only (the sink, whose every task serves
-     * every request): a user becoming known is then no reason to reconfigure.
+     * every request; the source, whose tasks find their users themselves): a user becoming known is
+     * then no reason to reconfigure.
      */
     public synchronized ConnectorAccess withoutUsersInTaskConfigs() {
         usersInTaskConfigs = false;
