@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.management.ObjectName;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 import org.slf4j.Logger;
@@ -33,12 +34,15 @@ import org.slf4j.LoggerFactory;
 public class MemoramSourceTask extends SourceTask {
     private static final Logger log = LoggerFactory.getLogger(MemoramSourceTask.class);
     static final Duration MAX_IDLE_WAIT = Duration.ofSeconds(1);
+    /** How long a poll waits on the pipeline while new ids wait for offset storage. */
+    static final Duration GATE_WAIT = Duration.ofMillis(100);
 
     private final Clock clock;
     private final Duration maxIdleWait;
     private MemoramClient client;
     private AccessRegistry registry;
     private PullPipeline pipeline;
+    private CreateGate gate;
     private SourceTaskMetrics metrics;
     private ObjectName metricsName;
     private ObjectName clientMetricsName;
@@ -111,6 +115,16 @@ public class MemoramSourceTask extends SourceTask {
             }
             log.info("Resuming user {}: {} memory blobs already emitted", slot.userId(), slot.stream.blobsKnown());
         }
+        Map<String, String> requestOfUser = new LinkedHashMap<>();
+        for (AccessTaskConfig.Request r : requests) {
+            if (r.userId() != null) {
+                requestOfUser.putIfAbsent(r.userId(), r.requestId());
+            }
+        }
+        gate = new CreateGate(config.accessTopic(), requestOfUser::get, context.offsetStorageReader(), config.bufferMaxBytes());
+        for (UserSlot slot : users.values()) {
+            gate.resume(slot.stream);
+        }
         PullPipeline.Settings pipelineSettings = new PullPipeline.Settings(config.pollInterval(), config.maxInFlightRequests(),
                 config.bufferMaxBytes(), config.failOnAccessRevoked(), config.accessTopic());
         pipeline = new PullPipeline(pipelineSettings, clock, new PullStep(client, config.blobQuery(), clock, maxRecordBytes(props)), registry, metrics,
@@ -137,13 +151,36 @@ public class MemoramSourceTask extends SourceTask {
         return null;
     }
 
+    /**
+     * What the pipeline has ready, through the {@link CreateGate}: a new id's record goes out only
+     * once offset storage names the id. While the gate holds its bound, this waits for a commit
+     * instead of taking more from the pipeline (whose own bound then stops the fetching).
+     */
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
         if (stopping) {
             return null;
         }
         try {
-            return pipeline.poll(maxIdleWait);
+            gate.confirm(clock.millis());
+            List<SourceRecord> out = gate.take(clock.instant());
+            if (out.isEmpty()) {
+                if (gate.full()) {
+                    gate.awaitCommit(maxIdleWait.toMillis());
+                } else {
+                    // While carriers wait, look at offset storage again soon after a commit.
+                    List<SourceRecord> batch = pipeline.poll(gate.waiting() ? min(maxIdleWait, GATE_WAIT) : maxIdleWait);
+                    if (batch != null) {
+                        gate.add(batch);
+                    }
+                }
+                if (stopping) {
+                    return null;
+                }
+                gate.confirm(clock.millis());
+                out = gate.take(clock.instant());
+            }
+            return out.isEmpty() ? null : out;
         } catch (RuntimeException e) {
             if (stopping) {
                 return null;
@@ -152,11 +189,34 @@ public class MemoramSourceTask extends SourceTask {
         }
     }
 
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** Kafka acknowledged a record this task returned: the gate counts it (see {@link CreateGate}). */
+    @Override
+    public void commitRecord(SourceRecord record, RecordMetadata metadata) {
+        if (gate != null) {
+            gate.acked();
+        }
+    }
+
+    /** Connect wrote offsets: new ids waiting for theirs may be known now. */
+    @Override
+    public void commit() {
+        if (gate != null) {
+            gate.committed();
+        }
+    }
+
     @Override
     public void stop() {
         stopping = true;
         if (pipeline != null) {
             pipeline.stop();
+        }
+        if (gate != null) {
+            gate.wake();
         }
         if (registry != null) {
             registry.close();
@@ -176,5 +236,13 @@ public class MemoramSourceTask extends SourceTask {
 
     PullPipeline pipeline() {
         return pipeline;
+    }
+
+    CreateGate gate() {
+        return gate;
+    }
+
+    org.apache.kafka.connect.source.SourceTaskContext context() {
+        return context;
     }
 }
