@@ -31,7 +31,8 @@ import org.apache.kafka.connect.storage.OffsetStorageReader;
  * carriers is out at a time and announces every new id held by then, so a wave costs one offset
  * flush whatever its size. An id leaves the pending offset (at the user's next carrier) once every
  * record returned up to its last one was acknowledged before that carrier: the flush that writes the
- * carrier writes their bucket offsets too.
+ * carrier writes their bucket offsets too; a user whose released ids all settled gets a carrier for
+ * that alone, so its pending offset shrinks again.
  *
  * <p>Threads: the task's thread for everything but {@link #acked()} and {@link #committed()}
  * (producer and committer threads), which only count and wake.
@@ -53,6 +54,8 @@ final class CreateGate {
         long gen;
         /** The newest generation offset storage is known to hold. */
         long confirmedGen;
+        /** The last record returned for one of its entries since its last carrier; 0 while none. */
+        long releasedThrough;
         /** Stream letter ('m' or 't') + id -> entry. */
         final Map<String, Entry> entries = new LinkedHashMap<>();
 
@@ -184,17 +187,28 @@ final class CreateGate {
             out.add(r);
             if (e != null) {
                 e.lastReturned = returned + out.size();
+                u.releasedThrough = e.lastReturned;
             }
         }
-        if (!queue.isEmpty() && outstanding == null) {
+        if (outstanding == null) {
             out.addAll(announce(now));
         }
         returned += out.size();
         return out;
     }
 
+    /**
+     * Carriers for the users with new ids held, and for those whose released ids all settled (so
+     * that their pending offset shrinks again: a restart must not take ids long written to their
+     * buckets, and since tombstoned, for ids a crash may have left behind). Empty when none.
+     */
     private List<SourceRecord> announce(Instant now) {
         Map<String, User> touched = new LinkedHashMap<>();
+        for (User u : users.values()) {
+            if (u.releasedThrough > 0 && u.releasedThrough <= allAckedThrough) {
+                touched.put(u.userId, u);
+            }
+        }
         for (SourceRecord r : queue) {
             Item it = item(r);
             if (it == null || !it.create()) {
@@ -212,10 +226,14 @@ final class CreateGate {
                 touched.put(u.userId, u);
             }
         }
+        if (touched.isEmpty()) {
+            return List.of();
+        }
         outstanding = new HashMap<>();
         List<SourceRecord> carriers = new ArrayList<>(touched.size());
         for (User u : touched.values()) {
             u.gen++;
+            u.releasedThrough = 0;
             StringBuilder memories = new StringBuilder();
             StringBuilder tags = new StringBuilder();
             for (Iterator<Map.Entry<String, Entry>> i = u.entries.entrySet().iterator(); i.hasNext(); ) {
@@ -283,12 +301,6 @@ final class CreateGate {
         }
         if (outstanding.isEmpty()) {
             outstanding = null;
-            if (acked.get() >= returned) {
-                allAckedThrough = returned;
-            }
-            for (User u : users.values()) {
-                u.entries.values().removeIf(e -> settled(e, u));
-            }
         }
     }
 

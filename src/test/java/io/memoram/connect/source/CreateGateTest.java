@@ -49,6 +49,12 @@ class CreateGateTest {
         return records;
     }
 
+    /** An offset flush of records acknowledged earlier. */
+    private void flush(List<SourceRecord> records) {
+        records.forEach(r -> offsets.stored.put(r.sourcePartition(), new HashMap<>(r.sourceOffset())));
+        gate.committed();
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> offset(SourceRecord r) {
         return (Map<String, Object>) r.sourceOffset();
@@ -76,10 +82,14 @@ class CreateGateTest {
         gate.confirm(1);
         assertThat(gate.take(NOW)).isEmpty();
 
-        returned(first, true);
+        flush(first);
         gate.confirm(2);
         assertThat(gate.waiting()).isFalse();
-        assertThat(ids(gate.take(NOW))).containsExactly("new", "gone");
+        assertThat(ids(returned(gate.take(NOW), true))).containsExactly("new", "gone");
+        // Once they are acknowledged, the pending offset is emptied again.
+        List<SourceRecord> cleanup = gate.take(NOW);
+        assertThat(ids(cleanup)).containsExactly("carrier:req-u1");
+        assertThat(offset(cleanup.get(0))).containsEntry("gen", 2L).containsEntry("memories", "");
     }
 
     @Test
@@ -101,12 +111,16 @@ class CreateGateTest {
         returned(released, true);
         returned(second, true);
         gate.confirm(0);
-        assertThat(ids(returned(gate.take(NOW), true))).containsExactly("c");
+        // u2's ids all settled: a carrier of its own empties its pending offset.
+        List<SourceRecord> third = returned(gate.take(NOW), true);
+        assertThat(ids(third)).containsExactly("c", "carrier:req-u2");
+        assertThat(offset(third.get(1))).containsEntry("gen", 2L).containsEntry("memories", "").containsEntry("tags", "");
+        gate.confirm(0);
 
         // Everything acknowledged before this carrier: only the new id is named.
         gate.add(List.of(create("u1", "d")));
-        List<SourceRecord> third = gate.take(NOW);
-        assertThat(offset(third.get(0))).containsEntry("gen", 3L).containsEntry("memories", "d:*").containsEntry("tags", "");
+        List<SourceRecord> fourth = gate.take(NOW);
+        assertThat(offset(fourth.get(0))).containsEntry("gen", 3L).containsEntry("memories", "d:*").containsEntry("tags", "");
     }
 
     @Test
