@@ -68,8 +68,11 @@ final class CreateGate {
 
     private record Item(String userId, String key, boolean create) { }
 
+    /** The request a carrier names for a user, and the status last seen of it (never claimed anew). */
+    record Carrier(String requestId, String status) { }
+
     private final String accessTopic;
-    private final Function<String, String> requestOf;
+    private final Function<String, Carrier> carrierOf;
     private final OffsetStorageReader reader;
     private final long maxBytes;
     private final Map<String, User> users = new HashMap<>();
@@ -87,12 +90,12 @@ final class CreateGate {
     private long lastCheck;
 
     /**
-     * @param requestOf the access request a user is served through (the carrier's key), by user id
+     * @param carrierOf the access request a user is served through (the carrier's key) and its status, by user id
      * @param maxBytes  held records above which the task stops taking more from the pipeline
      */
-    CreateGate(String accessTopic, Function<String, String> requestOf, OffsetStorageReader reader, long maxBytes) {
+    CreateGate(String accessTopic, Function<String, Carrier> carrierOf, OffsetStorageReader reader, long maxBytes) {
         this.accessTopic = accessTopic;
-        this.requestOf = requestOf;
+        this.carrierOf = carrierOf;
         this.reader = reader;
         this.maxBytes = maxBytes;
     }
@@ -249,9 +252,10 @@ final class CreateGate {
                 append(key.charAt(0) == 'm' ? memories : tags, key.substring(1));
             }
             outstanding.put(u.userId, u.gen);
+            Carrier c = carrierOf.apply(u.userId);
             carriers.add(SourceRecords.pendingCarrier(accessTopic, SourceOffsets.pendingPartition(u.userId),
                     SourceOffsets.pendingOffset(u.gen, memories.toString(), tags.toString()),
-                    requestOf.apply(u.userId), u.userId, now));
+                    c.requestId(), c.status(), u.userId, now));
         }
         return carriers;
     }

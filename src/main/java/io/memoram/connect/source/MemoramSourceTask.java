@@ -121,7 +121,8 @@ public class MemoramSourceTask extends SourceTask {
                 requestOfUser.putIfAbsent(r.userId(), r.requestId());
             }
         }
-        gate = new CreateGate(config.accessTopic(), requestOfUser::get, context.offsetStorageReader(), config.bufferMaxBytes());
+        gate = new CreateGate(config.accessTopic(), userId -> carrier(userId, requestOfUser), context.offsetStorageReader(),
+                config.bufferMaxBytes());
         for (UserSlot slot : users.values()) {
             gate.resume(slot.stream);
         }
@@ -131,6 +132,17 @@ public class MemoramSourceTask extends SourceTask {
                 users, accessPartitions, "memoram-source-" + connector + "-" + taskNumber + "-");
         log.info("Source task {} started with {} access requests and {} known users, up to {} calls in flight",
                 taskNumber, requests.size(), users.size(), config.maxInFlightRequests());
+    }
+
+    /**
+     * What a user's pending offset travels on: the request serving it now (else the first configured
+     * for it) with the status the registry last saw, so the access topic never shows a status anew.
+     */
+    private CreateGate.Carrier carrier(String userId, Map<String, String> requestOfUser) {
+        io.memoram.connect.access.UserAccess access = registry.access(userId);
+        String requestId = access != null ? access.requestId() : requestOfUser.get(userId);
+        AccessStatus status = requestId == null ? null : registry.status(requestId);
+        return new CreateGate.Carrier(requestId == null ? userId : requestId, (status == null ? AccessStatus.UNKNOWN : status).wire());
     }
 
     /** The producer's limit for one record: the connector's override, else Kafka's default. */

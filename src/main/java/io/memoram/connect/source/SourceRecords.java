@@ -91,10 +91,10 @@ final class SourceRecords {
      * one record a user always has to give, whatever its blobs and tags do.
      */
     static SourceRecord pendingCarrier(String topic, java.util.Map<String, ?> partition, java.util.Map<String, ?> offset,
-                                       String requestId, String userId, Instant observedAt) {
+                                       String requestId, String status, String userId, Instant observedAt) {
         Struct value = new Struct(SourceSchemas.ACCESS)
                 .put("request_id", requestId)
-                .put("status", io.memoram.connect.client.AccessStatus.APPROVED.wire())
+                .put("status", status)
                 .put("user_id", userId)
                 .put("observed_at", Date.from(observedAt));
         return new SourceRecord(partition, offset, topic, null, SourceSchemas.ACCESS_KEY, requestId, SourceSchemas.ACCESS,

@@ -15,7 +15,7 @@ class CreateGateTest {
     private static final Instant NOW = Instant.parse("2026-03-01T00:00:00Z");
 
     private final Fakes.Offsets offsets = new Fakes.Offsets();
-    private final CreateGate gate = new CreateGate("p.access", u -> "req-" + u, offsets, 1 << 20);
+    private final CreateGate gate = new CreateGate("p.access", u -> new CreateGate.Carrier("req-" + u, "approved"), offsets, 1 << 20);
 
     static SourceRecord create(String userId, String id) {
         return memory(userId, id, SourceRecords.CREATE);
@@ -137,7 +137,7 @@ class CreateGateTest {
 
     @Test
     void heldRecordsAreBoundedInBytes() {
-        CreateGate small = new CreateGate("p.access", u -> "r", offsets, 1_000);
+        CreateGate small = new CreateGate("p.access", u -> new CreateGate.Carrier("r", "approved"), offsets, 1_000);
         small.add(List.of(create("u1", "a"), create("u1", "b"), create("u1", "c"), create("u1", "d")));
         assertThat(small.full()).isTrue();
         small.take(NOW);

@@ -172,7 +172,7 @@ class OffsetFormatPinTest {
     /** What the gate writes for the first new id of a user, to the byte. */
     @Test
     void theGatesCarrierIsPinned() {
-        CreateGate gate = new CreateGate("p.access", u -> "req1", new Fakes.Offsets(), 1 << 20);
+        CreateGate gate = new CreateGate("p.access", u -> new CreateGate.Carrier("req1", "approved"), new Fakes.Offsets(), 1 << 20);
         gate.add(List.of(CreateGateTest.create("u1", "b1")));
         org.apache.kafka.connect.source.SourceRecord carrier = gate.take(CREATED).get(0);
         assertThat(carrier.sourcePartition()).isEqualTo(SourceOffsets.pendingPartition("u1"));
