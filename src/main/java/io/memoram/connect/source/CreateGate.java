@@ -86,6 +86,7 @@ final class CreateGate {
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
     private final Object signal = new Object();
+    private boolean stopped; // guarded by signal
     private long commitsSeen;
     private long lastCheck;
 
@@ -150,11 +151,15 @@ final class CreateGate {
     /** Connect committed offsets (any thread): worth reading offset storage again. */
     void committed() {
         commits.incrementAndGet();
-        wake();
+        synchronized (signal) {
+            signal.notifyAll();
+        }
     }
 
+    /** The task stops: a poll waiting for a commit returns now, and later ones do not wait. */
     void wake() {
         synchronized (signal) {
+            stopped = true;
             signal.notifyAll();
         }
     }
@@ -162,7 +167,7 @@ final class CreateGate {
     /** Waits up to {@code millis} for a commit (or {@link #wake}). */
     void awaitCommit(long millis) throws InterruptedException {
         synchronized (signal) {
-            if (commits.get() == commitsSeen) {
+            if (commits.get() == commitsSeen && !stopped) {
                 signal.wait(Math.max(1, millis));
             }
         }
