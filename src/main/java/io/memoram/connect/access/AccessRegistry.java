@@ -301,6 +301,12 @@ public final class AccessRegistry {
         return e == null ? null : e.access;
     }
 
+    /** The status last seen of a request of this registry, or null for another request. */
+    public synchronized AccessStatus status(String requestId) {
+        AccessRequestState e = entries.get(requestId);
+        return e == null ? null : e.status;
+    }
+
     /** The user ids currently served. */
     public synchronized List<String> servedUsers() {
         return new ArrayList<>(serving.keySet());

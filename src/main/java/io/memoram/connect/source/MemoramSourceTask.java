@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import javax.management.ObjectName;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 import org.slf4j.Logger;
@@ -35,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public class MemoramSourceTask extends SourceTask {
     private static final Logger log = LoggerFactory.getLogger(MemoramSourceTask.class);
     static final Duration MAX_IDLE_WAIT = Duration.ofSeconds(1);
+    /** How long a poll waits on the pipeline while new ids wait for offset storage. */
+    static final Duration GATE_WAIT = Duration.ofMillis(100);
 
     private final Clock clock;
     private final Duration maxIdleWait;
@@ -44,6 +47,7 @@ public class MemoramSourceTask extends SourceTask {
     private TaskAccess access;
     private AccessRegistry registry;
     private PullPipeline pipeline;
+    private CreateGate gate;
     private SourceTaskMetrics metrics;
     private ObjectName metricsName;
     private ObjectName clientMetricsName;
@@ -110,12 +114,15 @@ public class MemoramSourceTask extends SourceTask {
 
         UserStream.Settings settings = new UserStream.Settings(config.memoriesTopic(), config.tagsTopic(),
                 config.tagsEnabled(), config.tombstoneOnDelete(), config.behaviorOnDecryptionError());
+        // Before any user is loaded: each one's pending ids (restored into its manifests) must reach the gate
+        // before its records do, whether it joins now or while the task runs.
+        gate = new CreateGate(config.accessTopic(), this::carrier, context.offsetStorageReader(), config.bufferMaxBytes());
         access = new TaskAccess(client, share, context.offsetStorageReader(), userId -> {
             metrics.userKnown(userId);
             return new UserSlot(new UserStream(userId, settings, metrics), new Backoff(config.retryBackoff(), config.retryBackoffMax()));
-        });
+        }, slot -> gate.admit(slot.stream));
         startStep.accept("offsets");
-        // One read of everything this task resumes from: 32 partitions per user its config names, one per request.
+        // One read of everything this task resumes from: 33 partitions per user its config names (32 buckets, pending ids), one per request.
         TaskAccess.Admission initial = access.initial();
         Map<String, Map<String, String>> accessPartitions = new LinkedHashMap<>();
         Map<String, UserSlot> users = new LinkedHashMap<>();
@@ -137,6 +144,21 @@ public class MemoramSourceTask extends SourceTask {
                 config.maxInFlightRequests());
     }
 
+    /**
+     * What a user's pending offset travels on: the request serving it now (else one the task serves
+     * for it, else the last it served: users join and leave while the task runs, see {@link TaskAccess})
+     * with the status last seen of it, so the access topic never shows a status anew.
+     */
+    private CreateGate.Carrier carrier(String userId) {
+        io.memoram.connect.access.UserAccess serving = registry.access(userId);
+        String requestId = serving != null ? serving.requestId() : access.requestOf(userId);
+        AccessStatus status = requestId == null ? null : registry.status(requestId);
+        if (status == null && requestId != null) {
+            status = access.formerStatus(requestId);
+        }
+        return new CreateGate.Carrier(requestId == null ? userId : requestId, (status == null ? AccessStatus.UNKNOWN : status).wire());
+    }
+
     /** The producer's limit for one record: the connector's override, else Kafka's default. */
     private static long maxRecordBytes(Map<String, String> props) {
         String override = props.get(PullStep.MAX_REQUEST_SIZE_OVERRIDE);
@@ -147,13 +169,36 @@ public class MemoramSourceTask extends SourceTask {
         }
     }
 
+    /**
+     * What the pipeline has ready, through the {@link CreateGate}: a new id's record goes out only
+     * once offset storage names the id. While the gate holds its bound, this waits for a commit
+     * instead of taking more from the pipeline (whose own bound then stops the fetching).
+     */
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
         if (stopping) {
             return null;
         }
         try {
-            return pipeline.poll(maxIdleWait);
+            gate.confirm(clock.millis());
+            List<SourceRecord> out = gate.take(clock.instant());
+            if (out.isEmpty()) {
+                if (gate.full()) {
+                    gate.awaitCommit(maxIdleWait.toMillis());
+                } else {
+                    // While carriers wait, look at offset storage again soon after a commit.
+                    List<SourceRecord> batch = pipeline.poll(gate.waiting() ? min(maxIdleWait, GATE_WAIT) : maxIdleWait);
+                    if (batch != null) {
+                        gate.add(batch);
+                    }
+                }
+                if (stopping) {
+                    return null;
+                }
+                gate.confirm(clock.millis());
+                out = gate.take(clock.instant());
+            }
+            return out.isEmpty() ? null : out;
         } catch (RuntimeException e) {
             if (stopping) {
                 return null;
@@ -162,11 +207,34 @@ public class MemoramSourceTask extends SourceTask {
         }
     }
 
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** Kafka acknowledged a record this task returned: the gate counts it (see {@link CreateGate}). */
+    @Override
+    public void commitRecord(SourceRecord record, RecordMetadata metadata) {
+        if (gate != null) {
+            gate.acked();
+        }
+    }
+
+    /** Connect wrote offsets: new ids waiting for theirs may be known now. */
+    @Override
+    public void commit() {
+        if (gate != null) {
+            gate.committed();
+        }
+    }
+
     @Override
     public void stop() {
         stopping = true;
+        if (gate != null) {
+            gate.wake(); // a poll waiting for a commit returns now, not after access.close() waited for a listing
+        }
         if (access != null) {
-            access.close(); // first: it would otherwise hand the stopping pipeline new users
+            access.close(); // before the pipeline: it would otherwise hand the stopping pipeline new users
         }
         if (pipeline != null) {
             pipeline.stop();
@@ -189,5 +257,13 @@ public class MemoramSourceTask extends SourceTask {
 
     PullPipeline pipeline() {
         return pipeline;
+    }
+
+    CreateGate gate() {
+        return gate;
+    }
+
+    org.apache.kafka.connect.source.SourceTaskContext context() {
+        return context;
     }
 }

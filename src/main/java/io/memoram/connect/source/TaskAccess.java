@@ -4,6 +4,7 @@ import io.memoram.connect.access.AccessListing;
 import io.memoram.connect.access.AccessRegistry;
 import io.memoram.connect.access.AccessShare;
 import io.memoram.connect.access.AccessTaskConfig.Request;
+import io.memoram.connect.client.AccessStatus;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.util.Threads;
 import java.time.Duration;
@@ -16,9 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.slf4j.Logger;
@@ -31,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * joins with its offsets read (on this thread, never under the pipeline's lock), a request no
  * longer this task's is removed (its user withdrawn). So an approval starts a stream and a
  * revocation or a request leaving the account ends one without any task restarting. One thread;
- * the pipeline's lock guards what it changes there.
+ * the pipeline's lock guards what it changes there. {@link #requestOf} and {@link #formerStatus}
+ * are read by the task's thread (the {@link CreateGate}'s carriers name a user's request).
  */
 final class TaskAccess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TaskAccess.class);
@@ -46,24 +50,39 @@ final class TaskAccess implements AutoCloseable {
     private final AccessShare share;
     private final OffsetStorageReader offsets;
     private final Function<String, UserSlot> newSlot;
+    private final Consumer<UserSlot> loaded;
     /** What the task serves now, request id to request; only this class's thread changes it after start. */
     private final Map<String, Request> served = new LinkedHashMap<>();
     /** Users with a slot in the pipeline (slots are kept when a request goes: the user may come back). */
     private final Set<String> users = new HashSet<>();
+    /**
+     * User id -> a request the task serves for it, else the last one it served (kept when the request
+     * goes, like the slot: records of the user may still be on their way, and their carrier names it).
+     */
+    private final Map<String, String> requestOfUser = new ConcurrentHashMap<>();
+    /** The status last seen of a request the task stopped serving (the registry forgot it; the topic still shows it). */
+    private final Map<String, AccessStatus> formerStatus = new ConcurrentHashMap<>();
     private ScheduledExecutorService executor;
     private volatile boolean reachable = true;
 
-    TaskAccess(MemoramClient client, AccessShare share, OffsetStorageReader offsets, Function<String, UserSlot> newSlot) {
+    /**
+     * @param newSlot a slot for a user new to the task (offsets not loaded yet)
+     * @param loaded  called with each new slot once its offsets are loaded, before the pipeline gets it
+     *                (so the {@link CreateGate} knows a user's pending ids before any of its records)
+     */
+    TaskAccess(MemoramClient client, AccessShare share, OffsetStorageReader offsets, Function<String, UserSlot> newSlot,
+               Consumer<UserSlot> loaded) {
         this.client = Objects.requireNonNull(client, "client");
         this.share = Objects.requireNonNull(share, "share");
         this.offsets = Objects.requireNonNull(offsets, "offsets");
         this.newSlot = Objects.requireNonNull(newSlot, "newSlot");
+        this.loaded = Objects.requireNonNull(loaded, "loaded");
     }
 
     /** What the task serves before any listing (the users its config names), read from offsets on the calling thread. */
     Admission initial() {
         Admission a = prepare(share.initial().values());
-        a.requests().forEach(r -> served.put(r.request().requestId(), r.request()));
+        a.requests().forEach(r -> serve(r.request()));
         a.slots().forEach(s -> users.add(s.userId()));
         return a;
     }
@@ -112,6 +131,10 @@ final class TaskAccess implements AutoCloseable {
         pipeline.changeAccess((registry, events) -> {
             List<AccessRegistry.Event> out = new ArrayList<>();
             for (String id : removed) {
+                AccessStatus last = registry.status(id);
+                if (last != null) {
+                    formerStatus.put(id, last);
+                }
                 out.addAll(registry.remove(id));
             }
             admission.slots().forEach(events::admit);
@@ -123,17 +146,42 @@ final class TaskAccess implements AutoCloseable {
         });
         for (String id : removed) {
             Request was = served.remove(id);
+            if (was.userId() != null && id.equals(requestOfUser.get(was.userId()))) {
+                served.values().stream().filter(r -> was.userId().equals(r.userId())).findFirst()
+                        .ifPresent(other -> requestOfUser.put(was.userId(), other.requestId()));
+            }
             if (!target.containsKey(id)) {
                 log.info("Access request {} (user {}) is no longer this task's to serve", id, was.userId());
             }
         }
         admission.slots().forEach(s -> users.add(s.userId()));
         for (Added a : admission.requests()) {
-            served.put(a.request().requestId(), a.request());
+            serve(a.request());
             if (a.request().userId() != null) {
                 log.info("Serving access request {} of user {}", a.request().requestId(), a.request().userId());
             }
         }
+    }
+
+    private void serve(Request r) {
+        served.put(r.requestId(), r);
+        if (r.userId() != null) {
+            // A request the task still serves for the user wins over one it served before.
+            String current = requestOfUser.get(r.userId());
+            if (current == null || !served.containsKey(current)) {
+                requestOfUser.put(r.userId(), r.requestId());
+            }
+        }
+    }
+
+    /** A request this task serves for {@code userId}, else the last one it served; null for a user never served. Any thread. */
+    String requestOf(String userId) {
+        return requestOfUser.get(userId);
+    }
+
+    /** The status last seen of a request this task no longer serves, or null. Any thread. */
+    AccessStatus formerStatus(String requestId) {
+        return formerStatus.get(requestId);
     }
 
     /** One read of offsets for new requests and new users: their access partitions and the users' 32 stream partitions. */
@@ -163,6 +211,7 @@ final class TaskAccess implements AutoCloseable {
                 log.warn("Ignoring a malformed offset of user {} ({}); that bucket is read again from scratch", slot.userId(), problem);
             }
             log.info("Resuming user {}: {} memory blobs already emitted", slot.userId(), slot.stream.blobsKnown());
+            loaded.accept(slot);
         }
         return new Admission(added, slots);
     }

@@ -361,6 +361,11 @@ final class EmulatorState {
         return List.copyOf(userData(userId).tagsByName.values());
     }
 
+    /** Removes the tag of this name (the dashboard may; the API cannot); blobs keep their tag names. */
+    synchronized boolean deleteTag(String userId, String name) {
+        return userData(userId).tagsByName.remove(name) != null;
+    }
+
     synchronized StoredTag tag(String userId, String tagId) {
         return userData(userId).tagsByName.values().stream().filter(t -> t.id().equals(tagId)).findFirst()
                 .orElseThrow(() -> HttpError.notFound("unknown tag " + tagId));

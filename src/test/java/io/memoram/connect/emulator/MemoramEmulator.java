@@ -284,6 +284,14 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback, A
         return state.deleteBlob(userId, blobId);
     }
 
+    /**
+     * Removes a tag from the user's tag list (as the user's dashboard may; the API has no call for it).
+     * @return whether the tag existed.
+     */
+    public boolean deleteTag(String userId, String name) {
+        return state.deleteTag(userId, name);
+    }
+
     /** null if absent. */
     public StoredBlob blob(String userId, String blobId) {
         return state.blob(userId, blobId);

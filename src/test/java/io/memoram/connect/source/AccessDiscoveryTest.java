@@ -80,7 +80,7 @@ class AccessDiscoveryTest {
 
     private void pollAll() throws InterruptedException {
         for (MemoramSourceTask t : tasks) {
-            List<SourceRecord> got = t.poll();
+            List<SourceRecord> got = Fakes.pollCommitted(t); // offsets written at once: the gate lets new ids go
             if (got != null) {
                 polled.get(t).addAll(got);
             }

@@ -173,7 +173,7 @@ class MemoramSourceLifecycleTest {
 
             CompletableFuture<List<SourceRecord>> blocked = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return t.poll();
+                    return Fakes.pollCommitted(t);
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
@@ -182,7 +182,7 @@ class MemoramSourceLifecycleTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> t.pipeline().pollWaiting());
             t.stop();
             assertThat(blocked.get(30, TimeUnit.SECONDS)).isNull();
-            assertThat(t.poll()).as("after stop").isNull();
+            assertThat(Fakes.pollCommitted(t)).as("after stop").isNull();
         } finally {
             t.stop();
         }
@@ -208,7 +208,7 @@ class MemoramSourceLifecycleTest {
         try {
             // Each user's first listing fails...
             await().atMost(Duration.ofSeconds(10)).until(() -> {
-                List<SourceRecord> batch = t.poll();
+                List<SourceRecord> batch = Fakes.pollCommitted(t);
                 if (batch != null) {
                     records.addAll(batch);
                 }
@@ -217,7 +217,7 @@ class MemoramSourceLifecycleTest {
             assertThat(emu.requestCount("GET", "/memory-blobs") - before).isEqualTo(2);
             // ...and while the task's clock has not reached the backoff, nothing is tried again.
             for (int i = 0; i < 3; i++) {
-                List<SourceRecord> batch = t.poll();
+                List<SourceRecord> batch = Fakes.pollCommitted(t);
                 assertThat(batch == null || memories(batch).isEmpty()).isTrue();
             }
             assertThat(t.pipeline().inFlight()).isZero();
@@ -238,7 +238,7 @@ class MemoramSourceLifecycleTest {
     private static List<SourceRecord> pollUntil(MemoramSourceTask t, java.util.function.Predicate<List<SourceRecord>> done) {
         List<SourceRecord> records = new ArrayList<>();
         await().atMost(Duration.ofSeconds(10)).until(() -> {
-            List<SourceRecord> batch = t.poll();
+            List<SourceRecord> batch = Fakes.pollCommitted(t);
             if (batch != null) {
                 records.addAll(batch);
             }

@@ -52,7 +52,7 @@ class SourceTaskWipesKeysTest {
             List<SourceRecord> records = new ArrayList<>();
             // Both users' blobs were opened: the task holds both users' keys.
             await().atMost(Duration.ofSeconds(20)).until(() -> {
-                List<SourceRecord> batch = t.poll();
+                List<SourceRecord> batch = Fakes.pollCommitted(t);
                 if (batch != null) {
                     records.addAll(batch);
                 }
