@@ -143,4 +143,24 @@ class CreateGateTest {
         small.take(NOW);
         assertThat(small.held()).isEqualTo(4);
     }
+
+    /**
+     * A user that joins a running task (TaskAccess's thread admits it, offsets loaded): its pending ids
+     * from before a crash stay named by its next carrier until they settle, like a user of the start.
+     */
+    @Test
+    void aUserAdmittedWhileTheTaskRunsKeepsItsRestoredPendingIds() throws Exception {
+        offsets.stored.put(SourceOffsets.pendingPartition("u1"), new HashMap<>(SourceOffsets.pendingOffset(7, "x:*", "")));
+        UserStream stream = new UserStream("u1", new UserStream.Settings("p.memories", "p.tags", true, true,
+                io.memoram.connect.config.MemoramSourceConfig.OnDecryptionError.FAIL), new SourceTaskMetrics(java.time.Clock.systemUTC()));
+        stream.load(offsets.offsets(stream.partitions()));
+        Thread admitting = new Thread(() -> gate.admit(stream));
+        admitting.start();
+        admitting.join();
+
+        gate.add(List.of(create("u1", "a")));
+        List<SourceRecord> carrier = gate.take(NOW);
+        assertThat(ids(carrier)).containsExactly("carrier:req-u1");
+        assertThat(offset(carrier.get(0))).containsEntry("gen", 8L).containsEntry("memories", "x:*,a:*");
+    }
 }
