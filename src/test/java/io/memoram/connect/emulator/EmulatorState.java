@@ -228,6 +228,11 @@ final class EmulatorState {
         return changed;
     }
 
+    /** The request leaves the account: listings no longer show it, and its id is unknown from now on. */
+    synchronized void deleteRequest(String requestId) {
+        requests.remove(requestId);
+    }
+
     synchronized EmulatedAccessRequest request(String requestId) {
         EmulatedAccessRequest r = requestId == null ? null : requests.get(requestId);
         if (r == null) {

@@ -219,6 +219,11 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback, A
         state.setStatus(requestId, EmulatedAccessRequest.REVOKED);
     }
 
+    /** The request leaves the developer account (deleted on the platform's side): no listing shows it any more. */
+    public void deleteAccessRequest(String requestId) {
+        state.deleteRequest(requestId);
+    }
+
     public EmulatedAccessRequest accessRequest(String requestId) {
         return state.request(requestId);
     }

@@ -187,4 +187,36 @@ class SourceCrashRecoveryTest {
         List<SourceRecord> after = pollUntil(third, new Fakes.Worker(offsets), record(".memories", fresh, "d"), true);
         assertThat(after).filteredOn(record(".memories", old, "c")).as("unchanged and committed: not again").isEmpty();
     }
+
+    /**
+     * A user whose request left the account while its ids were still named by its pending offset: the
+     * user's next pending offset (emptying it once they settled) still travels on that request, with
+     * the status the access topic last showed for it, not a made-up key or status.
+     */
+    @Test
+    void aUserWhoseRequestLeftTheTaskKeepsItsRequestOnItsPendingOffset() throws Exception {
+        String apiKey = emu.createApiKey();
+        EmulatedUser u = emu.createUser();
+        String old = emu.putBlob(u.userId(), "old", "t", List.of());
+        Fakes.Offsets offsets = new Fakes.Offsets();
+        Fakes.Worker worker = new Fakes.Worker(offsets);
+        MemoramSourceTask t = start(discoveringProps(apiKey), offsets);
+        String requestId = emu.grantAccess(apiKey, u);
+        // Its record goes out once the first pending offset is flushed; that offset names it until the next one.
+        List<SourceRecord> seen = new ArrayList<>(pollUntil(t, worker, record(".memories", old, "c"), true));
+
+        emu.deleteAccessRequest(requestId);
+        await().atMost(DEADLINE).until(() -> t.metrics().getUsersActive() == 0);
+        Map<String, String> pending = SourceOffsets.pendingPartition(u.userId());
+        seen.addAll(pollUntil(t, worker, r -> pending.equals(r.sourcePartition()), true));
+
+        SourceRecord carrier = seen.get(seen.size() - 1);
+        assertThat(carrier.sourcePartition()).isEqualTo(pending);
+        assertThat(carrier.key()).as("the request that served the user").isEqualTo(requestId);
+        assertThat(((Map<?, ?>) carrier.sourceOffset()).get("memories")).as("old settled").isEqualTo("");
+        String lastShown = seen.stream()
+                .filter(r -> requestId.equals(r.key()) && !pending.equals(r.sourcePartition()))
+                .reduce((a, b) -> b).map(r -> ((Struct) r.value()).getString("status")).orElseThrow();
+        assertThat(((Struct) carrier.value()).getString("status")).isEqualTo(lastShown).isNotEqualTo("unknown");
+    }
 }
