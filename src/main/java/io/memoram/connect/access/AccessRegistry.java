@@ -70,9 +70,10 @@ public final class AccessRegistry {
      * @param retryBackoff        first wait after a failed call (doubles, with jitter, up to the max)
      * @param retryBackoffMax     longest wait after failed calls or repeated denials
      * @param expectedUsersOnly   true: open credentials only for requests {@link #add added} with their
-     *                            user (the source: a user found by approval is re-assigned by the
-     *                            connector first, so two tasks never serve one user); false: open any
-     *                            approved request (the sink)
+     *                            user (the source: a request is added with its user only by the task that
+     *                            owns the user, see {@link AccessShare}, so two tasks never serve one user;
+     *                            an approval of a request added without its user is not reported either:
+     *                            the owner of the user reports it); false: open any approved request (the sink)
      */
     public record Settings(Duration checkInterval, Duration retryBackoff, Duration retryBackoffMax, boolean expectedUsersOnly) {
         public Settings {
@@ -111,6 +112,20 @@ public final class AccessRegistry {
     public synchronized void add(String requestId, String userId, String reportedStatus) {
         Objects.requireNonNull(requestId, "requestId");
         entries.computeIfAbsent(requestId, id -> new AccessRequestState(id, userId, reportedStatus, clock.millis()));
+    }
+
+    /**
+     * Forgets a request (the source task no longer serves it: it left the account's listing, or its
+     * user belongs to another task). A user it served is withdrawn; a check of it in flight opens nothing.
+     */
+    public synchronized List<Event> remove(String requestId) {
+        AccessRequestState e = entries.remove(requestId);
+        List<Event> events = new ArrayList<>();
+        if (e != null) {
+            withdraw(e, events, clock.millis());
+            e.forget();
+        }
+        return events;
     }
 
     /** The ids of the requests due for a check now; each is handed out once until its check ends. */
@@ -155,7 +170,7 @@ public final class AccessRegistry {
         synchronized (this) {
             e = entries.get(requestId);
             if (e == null) {
-                throw new IllegalArgumentException("unknown access request " + requestId);
+                return List.of(); // removed after it was handed out: nothing to check any more
             }
             if (closed) {
                 e.checking = false;
@@ -215,7 +230,7 @@ public final class AccessRegistry {
     }
 
     private synchronized void opened(AccessRequestState e, UserAccess access, List<Event> events) {
-        if (closed || !e.opened(access, clock.millis() + settings.checkInterval().toMillis())) {
+        if (closed || entries.get(e.requestId) != e || !e.opened(access, clock.millis() + settings.checkInterval().toMillis())) {
             access.close(); // not kept: wiped now
             return;
         }
@@ -284,6 +299,12 @@ public final class AccessRegistry {
     public synchronized UserAccess access(String userId) {
         AccessRequestState e = serving.get(userId);
         return e == null ? null : e.access;
+    }
+
+    /** The status last seen of a request of this registry, or null for another request. */
+    public synchronized AccessStatus status(String requestId) {
+        AccessRequestState e = entries.get(requestId);
+        return e == null ? null : e.status;
     }
 
     /** The user ids currently served. */

@@ -56,7 +56,10 @@ final class AccessRequestState {
         failures = 0;
         AccessStatus seen = r.status() == null ? AccessStatus.UNKNOWN : r.status();
         String seenUser = r.userId() != null ? r.userId() : expectedUserId;
-        if (!seen.wire().equals(reportedStatus)) {
+        // Approved, but its user is another task's business until this task is told it owns the user:
+        // the task that serves the user reports the approval, so it is recorded once.
+        boolean ownerReports = seen == AccessStatus.APPROVED && settings.expectedUsersOnly() && expectedUserId == null;
+        if (!seen.wire().equals(reportedStatus) && !ownerReports) {
             events.add(new Event.StatusChanged(requestId, seenUser, seen));
             reportedStatus = seen.wire();
             log.info("Access request {} (user {}) is {}", requestId, seenUser, seen.wire());
@@ -73,7 +76,7 @@ final class AccessRequestState {
                     return false;
                 }
                 if (settings.expectedUsersOnly() && expectedUserId == null) {
-                    log.info("Access request {} is approved; waiting for the connector to assign its user to a task", requestId);
+                    log.debug("Access request {} is approved; the task that owns user {} serves it", requestId, seenUser);
                     dueAt = checkAgainAt;
                     return false;
                 }

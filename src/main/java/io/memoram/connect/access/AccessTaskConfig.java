@@ -1,7 +1,12 @@
 package io.memoram.connect.access;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,26 +20,38 @@ import org.apache.kafka.common.config.ConfigException;
 /**
  * The keys a connector adds to each task config, for both connectors, defined in a
  * {@link ConfigDef} (as Kafka's MirrorMaker task configs are) so that a task config is parsed and
- * validated in one place instead of splitting hand-joined strings.
+ * validated in one place.
  *
- * <p>Per request, optional facts are keyed by the request id, the way Connect keys a transform's
- * settings by its alias: {@code memoram.task.access.request.<id>.user.id} and
- * {@code memoram.task.access.request.<id>.memory.key.sha256}. Request ids, user ids and key
- * fingerprints are not secrets; a memory key is never a task config value.
+ * <p>The requests travel as one JSON array ({@code [{"id": "...", "memory_key_sha256": "..."}]}),
+ * because the API calls request ids opaque: an id may hold dots, colons, commas or any Unicode,
+ * which neither a comma-separated list nor a config key built from the id could carry. Request ids,
+ * user ids and key fingerprints are not secrets; a memory key is never a task config value.
  */
 public final class AccessTaskConfig extends AbstractConfig {
-    /** The task's number (JMX names); the same key for the source and the sink. */
+    /** The task's number (JMX names, and its share of users in the source); the same key for the source and the sink. */
     public static final String TASK_NUMBER_CONFIG = "memoram.task.number";
-    /** The access requests this task serves. */
-    public static final String REQUEST_IDS_CONFIG = "memoram.task.access.request.ids";
-    static final String REQUEST_PREFIX = "memoram.task.access.request.";
-    static final String USER_ID_SUFFIX = ".user.id";
-    static final String KEY_FINGERPRINT_SUFFIX = ".memory.key.sha256";
+    /** How many tasks share the users (the source's modulus, see {@link AccessShare}). */
+    public static final String TASK_COUNT_CONFIG = "memoram.task.count";
+    /** The access requests this task is given, as a JSON array (a key of its own: older task configs used a comma list). */
+    public static final String REQUEST_IDS_CONFIG = "memoram.task.access.requests";
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    static final String ID = "id";
+    static final String USER_ID = "user_id";
+    static final String KEY_FINGERPRINT = "memory_key_sha256";
+    /** Far above any id the API hands out, low enough that a task config stays small. */
+    static final int MAX_ID_LENGTH = 1024;
     private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{64}");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One request a task serves; {@code userId} and {@code keyFingerprint} may be null. */
+    private static final ConfigDef DEFINITION = new ConfigDef()
+            .define(TASK_NUMBER_CONFIG, Type.INT, 0, ConfigDef.Range.atLeast(0), Importance.LOW,
+                    "The task's number, set by the connector.")
+            .define(TASK_COUNT_CONFIG, Type.INT, 1, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    "How many tasks share the connector's users, set by the connector.")
+            .define(REQUEST_IDS_CONFIG, Type.STRING, "[]", (name, value) -> decode(name, (String) value), Importance.LOW,
+                    "The access requests this task is given (JSON), set by the connector.");
+
+    /** One request a task is given; {@code userId} and {@code keyFingerprint} may be null. */
     public record Request(String requestId, String userId, String keyFingerprint) {
         public Request {
             Objects.requireNonNull(requestId, "requestId");
@@ -43,13 +60,9 @@ public final class AccessTaskConfig extends AbstractConfig {
 
     private final List<Request> requests;
 
-    private AccessTaskConfig(ConfigDef def, Map<String, String> props) {
-        super(def, props, false);
-        List<Request> out = new ArrayList<>();
-        for (String id : getList(REQUEST_IDS_CONFIG)) {
-            out.add(new Request(id, getString(userKey(id)), getString(fingerprintKey(id))));
-        }
-        this.requests = List.copyOf(out);
+    private AccessTaskConfig(Map<String, String> props) {
+        super(DEFINITION, props, false);
+        this.requests = decode(REQUEST_IDS_CONFIG, getString(REQUEST_IDS_CONFIG));
     }
 
     /**
@@ -62,28 +75,34 @@ public final class AccessTaskConfig extends AbstractConfig {
             throw new ConfigException("The task config lacks " + REQUEST_IDS_CONFIG
                     + ": it was not created by a Memoram connector of this version");
         }
-        return new AccessTaskConfig(definition(ids(taskProps.get(REQUEST_IDS_CONFIG))), taskProps);
+        return new AccessTaskConfig(taskProps);
     }
 
-    /** Adds the task keys for {@code requests} and the task number to {@code props} (the connector's config). */
+    /** Adds the task keys for {@code requests} and the task number to {@code props} (the connector's config); one task. */
     public static Map<String, String> write(Map<String, String> props, int taskNumber, List<Request> requests) {
-        List<String> ids = new ArrayList<>();
+        return write(props, taskNumber, 1, requests);
+    }
+
+    /** Adds the task keys to {@code props}: this task's number, how many tasks share the users, and the requests. */
+    public static Map<String, String> write(Map<String, String> props, int taskNumber, int taskCount, List<Request> requests) {
+        ArrayNode array = JSON.createArrayNode();
         for (Request r : requests) {
-            ids.add(r.requestId());
+            ObjectNode o = array.addObject().put(ID, r.requestId());
             if (r.userId() != null) {
-                props.put(userKey(r.requestId()), r.userId());
+                o.put(USER_ID, r.userId());
             }
             if (r.keyFingerprint() != null) {
-                props.put(fingerprintKey(r.requestId()), r.keyFingerprint());
+                o.put(KEY_FINGERPRINT, r.keyFingerprint());
             }
         }
-        props.put(REQUEST_IDS_CONFIG, String.join(",", ids));
+        props.put(REQUEST_IDS_CONFIG, array.toString());
         props.put(TASK_NUMBER_CONFIG, Integer.toString(taskNumber));
-        definition(ids).parse(props); // what we write must parse: fail here, in the connector, not in every task
+        props.put(TASK_COUNT_CONFIG, Integer.toString(taskCount));
+        DEFINITION.parse(props); // what we write must parse: fail here, in the connector, not in every task
         return props;
     }
 
-    /** The request ids of a task config, or empty when it has none. */
+    /** The request ids of a task config. */
     public static List<String> requestIds(Map<String, String> taskProps) {
         return parse(taskProps).requests.stream().map(Request::requestId).toList();
     }
@@ -96,57 +115,53 @@ public final class AccessTaskConfig extends AbstractConfig {
         return getInt(TASK_NUMBER_CONFIG);
     }
 
-    /** The definition for a task config serving {@code ids}: the fixed keys plus two optional keys per id. */
-    static ConfigDef definition(List<String> ids) {
-        ConfigDef def = new ConfigDef()
-                .define(TASK_NUMBER_CONFIG, Type.INT, 0, ConfigDef.Range.atLeast(0), Importance.LOW,
-                        "The task's number, set by the connector.")
-                .define(REQUEST_IDS_CONFIG, Type.LIST, "", listOf(ID, "an access request id"), Importance.LOW,
-                        "Access requests this task serves, set by the connector.");
-        for (String id : ids) {
-            def.define(userKey(id), Type.STRING, null, matching(Pattern.compile("\\S{1,256}"), "a user id"),
-                    Importance.LOW, "The user of access request " + id + ", when the connector knew it.");
-            def.define(fingerprintKey(id), Type.STRING, null, matching(FINGERPRINT, "64 lower-case hex characters"),
-                    Importance.LOW, "SHA-256 fingerprint of the memory key access request " + id + " was filed for.");
+    public int taskCount() {
+        return getInt(TASK_COUNT_CONFIG);
+    }
+
+    /** Decodes and checks the JSON array; a repeated id keeps its first entry. */
+    private static List<Request> decode(String name, String value) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(value == null ? "[]" : value);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(name, value, "must be a JSON array of access requests");
         }
-        return def;
-    }
-
-    private static List<String> ids(String value) {
-        LinkedHashSet<String> ids = new LinkedHashSet<>();
-        if (value != null) {
-            for (String s : value.split(",")) {
-                if (!s.isBlank()) {
-                    ids.add(s.trim());
-                }
-            }
+        if (root == null || !root.isArray()) {
+            throw new ConfigException(name, value, "must be a JSON array of access requests");
         }
-        return new ArrayList<>(ids);
-    }
-
-    static String userKey(String requestId) {
-        return REQUEST_PREFIX + requestId + USER_ID_SUFFIX;
-    }
-
-    static String fingerprintKey(String requestId) {
-        return REQUEST_PREFIX + requestId + KEY_FINGERPRINT_SUFFIX;
-    }
-
-    private static ConfigDef.Validator matching(Pattern p, String what) {
-        return (name, value) -> {
-            if (value != null && !p.matcher((String) value).matches()) {
-                throw new ConfigException(name, value, "must be " + what);
+        Map<String, Request> out = new LinkedHashMap<>();
+        for (JsonNode n : root) {
+            String id = text(n, ID, name);
+            if (id == null || id.isBlank() || id.length() > MAX_ID_LENGTH) {
+                throw new ConfigException(name, value, "every access request needs an \"" + ID + "\" of 1 to "
+                        + MAX_ID_LENGTH + " characters");
             }
-        };
+            String user = text(n, USER_ID, name);
+            if (user != null && user.isBlank()) {
+                throw new ConfigException(name, value, "\"" + USER_ID + "\" of access request " + id + " must not be blank");
+            }
+            String fp = text(n, KEY_FINGERPRINT, name);
+            if (fp != null && !FINGERPRINT.matcher(fp).matches()) {
+                throw new ConfigException(name, value, "\"" + KEY_FINGERPRINT + "\" of access request " + id
+                        + " must be 64 lower-case hex characters");
+            }
+            out.putIfAbsent(id, new Request(id, user, fp));
+        }
+        return new ArrayList<>(out.values());
     }
 
-    private static ConfigDef.Validator listOf(Pattern p, String what) {
-        return (name, value) -> {
-            for (Object o : (List<?>) value) {
-                if (!p.matcher(o.toString()).matches()) {
-                    throw new ConfigException(name, o, "every element must be " + what);
-                }
+    private static String text(JsonNode n, String field, String name) {
+        JsonNode v = n.isObject() ? n.get(field) : null;
+        if (v == null || v.isNull()) {
+            if (!n.isObject()) {
+                throw new ConfigException(name, n.toString(), "every element must be a JSON object");
             }
-        };
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new ConfigException(name, n.toString(), "\"" + field + "\" must be a string");
+        }
+        return v.asText();
     }
 }

@@ -1,7 +1,6 @@
 package io.memoram.connect.access;
 
 import io.memoram.connect.client.AccessRequest;
-import io.memoram.connect.client.AccessStatus;
 import io.memoram.connect.client.MemoramAuthenticationException;
 import io.memoram.connect.client.MemoramBadRequestException;
 import io.memoram.connect.client.MemoramClient;
@@ -27,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * A connector's view of its access requests, for both connectors: the one path from configuration
  * to the requests its tasks serve. Resolves memory keys to request ids (ids the connector
  * remembered first, then the API, which reuses or files a request), learns each request's user,
- * discovers the account's requests in scope ({@code memoram.access.discovery}), and calls
- * {@code onChange} when the requests or their users change, so the connector asks for task
- * reconfiguration only then. Driven by {@link AccessRefresher}; {@link #requests()} is read by the
+ * and calls {@code onChange} when the requests (or, when task configs carry them, their users)
+ * change, so the connector asks for task reconfiguration only then. Discovery of the account's
+ * other requests is the tasks' business (the source's {@link AccessShare}, the sink's user
+ * directory): approvals never reconfigure a connector. Driven by {@link AccessRefresher}; {@link #requests()} is read by the
  * herder's thread.
  */
 public final class ConnectorAccess {
@@ -49,27 +49,21 @@ public final class ConnectorAccess {
     private final List<String> configuredIds;
     /** Memory key fingerprint to key, in config order (duplicates collapse). */
     private final Map<String, Secret> keys = new LinkedHashMap<>();
-    private final AccessDiscovery discovery;
-    private final String scopeReason;
     private final Runnable onChange;
 
     private final Map<String, String> requestByKey = new HashMap<>();
     private final Map<String, String> userByRequest = new HashMap<>();
-    /** Requests found by discovery, id to user, in listing order. */
-    private final Map<String, String> discovered = new LinkedHashMap<>();
     private final Set<String> unknownIds = new HashSet<>();
     private List<AccessTaskConfig.Request> published;
-    /** Whether task configs carry users (the source) or only request ids (the sink). */
+    /** Whether task configs carry users; both connectors now give request ids only (the source's tasks find their users). */
     private boolean usersInTaskConfigs = true;
 
     /**
      * @param remembered  fingerprints to request ids stored by earlier runs (absent ones omitted)
-     * @param discovery   which of the account's requests are served besides the configured ones
-     * @param scopeReason the reason a request must have with {@link AccessDiscovery#REASON}
      */
     public ConnectorAccess(MemoramClient client, AccessRequestResolver resolver,
                            Function<List<String>, Map<String, String>> remembered, List<String> configuredIds,
-                           List<Secret> memoryKeys, AccessDiscovery discovery, String scopeReason, Runnable onChange) {
+                           List<Secret> memoryKeys, Runnable onChange) {
         this.client = client;
         this.resolver = resolver;
         this.remembered = remembered;
@@ -77,28 +71,26 @@ public final class ConnectorAccess {
         for (Secret k : memoryKeys) {
             keys.putIfAbsent(AccessRequestResolver.keyFingerprint(k), k);
         }
-        this.discovery = discovery;
-        this.scopeReason = scopeReason;
         this.onChange = onChange;
     }
 
     /**
      * For a connector whose task configs carry request ids only (the sink, whose every task serves
-     * every request): a user becoming known is then no reason to reconfigure.
+     * every request; the source, whose tasks find their users themselves): a user becoming known is
+     * then no reason to reconfigure.
      */
     public synchronized ConnectorAccess withoutUsersInTaskConfigs() {
         usersInTaskConfigs = false;
         return this;
     }
 
-    /** What the connector knows now: every request id (configured, resolved, discovered) with its user and key fingerprint. */
+    /** What the connector knows now: every request id (configured, resolved) with its user and key fingerprint. */
     public synchronized List<AccessTaskConfig.Request> requests() {
         Map<String, AccessTaskConfig.Request> out = new LinkedHashMap<>();
         for (String id : configuredIds) {
             out.put(id, new AccessTaskConfig.Request(id, userByRequest.get(id), null));
         }
         requestByKey.forEach((fp, id) -> out.put(id, new AccessTaskConfig.Request(id, userByRequest.get(id), fp)));
-        discovered.forEach((id, user) -> out.putIfAbsent(id, new AccessTaskConfig.Request(id, user, null)));
         return new ArrayList<>(out.values());
     }
 
@@ -113,7 +105,7 @@ public final class ConnectorAccess {
     }
 
     /**
-     * One round: resolve keys, read the listing (statuses, discovery), call onChange on a change.
+     * One round: resolve keys, read the listing (users of the requests), call onChange on a change.
      *
      * @throws PermanentFailure for a refused API key or a refused memory key
      * @throws MemoramException when the API could not be reached (the next round retries)
@@ -179,7 +171,7 @@ public final class ConnectorAccess {
         for (AccessTaskConfig.Request r : requests()) {
             ids.add(r.requestId());
         }
-        if (ids.isEmpty() && !discovery.enabled()) {
+        if (ids.isEmpty()) {
             return;
         }
         Map<String, AccessRequest> found = new HashMap<>();
@@ -194,11 +186,8 @@ public final class ConnectorAccess {
                 found.put(r.id(), r);
             }
         }
-        if (discovery.enabled()) {
-            discover(listing);
-        }
         for (String id : ids) {
-            if (!found.containsKey(id) && !isDiscovered(id)) {
+            if (!found.containsKey(id)) {
                 try {
                     found.put(id, client.getAccessRequest(id));
                 } catch (MemoramNotFoundException e) {
@@ -217,54 +206,11 @@ public final class ConnectorAccess {
         }
     }
 
-    private synchronized boolean isDiscovered(String id) {
-        return discovered.containsKey(id);
-    }
-
     /**
-     * Takes the requests in scope whose user is linked (approved, or approved once and revoked since:
-     * their task reports the revocation and resumes the user on re-approval without reconfiguring).
-     * Pending requests have no user yet; they join when approved. A request missing from an
-     * incomplete listing is kept: absence proves nothing there. Never logs a request whole (the
-     * listing carries memory keys; {@link AccessRequest#toString()} hides them anyway).
+     * The requests of a listing that discovery serves: in scope, user linked; request id to user id.
+     * Kept for the sink's per-task discovery; see {@link AccessScope#of}.
      */
-    private void discover(AccessListing listing) {
-        Map<String, String> fresh = inScope(listing, discovery, scopeReason);
-        int added = 0;
-        int removed = 0;
-        synchronized (this) {
-            for (Map.Entry<String, String> e : fresh.entrySet()) {
-                if (!e.getValue().equals(discovered.get(e.getKey()))) {
-                    added++;
-                    log.debug("Discovered access request {} of user {}", e.getKey(), e.getValue());
-                }
-            }
-            if (listing.complete()) {
-                for (String id : discovered.keySet()) {
-                    if (!fresh.containsKey(id)) {
-                        removed++;
-                        log.info("Access request {} is no longer in the account's listing (or out of scope): not served any more", id);
-                    }
-                }
-                discovered.clear();
-            }
-            discovered.putAll(fresh);
-        }
-        if (added > 0 || removed > 0) {
-            log.info("Discovery ({}): {} access requests in scope, {} new, {} gone", discovery.wire(), fresh.size(), added, removed);
-        }
-    }
-
-    /** The requests of a listing that discovery serves: in scope, user linked; request id to user id. */
     public static Map<String, String> inScope(AccessListing listing, AccessDiscovery discovery, String scopeReason) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (AccessRequest r : listing.items()) {
-            boolean scoped = discovery == AccessDiscovery.ALL
-                    || (discovery == AccessDiscovery.REASON && scopeReason != null && scopeReason.equals(r.reason()));
-            if (scoped && r.id() != null && r.userId() != null && r.status() != AccessStatus.PENDING) {
-                out.put(r.id(), r.userId());
-            }
-        }
-        return out;
+        return new AccessScope(discovery, scopeReason).of(listing);
     }
 }

@@ -6,7 +6,6 @@ import io.memoram.connect.access.AccessRequestResolver;
 import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.access.ConnectorAccess;
 import io.memoram.connect.client.MemoramClient;
-import io.memoram.connect.config.AccessDiscovery;
 import io.memoram.connect.config.ConnectorValidation;
 import io.memoram.connect.config.MemoramCommonConfig;
 import io.memoram.connect.config.MemoramSinkConfig;
@@ -53,7 +52,7 @@ public class MemoramSinkConnector extends SinkConnector {
         String name = props.getOrDefault("name", "memoram-sink");
         client = MemoramClient.create(config.clientConfig(null)).withRetry(io.memoram.connect.client.RetryPolicy.SHORT);
         access = new ConnectorAccess(client, new AccessRequestResolver(client, config.accessRequestReason()),
-                fingerprints -> Map.of(), config.accessRequestIds(), config.memoryKeys(), AccessDiscovery.OFF, null,
+                fingerprints -> Map.of(), config.accessRequestIds(), config.memoryKeys(),
                 () -> context().requestTaskReconfiguration()).withoutUsersInTaskConfigs();
         try {
             refresher = AccessRefresher.start(access, config.accessCheckInterval(), "memoram-sink-access-" + name,

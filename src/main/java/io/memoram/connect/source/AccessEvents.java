@@ -34,6 +34,16 @@ final class AccessEvents {
         this.schedule = schedule;
     }
 
+    /** A user joins the task after start (its task's share found it): its slot, offsets loaded. */
+    void admit(UserSlot slot) {
+        users.putIfAbsent(slot.userId(), slot);
+    }
+
+    /** Where the statuses of a request that joins after start are recorded. */
+    void track(String requestId, Map<String, String> partition) {
+        accessPartitions.put(requestId, partition);
+    }
+
     /**
      * Applies one event.
      *

@@ -19,6 +19,14 @@ import java.util.Map;
  * and is written again exactly.
  */
 final class Manifest {
+    /**
+     * The fingerprint of an id the task may have emitted without offset storage knowing it
+     * (recovered after a crash, see {@link CreateGate}): it matches no blob, so a listing that has
+     * the id emits it again (as new), and one that misses it tombstones it. Not an 11-character
+     * fingerprint, so it lives in {@link #other} and older versions read it as "changed".
+     */
+    static final String PENDING = "*";
+
     /** The compact entries (almost all of them). */
     private final FingerprintTable table = new FingerprintTable();
     /** Entries the table cannot hold compactly (rare); null while none. */
@@ -43,6 +51,11 @@ final class Manifest {
 
     boolean contains(String id) {
         return table.find(id) >= 0 || (other != null && other.containsKey(id));
+    }
+
+    /** Whether {@code id} is in the manifest only as {@link #PENDING}. */
+    boolean pending(String id) {
+        return other != null && PENDING.equals(other.get(id));
     }
 
     void put(String id, String fingerprint) {

@@ -26,15 +26,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Streams the memory blobs and tags of the users who granted access into Kafka (docs/source.md).
  *
- * <p>The connector's access requests (configured, filed for memory keys, discovered) come from
+ * <p>The connector's own access requests (configured ids, ids filed for memory keys) come from
  * {@link ConnectorAccess}, refreshed every {@code memoram.access.check.interval.ms}; it asks for
- * task reconfiguration when the requests or their users change. Users are spread over tasks (one
- * user, one task). Task configs carry request ids, never keys.
+ * task reconfiguration only when they change (a memory key resolved). Every task is given them
+ * all and takes its own share of users by a stable hash of the user id, reading the account's
+ * listing itself (discovery included), so approvals and revocations restart no task and move no
+ * user ({@link TaskAssignment}). Task configs carry request ids, never keys.
  */
 public class MemoramSourceConnector extends SourceConnector {
     private static final Logger log = LoggerFactory.getLogger(MemoramSourceConnector.class);
 
     private Map<String, String> props;
+    private MemoramSourceConfig config;
     private MemoramClient client;
     private ConnectorAccess access;
     private AccessRefresher refresher;
@@ -63,6 +66,7 @@ public class MemoramSourceConnector extends SourceConnector {
     public void start(Map<String, String> props) {
         this.props = new HashMap<>(props);
         MemoramSourceConfig config = new MemoramSourceConfig(props);
+        this.config = config;
         String name = props.getOrDefault("name", "memoram-source");
         if (config.accessRequestIds().isEmpty() && config.memoryKeys().isEmpty() && !config.accessDiscovery().enabled()) {
             throw new ConnectException("Configure at least one of memoram.access.request.ids and memoram.memory.keys, "
@@ -72,7 +76,7 @@ public class MemoramSourceConnector extends SourceConnector {
         OffsetStorageReader offsets = context().offsetStorageReader();
         access = new ConnectorAccess(client, new AccessRequestResolver(client, config.accessRequestReason()),
                 fingerprints -> rememberedRequests(offsets, fingerprints), config.accessRequestIds(), config.memoryKeys(),
-                config.accessDiscovery(), config.accessRequestReason(), () -> context().requestTaskReconfiguration());
+                () -> context().requestTaskReconfiguration()).withoutUsersInTaskConfigs();
         try {
             refresher = AccessRefresher.start(access, config.accessCheckInterval(), "memoram-source-access-" + name,
                     e -> context().raiseError(e));
@@ -100,10 +104,11 @@ public class MemoramSourceConnector extends SourceConnector {
     public List<Map<String, String>> taskConfigs(int maxTasks) {
         List<AccessTaskConfig.Request> requests = access.requests();
         access.published(requests);
-        List<List<AccessTaskConfig.Request>> groups = TaskAssignment.groups(requests);
-        List<Map<String, String>> configs = TaskAssignment.taskConfigs(props, groups, maxTasks);
-        log.info("{} access requests in {} groups over {} tasks ({} memory keys still unresolved)",
-                requests.size(), groups.size(), configs.size(), access.unresolvedKeys());
+        int tasks = TaskAssignment.taskCount(maxTasks, config.accessDiscovery().enabled(),
+                config.accessRequestIds().size() + config.memoryKeys().size());
+        List<Map<String, String>> configs = TaskAssignment.taskConfigs(props, requests, tasks);
+        log.info("{} access requests given to {} tasks, each serving its share of users ({} memory keys still unresolved, discovery {})",
+                requests.size(), configs.size(), access.unresolvedKeys(), config.accessDiscovery().wire());
         return configs;
     }
 

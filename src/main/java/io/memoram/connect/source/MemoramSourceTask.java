@@ -1,9 +1,10 @@
 package io.memoram.connect.source;
 
-import io.memoram.connect.access.AccessTaskConfig;
-
 import io.memoram.connect.Version;
 import io.memoram.connect.access.AccessRegistry;
+import io.memoram.connect.access.AccessScope;
+import io.memoram.connect.access.AccessShare;
+import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.client.AccessStatus;
 import io.memoram.connect.client.ClientMetrics;
 import io.memoram.connect.client.MemoramClient;
@@ -11,20 +12,22 @@ import io.memoram.connect.config.MemoramSourceConfig;
 import io.memoram.connect.util.Jmx;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import javax.management.ObjectName;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Streams the users of the access requests assigned to it (docs/source.md). Wiring: the client,
- * the {@link AccessRegistry} of its requests, one {@link UserStream} per known user resumed from
- * offsets, and the {@link PullPipeline} that pulls them concurrently; {@link #poll()} hands over
+ * Streams its share of the connector's users (docs/source.md, "Tasks and users"). Wiring: the
+ * client, the {@link AccessRegistry} of its requests, {@link TaskAccess} (its own reads of the
+ * account's requests: which users are this task's, by a stable hash), one {@link UserStream} per
+ * user resumed from offsets, and the {@link PullPipeline} that pulls them concurrently; {@link #poll()} hands over
  * what the pipeline has ready and never waits on HTTP (at most {@link #MAX_IDLE_WAIT} on a
  * condition, so {@link #stop()} is never held up). The client makes single attempts (maxRetries
  * 0): the pipeline owns each user's backoff, since a retry inside a call would hold a pipeline
@@ -33,12 +36,18 @@ import org.slf4j.LoggerFactory;
 public class MemoramSourceTask extends SourceTask {
     private static final Logger log = LoggerFactory.getLogger(MemoramSourceTask.class);
     static final Duration MAX_IDLE_WAIT = Duration.ofSeconds(1);
+    /** How long a poll waits on the pipeline while new ids wait for offset storage. */
+    static final Duration GATE_WAIT = Duration.ofMillis(100);
 
     private final Clock clock;
     private final Duration maxIdleWait;
+    /** Called with the name of each step of start() (tests fail start there); does nothing otherwise. */
+    private final Consumer<String> startStep;
     private MemoramClient client;
+    private TaskAccess access;
     private AccessRegistry registry;
     private PullPipeline pipeline;
+    private CreateGate gate;
     private SourceTaskMetrics metrics;
     private ObjectName metricsName;
     private ObjectName clientMetricsName;
@@ -55,8 +64,13 @@ public class MemoramSourceTask extends SourceTask {
 
     /** With a longer idle wait, tests can tell a poll that stop() woke from one that timed out. */
     MemoramSourceTask(Clock clock, Duration maxIdleWait) {
+        this(clock, maxIdleWait, step -> { });
+    }
+
+    MemoramSourceTask(Clock clock, Duration maxIdleWait, Consumer<String> startStep) {
         this.clock = clock;
         this.maxIdleWait = maxIdleWait;
+        this.startStep = startStep;
     }
 
     @Override
@@ -67,16 +81,32 @@ public class MemoramSourceTask extends SourceTask {
     @Override
     public void start(Map<String, String> props) {
         stopping = false;
-        MemoramSourceConfig config = new MemoramSourceConfig(props);
-        List<AccessTaskConfig.Request> requests = TaskAssignment.parse(props);
-        String connector = props.getOrDefault("name", "memoram-source");
-        int taskNumber = io.memoram.connect.access.AccessTaskConfig.parse(props).taskNumber(); // validated, like the requests
+        try {
+            startOrThrow(props);
+        } catch (RuntimeException | Error e) {
+            // Connect calls stop() only after start() returned: release what was started (client threads, MBeans) now.
+            stop();
+            throw e;
+        }
+    }
 
+    private void startOrThrow(Map<String, String> props) {
+        MemoramSourceConfig config = new MemoramSourceConfig(props);
+        AccessTaskConfig task = TaskAssignment.parse(props);
+        String connector = props.getOrDefault("name", "memoram-source");
+        int taskNumber = task.taskNumber();
+        AccessShare share = new AccessShare(taskNumber, task.taskCount(), task.requests(),
+                new AccessScope(config.accessDiscovery(), config.accessRequestReason()));
+
+        startStep.accept("metrics");
         metrics = new SourceTaskMetrics(clock);
         metricsName = Jmx.register(metrics, Jmx.name("source-task", connector, taskNumber));
+        startStep.accept("client-metrics");
         clientMetrics = new ClientMetrics();
         clientMetricsName = Jmx.register(clientMetrics, Jmx.name("client-source", connector, taskNumber));
+        startStep.accept("client");
         client = MemoramClient.create(config.clientConfig(clientMetrics)).withRetry(io.memoram.connect.client.RetryPolicy.CALLER_BACKS_OFF);
+        startStep.accept("registry");
         registry = new AccessRegistry(client, config.contentCipher(), new AccessRegistry.Settings(
                 config.accessCheckInterval(), config.retryBackoff(), config.retryBackoffMax(), true), clock);
         metrics.gauges(() -> registry.servedUsers().size(), () -> registry.count(AccessStatus.PENDING),
@@ -84,39 +114,49 @@ public class MemoramSourceTask extends SourceTask {
 
         UserStream.Settings settings = new UserStream.Settings(config.memoriesTopic(), config.tagsTopic(),
                 config.tagsEnabled(), config.tombstoneOnDelete(), config.behaviorOnDecryptionError());
+        // Before any user is loaded: each one's pending ids (restored into its manifests) must reach the gate
+        // before its records do, whether it joins now or while the task runs.
+        gate = new CreateGate(config.accessTopic(), this::carrier, context.offsetStorageReader(), config.bufferMaxBytes());
+        access = new TaskAccess(client, share, context.offsetStorageReader(), userId -> {
+            metrics.userKnown(userId);
+            return new UserSlot(new UserStream(userId, settings, metrics), new Backoff(config.retryBackoff(), config.retryBackoffMax()));
+        }, slot -> gate.admit(slot.stream));
+        startStep.accept("offsets");
+        // One read of everything this task resumes from: 33 partitions per user its config names (32 buckets, pending ids), one per request.
+        TaskAccess.Admission initial = access.initial();
         Map<String, Map<String, String>> accessPartitions = new LinkedHashMap<>();
         Map<String, UserSlot> users = new LinkedHashMap<>();
-        List<Map<String, String>> toRead = new ArrayList<>();
-        for (AccessTaskConfig.Request r : requests) {
-            Map<String, String> partition = r.keyFingerprint() != null
-                    ? SourceOffsets.keyPartition(r.keyFingerprint()) : SourceOffsets.requestPartition(r.requestId());
-            accessPartitions.put(r.requestId(), partition);
-            toRead.add(partition);
-            if (r.userId() != null && !users.containsKey(r.userId())) {
-                UserStream stream = new UserStream(r.userId(), settings, metrics);
-                users.put(r.userId(), new UserSlot(stream, new Backoff(config.retryBackoff(), config.retryBackoffMax())));
-                toRead.addAll(stream.partitions());
-                metrics.userKnown(r.userId());
-            }
+        initial.slots().forEach(slot -> users.put(slot.userId(), slot));
+        for (TaskAccess.Added a : initial.requests()) {
+            accessPartitions.put(a.request().requestId(), a.partition());
+            registry.add(a.request().requestId(), a.request().userId(), a.reportedStatus());
         }
-
-        // One read of everything this task resumes from: 32 partitions per user plus one per request.
-        Map<Map<String, String>, Map<String, Object>> offsets = context.offsetStorageReader().offsets(toRead);
-        for (AccessTaskConfig.Request r : requests) {
-            registry.add(r.requestId(), r.userId(), recordedStatus(r.requestId(), offsets.get(accessPartitions.get(r.requestId()))));
-        }
-        for (UserSlot slot : users.values()) {
-            for (String problem : slot.stream.load(offsets)) {
-                log.warn("Ignoring a malformed offset of user {} ({}); that bucket is read again from scratch", slot.userId(), problem);
-            }
-            log.info("Resuming user {}: {} memory blobs already emitted", slot.userId(), slot.stream.blobsKnown());
-        }
+        startStep.accept("pipeline");
         PullPipeline.Settings pipelineSettings = new PullPipeline.Settings(config.pollInterval(), config.maxInFlightRequests(),
                 config.bufferMaxBytes(), config.failOnAccessRevoked(), config.accessTopic());
+        String threads = "memoram-source-" + connector + "-" + taskNumber + "-";
         pipeline = new PullPipeline(pipelineSettings, clock, new PullStep(client, config.blobQuery(), clock, maxRecordBytes(props)), registry, metrics,
-                users, accessPartitions, "memoram-source-" + connector + "-" + taskNumber + "-");
-        log.info("Source task {} started with {} access requests and {} known users, up to {} calls in flight",
-                taskNumber, requests.size(), users.size(), config.maxInFlightRequests());
+                users, accessPartitions, threads);
+        startStep.accept("access");
+        access.start(pipeline, config.accessCheckInterval(), "memoram-source-access-" + connector + "-" + taskNumber + "-");
+        log.info("Source task {} of {} started with {} access requests given and {} users known, discovery {}, up to {} calls in flight",
+                taskNumber, task.taskCount(), task.requests().size(), users.size(), config.accessDiscovery().wire(),
+                config.maxInFlightRequests());
+    }
+
+    /**
+     * What a user's pending offset travels on: the request serving it now (else one the task serves
+     * for it, else the last it served: users join and leave while the task runs, see {@link TaskAccess})
+     * with the status last seen of it, so the access topic never shows a status anew.
+     */
+    private CreateGate.Carrier carrier(String userId) {
+        io.memoram.connect.access.UserAccess serving = registry.access(userId);
+        String requestId = serving != null ? serving.requestId() : access.requestOf(userId);
+        AccessStatus status = requestId == null ? null : registry.status(requestId);
+        if (status == null && requestId != null) {
+            status = access.formerStatus(requestId);
+        }
+        return new CreateGate.Carrier(requestId == null ? userId : requestId, (status == null ? AccessStatus.UNKNOWN : status).wire());
     }
 
     /** The producer's limit for one record: the connector's override, else Kafka's default. */
@@ -129,21 +169,36 @@ public class MemoramSourceTask extends SourceTask {
         }
     }
 
-    /** The status recorded before a restart; an offset for another request id does not count. */
-    private static String recordedStatus(String requestId, Map<String, Object> offset) {
-        if (offset != null && requestId.equals(offset.get(SourceOffsets.REQUEST_ID)) && offset.get(SourceOffsets.STATUS) instanceof String s) {
-            return s;
-        }
-        return null;
-    }
-
+    /**
+     * What the pipeline has ready, through the {@link CreateGate}: a new id's record goes out only
+     * once offset storage names the id. While the gate holds its bound, this waits for a commit
+     * instead of taking more from the pipeline (whose own bound then stops the fetching).
+     */
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
         if (stopping) {
             return null;
         }
         try {
-            return pipeline.poll(maxIdleWait);
+            gate.confirm(clock.millis());
+            List<SourceRecord> out = gate.take(clock.instant());
+            if (out.isEmpty()) {
+                if (gate.full()) {
+                    gate.awaitCommit(maxIdleWait.toMillis());
+                } else {
+                    // While carriers wait, look at offset storage again soon after a commit.
+                    List<SourceRecord> batch = pipeline.poll(gate.waiting() ? min(maxIdleWait, GATE_WAIT) : maxIdleWait);
+                    if (batch != null) {
+                        gate.add(batch);
+                    }
+                }
+                if (stopping) {
+                    return null;
+                }
+                gate.confirm(clock.millis());
+                out = gate.take(clock.instant());
+            }
+            return out.isEmpty() ? null : out;
         } catch (RuntimeException e) {
             if (stopping) {
                 return null;
@@ -152,9 +207,35 @@ public class MemoramSourceTask extends SourceTask {
         }
     }
 
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** Kafka acknowledged a record this task returned: the gate counts it (see {@link CreateGate}). */
+    @Override
+    public void commitRecord(SourceRecord record, RecordMetadata metadata) {
+        if (gate != null) {
+            gate.acked();
+        }
+    }
+
+    /** Connect wrote offsets: new ids waiting for theirs may be known now. */
+    @Override
+    public void commit() {
+        if (gate != null) {
+            gate.committed();
+        }
+    }
+
     @Override
     public void stop() {
         stopping = true;
+        if (gate != null) {
+            gate.wake(); // a poll waiting for a commit returns now, not after access.close() waited for a listing
+        }
+        if (access != null) {
+            access.close(); // before the pipeline: it would otherwise hand the stopping pipeline new users
+        }
         if (pipeline != null) {
             pipeline.stop();
         }
@@ -176,5 +257,13 @@ public class MemoramSourceTask extends SourceTask {
 
     PullPipeline pipeline() {
         return pipeline;
+    }
+
+    CreateGate gate() {
+        return gate;
+    }
+
+    org.apache.kafka.connect.source.SourceTaskContext context() {
+        return context;
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
@@ -110,6 +111,26 @@ final class PullPipeline {
             List<SourceRecord> out = buffer.drain(MAX_BATCH_RECORDS);
             pump();
             return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Changes the task's access from outside the pipeline (the task's own look at the account's
+     * requests, {@link TaskAccess}): {@code change} runs under the lock, adds users and requests or
+     * removes requests, and returns the events that produced; requests due now are checked at once.
+     */
+    void changeAccess(BiFunction<AccessRegistry, AccessEvents, List<AccessRegistry.Event>> change) {
+        lock.lock();
+        try {
+            if (stopping) {
+                return;
+            }
+            change.apply(registry, accessEvents).forEach(this::apply);
+            nextCheckAt = registry.nextDueMillis();
+            pump();
+            changed.signalAll();
         } finally {
             lock.unlock();
         }

@@ -14,6 +14,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code {"user_id": u, "stream": "memories"|"tags", "bucket": "0".."f"}} with offset
  *       {@code {"v": 1, "manifest": "id:fp,..."}}: what was emitted for that user, stream and bucket.</li>
+ *   <li>{@code {"user_id": u, "stream": "pending", "bucket": "-"}} with offset
+ *       {@code {"v": 1, "gen": n, "memories": "id:*,...", "tags": "id:*,..."}}: ids the task may have
+ *       emitted beyond what the bucket offsets above are known to hold (see {@link CreateGate}).</li>
  *   <li>{@code {"memory_key_sha256": fp}} with offset {@code {"request_id": id, "status": s}}: the
  *       access request filed for a memory key (the key itself never appears).</li>
  *   <li>{@code {"access_request_id": id}} with offset {@code {"request_id": id, "status": s}}: the
@@ -36,6 +39,10 @@ final class SourceOffsets {
     static final String MEMORIES = "memories";
     static final String TAGS = "tags";
     static final List<String> STREAMS = List.of(MEMORIES, TAGS);
+    /** The stream name of a user's pending partition; its bucket is {@link #PENDING_BUCKET}. */
+    static final String PENDING = "pending";
+    static final String PENDING_BUCKET = "-";
+    static final String GENERATION = "gen";
     static final List<String> BUCKETS = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f");
 
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
@@ -55,6 +62,51 @@ final class SourceOffsets {
         m.put(STREAM, stream);
         m.put(BUCKET, bucket);
         return Collections.unmodifiableMap(m);
+    }
+
+    /** Where a user's pending ids live (one partition per user, beside its 32 bucket partitions). */
+    static Map<String, String> pendingPartition(String userId) {
+        return streamPartition(userId, PENDING, PENDING_BUCKET);
+    }
+
+    /**
+     * A pending offset: the ids as two manifests whose fingerprints are all {@link Manifest#PENDING},
+     * so they escape ids like a bucket's manifest does; {@code gen} grows with each one a task writes.
+     */
+    static Map<String, Object> pendingOffset(long gen, String memories, String tags) {
+        Map<String, Object> m = new LinkedHashMap<>(8);
+        m.put(VERSION, FORMAT_VERSION);
+        m.put(GENERATION, gen);
+        m.put(MEMORIES, memories);
+        m.put(TAGS, tags);
+        return m;
+    }
+
+    /** What a pending offset holds. */
+    record Pending(long gen, Manifest memories, Manifest tags) {
+        static final Pending NONE = new Pending(0, new Manifest(), new Manifest());
+    }
+
+    /** The ids of a pending offset, {@link Pending#NONE} for a missing one. */
+    static Pending pendingOf(Map<String, ?> offset) {
+        if (offset == null) {
+            return Pending.NONE;
+        }
+        Object v = offset.get(VERSION);
+        if (!(v instanceof Number n) || n.intValue() != FORMAT_VERSION) {
+            throw new IllegalArgumentException("offset version must be " + FORMAT_VERSION + " but is " + v);
+        }
+        if (!(offset.get(GENERATION) instanceof Number gen) || gen.longValue() < 0) {
+            throw new IllegalArgumentException("offset field '" + GENERATION + "' must be a number >= 0");
+        }
+        return new Pending(gen.longValue(), pendingIds(offset, MEMORIES), pendingIds(offset, TAGS));
+    }
+
+    private static Manifest pendingIds(Map<String, ?> offset, String field) {
+        if (!(offset.get(field) instanceof String s)) {
+            throw new IllegalArgumentException("offset field '" + field + "' must be a string");
+        }
+        return Manifest.parse(s);
     }
 
     static Map<String, Object> streamOffset(String manifest) {
@@ -108,8 +160,20 @@ final class SourceOffsets {
             requireKeys(partition, List.of(USER_ID, STREAM, BUCKET));
             requireNonBlankString(partition, USER_ID);
             Object stream = partition.get(STREAM);
+            if (PENDING.equals(stream)) {
+                if (!PENDING_BUCKET.equals(partition.get(BUCKET))) {
+                    throw new IllegalArgumentException("partition field 'bucket' of stream 'pending' must be '-' but is "
+                            + partition.get(BUCKET));
+                }
+                if (offset != null) {
+                    requireKeys(offset, List.of(VERSION, GENERATION, MEMORIES, TAGS));
+                    pendingOf(offset);
+                }
+                return;
+            }
             if (!STREAMS.contains(stream)) {
-                throw new IllegalArgumentException("partition field 'stream' must be one of " + STREAMS + " but is " + stream);
+                throw new IllegalArgumentException("partition field 'stream' must be one of " + STREAMS + " or '" + PENDING
+                        + "' but is " + stream);
             }
             Object bucket = partition.get(BUCKET);
             if (!BUCKETS.contains(bucket)) {

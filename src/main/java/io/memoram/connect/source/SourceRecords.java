@@ -85,6 +85,22 @@ final class SourceRecords {
                 SourceSchemas.ACCESS_KEY, requestId, SourceSchemas.ACCESS, value, observedAt.toEpochMilli());
     }
 
+    /**
+     * The record that carries a user's pending offset ({@link CreateGate}): the status of the request
+     * the user is served through, observed again. Offsets travel only on records, and this is the
+     * one record a user always has to give, whatever its blobs and tags do.
+     */
+    static SourceRecord pendingCarrier(String topic, java.util.Map<String, ?> partition, java.util.Map<String, ?> offset,
+                                       String requestId, String status, String userId, Instant observedAt) {
+        Struct value = new Struct(SourceSchemas.ACCESS)
+                .put("request_id", requestId)
+                .put("status", status)
+                .put("user_id", userId)
+                .put("observed_at", Date.from(observedAt));
+        return new SourceRecord(partition, offset, topic, null, SourceSchemas.ACCESS_KEY, requestId, SourceSchemas.ACCESS,
+                value, observedAt.toEpochMilli());
+    }
+
     static Struct memoryKey(String userId, String id) {
         return new Struct(SourceSchemas.MEMORY_KEY).put("user_id", userId).put("id", id);
     }

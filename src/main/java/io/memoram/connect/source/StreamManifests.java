@@ -84,6 +84,28 @@ final class StreamManifests {
         return buckets[bucket].contains(id);
     }
 
+    /** Whether {@code id} is known only as possibly emitted ({@link Manifest#PENDING}). */
+    boolean pending(int bucket, String id) {
+        return buckets[bucket].pending(id);
+    }
+
+    /**
+     * Adds the ids a crashed task may have emitted without its bucket offsets knowing (its pending
+     * offset) as {@link Manifest#PENDING}, unless a bucket already names them: a listing that misses
+     * them then tombstones them, one that has them emits them again. Returns the ids added.
+     */
+    List<String> markPending(Manifest pending) {
+        List<String> added = new ArrayList<>();
+        for (String id : pending.ids()) {
+            int b = Fingerprints.bucketIndex(id);
+            if (!buckets[b].contains(id)) {
+                buckets[b].put(id, Manifest.PENDING);
+                added.add(id);
+            }
+        }
+        return added;
+    }
+
     /** The pass ended: forget the cached strings (see {@link #encoded}). */
     void passEnded() {
         java.util.Arrays.fill(encoded, null);

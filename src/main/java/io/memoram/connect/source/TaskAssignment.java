@@ -1,71 +1,62 @@
 package io.memoram.connect.source;
 
+import io.memoram.connect.access.AccessShare;
 import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.access.AccessTaskConfig.Request;
 import io.memoram.connect.config.MemoramCommonConfig;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * Spreads access requests over tasks. Requests whose user is known are grouped by user, so one
- * user is only ever served by one task (two tasks on one user would race on the same offsets);
- * a request whose user is not known yet (pending) is a group of its own. Groups go round-robin
- * over at most {@code maxTasks} tasks, in a stable order.
+ * The source's task configs. Every task is given the same requests (configured ids and ids filed
+ * for memory keys, never a user) and its number out of the task count; each task then takes its
+ * own share of users ({@link AccessShare}: a stable hash of the user id), reading the account's
+ * listing itself. So task configs change only when {@code tasks.max} or the configured ids and
+ * keys change, and an approval or a revocation restarts no task and moves no user.
  *
  * <p>Task configs are the connector config minus {@code memoram.memory.keys}, plus the keys of
- * {@link AccessTaskConfig}. They carry request ids, user ids and memory-key fingerprints, never a key.
+ * {@link AccessTaskConfig}. They carry request ids and memory-key fingerprints, never a key.
  */
 final class TaskAssignment {
-    /** The access request ids this task owns (their users and key fingerprints have keys of their own). */
+    /** The access requests every task is given. */
     static final String TASK_REQUEST_IDS = AccessTaskConfig.REQUEST_IDS_CONFIG;
-    /** The task's number, for metrics names: one key for both connectors. */
+    /** The task's number, for metrics names and its share: one key for both connectors. */
     static final String TASK_NUMBER = AccessTaskConfig.TASK_NUMBER_CONFIG;
 
     private TaskAssignment() { }
 
-    /** Groups by user when known, else one group per request; groups and members sorted. */
-    static List<List<Request>> groups(Iterable<Request> requests) {
-        Map<String, List<Request>> byKey = new TreeMap<>();
-        for (Request r : requests) {
-            String key = r.userId() != null ? "user:" + r.userId() : "request:" + r.requestId();
-            byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
-        }
-        List<List<Request>> groups = new ArrayList<>();
-        for (List<Request> g : byKey.values()) {
-            g.sort(Comparator.comparing(Request::requestId));
-            groups.add(List.copyOf(g));
-        }
-        return groups;
+    /**
+     * How many tasks share the users: {@code tasks.max} with discovery (any user may arrive), else no
+     * more than the configured ids and keys (one user each at most), so no task idles for good.
+     */
+    static int taskCount(int maxTasks, boolean discovery, int configured) {
+        int max = Math.max(maxTasks, 1);
+        return discovery ? max : Math.min(max, Math.max(configured, 1));
     }
 
-    static List<Map<String, String>> taskConfigs(Map<String, String> connectorProps, List<List<Request>> groups, int maxTasks) {
-        int tasks = Math.min(Math.max(maxTasks, 1), groups.size());
-        List<List<Request>> perTask = new ArrayList<>();
-        for (int i = 0; i < tasks; i++) {
-            perTask.add(new ArrayList<>());
-        }
-        for (int i = 0; i < groups.size(); i++) {
-            perTask.get(i % tasks).addAll(groups.get(i));
+    /** One config per task; every task is given every request, without users (those are each task's own finding). */
+    static List<Map<String, String>> taskConfigs(Map<String, String> connectorProps, List<Request> requests, int taskCount) {
+        List<Request> given = new ArrayList<>();
+        for (Request r : requests) {
+            given.add(new Request(r.requestId(), null, r.keyFingerprint()));
         }
         List<Map<String, String>> configs = new ArrayList<>();
-        for (int t = 0; t < tasks; t++) {
+        for (int t = 0; t < taskCount; t++) {
             Map<String, String> props = new HashMap<>(connectorProps);
             props.remove(MemoramCommonConfig.MEMORY_KEYS_CONFIG);
-            configs.add(AccessTaskConfig.write(props, t, perTask.get(t)));
+            configs.add(AccessTaskConfig.write(props, t, taskCount, given));
         }
         return configs;
     }
 
     /**
-     * The requests a task config assigns, in order.
+     * The task config's parsed keys.
      *
      * @throws org.apache.kafka.common.config.ConfigException naming the key of a malformed value
      */
-    static List<Request> parse(Map<String, String> taskProps) {
-        return AccessTaskConfig.parse(taskProps).requests();
+    static AccessTaskConfig parse(Map<String, String> taskProps) {
+        return AccessTaskConfig.parse(taskProps);
     }
 }

@@ -47,6 +47,9 @@ final class UserStream {
     private final SourceTaskMetrics metrics;
     private final StreamManifests memories;
     private final StreamManifests tags;
+    private SourceOffsets.Pending pending = SourceOffsets.Pending.NONE;
+    private List<String> pendingMemories = List.of();
+    private List<String> pendingTags = List.of();
 
     // The pass in progress.
     private String cursor;
@@ -73,14 +76,41 @@ final class UserStream {
     List<Map<String, String>> partitions() {
         List<Map<String, String>> p = new ArrayList<>(StreamManifests.partitions(userId, SourceOffsets.MEMORIES));
         p.addAll(StreamManifests.partitions(userId, SourceOffsets.TAGS));
+        p.add(SourceOffsets.pendingPartition(userId));
         return p;
     }
 
-    /** Loads the manifests from offset storage; returns problems found (logged by the caller). */
+    /**
+     * Loads the manifests from offset storage; returns problems found (logged by the caller). Ids of
+     * the pending offset that no bucket names join the manifests as {@link Manifest#PENDING}: a
+     * crash may have left their records in Kafka, so they are emitted again or tombstoned.
+     */
     List<String> load(Map<Map<String, String>, Map<String, Object>> offsets) {
         List<String> problems = new ArrayList<>(memories.load(offsets));
         problems.addAll(tags.load(offsets));
+        try {
+            pending = SourceOffsets.pendingOf(offsets.get(SourceOffsets.pendingPartition(userId)));
+        } catch (IllegalArgumentException e) {
+            pending = SourceOffsets.Pending.NONE;
+            problems.add("pending ids: " + e.getMessage());
+        }
+        pendingMemories = memories.markPending(pending.memories());
+        pendingTags = tags.markPending(pending.tags());
         return problems;
+    }
+
+    /** The pending offset read at start (its generation continues in {@link CreateGate}). */
+    SourceOffsets.Pending pending() {
+        return pending;
+    }
+
+    /** Ids of the pending offset that joined the manifests at start (memories, then tags). */
+    List<String> pendingMemories() {
+        return pendingMemories;
+    }
+
+    List<String> pendingTags() {
+        return pendingTags;
     }
 
     int blobsKnown() {
@@ -125,7 +155,8 @@ final class UserStream {
             if (fp.equals(old)) {
                 continue;
             }
-            String op = old == null ? SourceRecords.CREATE : SourceRecords.UPDATE;
+            // A pending id may never have reached Kafka: it comes (again) as new.
+            String op = old == null || Manifest.PENDING.equals(old) ? SourceRecords.CREATE : SourceRecords.UPDATE;
             batch.put(t.id(), fp);
             pending.add(pos -> SourceRecords.tag(settings.tagsTopic(), pos, userId, t, op));
         }
@@ -195,7 +226,8 @@ final class UserStream {
                     }
                 }
                 case EMIT, RAW -> {
-                    boolean known = memories.contains(d.bucket(), id);
+                    // A pending id may never have reached Kafka: it comes (again) as new.
+                    boolean known = memories.contains(d.bucket(), id) && !memories.pending(d.bucket(), id);
                     boolean raw = d.kind() == Kind.RAW;
                     String op = known ? SourceRecords.UPDATE : SourceRecords.CREATE;
                     batch.put(d.bucket(), id, d.fp());

@@ -134,7 +134,7 @@ final class SourcePipelineBench {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the source task did not catch up within 180 s");
             }
-            List<SourceRecord> batch = task.poll();
+            List<SourceRecord> batch = Fakes.pollCommitted(task);
             if (batch == null) {
                 continue;
             }

@@ -246,7 +246,7 @@ final class SourceScaleBench {
             if (done && end == 0) {
                 end = System.nanoTime();
             }
-            List<SourceRecord> batch = task.poll();
+            List<SourceRecord> batch = io.memoram.connect.source.Fakes.pollCommitted(task);
             if (batch == null) {
                 if (done) {
                     // An empty poll after the last pass ended: everything was handed over. Its idle wait is not counted.

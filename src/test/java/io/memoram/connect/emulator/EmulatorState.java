@@ -198,6 +198,14 @@ final class EmulatorState {
     // ---------------------------------------------------------------- access requests
 
     synchronized EmulatedAccessRequest fileRequest(String apiKey, String memoryKey, String reason) {
+        return fileRequest(apiKey, memoryKey, reason, Ids.cuid());
+    }
+
+    /** With an id of the test's choosing: the API calls ids opaque, so a client must take any. */
+    synchronized EmulatedAccessRequest fileRequest(String apiKey, String memoryKey, String reason, String id) {
+        if (requests.containsKey(id)) {
+            throw new IllegalArgumentException("access request " + id + " exists");
+        }
         String connectorId = connectorIdByApiKey.get(apiKey);
         if (connectorId == null) {
             throw new IllegalArgumentException("unknown API key");
@@ -207,7 +215,7 @@ final class EmulatorState {
             throw HttpError.notFound("memoryKey does not belong to any user");
         }
         Instant now = clock.next();
-        EmulatedAccessRequest r = new EmulatedAccessRequest(Ids.cuid(), EmulatedAccessRequest.PENDING, reason,
+        EmulatedAccessRequest r = new EmulatedAccessRequest(id, EmulatedAccessRequest.PENDING, reason,
                 memoryKey, userId, apiKey, connectorId, now, now);
         requests.put(r.id(), r);
         return r;
@@ -218,6 +226,11 @@ final class EmulatorState {
         EmulatedAccessRequest changed = r.withStatus(status, clock.next());
         requests.put(requestId, changed);
         return changed;
+    }
+
+    /** The request leaves the account: listings no longer show it, and its id is unknown from now on. */
+    synchronized void deleteRequest(String requestId) {
+        requests.remove(requestId);
     }
 
     synchronized EmulatedAccessRequest request(String requestId) {
@@ -351,6 +364,11 @@ final class EmulatorState {
 
     synchronized List<StoredTag> tags(String userId) {
         return List.copyOf(userData(userId).tagsByName.values());
+    }
+
+    /** Removes the tag of this name (the dashboard may; the API cannot); blobs keep their tag names. */
+    synchronized boolean deleteTag(String userId, String name) {
+        return userData(userId).tagsByName.remove(name) != null;
     }
 
     synchronized StoredTag tag(String userId, String tagId) {

@@ -195,6 +195,11 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback, A
         return state.fileRequest(apiKey, user.memoryKey(), reason).id();
     }
 
+    /** Files a pending access request under an id of the test's choosing (ids are opaque to clients). @return the id. */
+    public String requestAccessWithId(String apiKey, EmulatedUser user, String reason, String id) {
+        return state.fileRequest(apiKey, user.memoryKey(), reason, id).id();
+    }
+
     /** Files an access request for the user by this developer and approves it. @return the request id. */
     public String grantAccess(String apiKey, EmulatedUser user) {
         String id = requestAccess(apiKey, user);
@@ -212,6 +217,11 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback, A
 
     public void revoke(String requestId) {
         state.setStatus(requestId, EmulatedAccessRequest.REVOKED);
+    }
+
+    /** The request leaves the developer account (deleted on the platform's side): no listing shows it any more. */
+    public void deleteAccessRequest(String requestId) {
+        state.deleteRequest(requestId);
     }
 
     public EmulatedAccessRequest accessRequest(String requestId) {
@@ -277,6 +287,14 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback, A
     /** @return whether the blob existed. */
     public boolean deleteBlob(String userId, String blobId) {
         return state.deleteBlob(userId, blobId);
+    }
+
+    /**
+     * Removes a tag from the user's tag list (as the user's dashboard may; the API has no call for it).
+     * @return whether the tag existed.
+     */
+    public boolean deleteTag(String userId, String name) {
+        return state.deleteTag(userId, name);
     }
 
     /** null if absent. */

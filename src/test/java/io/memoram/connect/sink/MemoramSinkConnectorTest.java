@@ -30,8 +30,8 @@ class MemoramSinkConnectorTest {
         List<Map<String, String>> tasks = connector.taskConfigs(3);
         assertThat(tasks).hasSize(3);
         for (int i = 0; i < 3; i++) {
-            assertThat(tasks.get(i)).containsEntry(AccessTaskConfig.REQUEST_IDS_CONFIG, "r1,r2")
-                    .containsEntry(AccessTaskConfig.TASK_NUMBER_CONFIG, Integer.toString(i))
+            assertThat(AccessTaskConfig.requestIds(tasks.get(i))).containsExactly("r1", "r2");
+            assertThat(tasks.get(i)).containsEntry(AccessTaskConfig.TASK_NUMBER_CONFIG, Integer.toString(i))
                     .doesNotContainKey("memoram.memory.keys");
             assertThat(AccessTaskConfig.parse(tasks.get(i)).taskNumber()).isEqualTo(i);
         }

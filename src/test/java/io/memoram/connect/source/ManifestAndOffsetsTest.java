@@ -140,6 +140,22 @@ class ManifestAndOffsetsTest {
         SourceOffsets.validate(Map.of("user_id", "u1", "stream", "tags", "bucket", "0"), Map.of("v", 1, "manifest", "x:AAAAAAAAAAA"));
         SourceOffsets.validate(Map.of("memory_key_sha256", "ab".repeat(32)), Map.of("request_id", "r1", "status", "pending"));
         SourceOffsets.validate(Map.of("access_request_id", "r1"), null);
+        SourceOffsets.validate(Map.of("user_id", "u1", "stream", "pending", "bucket", "-"), null);
+        SourceOffsets.validate(Map.of("user_id", "u1", "stream", "pending", "bucket", "-"),
+                Map.of("v", 1, "gen", 4, "memories", "a:*,b%2C:*", "tags", ""));
+    }
+
+    @Test
+    void alterOffsetsValidationRejectsABrokenPendingOffset() {
+        Map<String, String> pending = Map.of("user_id", "u1", "stream", "pending", "bucket", "-");
+        assertThatThrownBy(() -> SourceOffsets.validate(Map.of("user_id", "u1", "stream", "pending", "bucket", "a"), null))
+                .hasMessageContaining("bucket");
+        assertThatThrownBy(() -> SourceOffsets.validate(pending, Map.of("v", 1, "memories", "", "tags", "")))
+                .hasMessageContaining("gen");
+        assertThatThrownBy(() -> SourceOffsets.validate(pending, Map.of("v", 1, "gen", -1, "memories", "", "tags", "")))
+                .hasMessageContaining("gen");
+        assertThatThrownBy(() -> SourceOffsets.validate(pending, Map.of("v", 1, "gen", 1, "memories", "broken", "tags", "")))
+                .hasMessageContaining("manifest entry");
     }
 
     @Test

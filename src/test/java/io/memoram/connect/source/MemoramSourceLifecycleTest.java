@@ -65,7 +65,8 @@ class MemoramSourceLifecycleTest {
         try {
             List<Map<String, String>> configs = c.taskConfigs(4);
             assertThat(configs).hasSize(2);
-            assertThat(configs).extracting(m -> m.get(TaskAssignment.TASK_REQUEST_IDS)).containsExactlyInAnyOrder("req1", "req2");
+            // Every task is given both requests; each serves the users its share owns.
+            assertThat(configs).allSatisfy(m -> assertThat(AccessTaskConfig.requestIds(m)).containsExactly("req1", "req2"));
             assertThat(ctx.errors).isEmpty();
         } finally {
             c.stop();
@@ -83,7 +84,7 @@ class MemoramSourceLifecycleTest {
     }
 
     @Test
-    void aMemoryKeyGetsOneRequestAndItsApprovalRequestsReconfiguration() {
+    void aMemoryKeyGetsOneRequestAndItsApprovalReconfiguresNothing() {
         String apiKey = emu.createApiKey();
         EmulatedUser u = emu.createUser();
         Map<String, String> p = props(emu.baseUrl(), apiKey);
@@ -98,15 +99,18 @@ class MemoramSourceLifecycleTest {
             List<Map<String, String>> configs = c.taskConfigs(2);
             assertThat(configs).hasSize(1);
             assertThat(configs.get(0).values()).noneMatch(v -> v.contains(u.memoryKey()));
-            AccessTaskConfig.Request r = TaskAssignment.parse(configs.get(0)).get(0);
+            AccessTaskConfig.Request r = TaskAssignment.parse(configs.get(0)).requests().get(0);
             requestId = r.requestId();
             assertThat(r.keyFingerprint()).isEqualTo(fp);
             assertThat(r.userId()).isNull();
             assertThat(emu.accessRequest(requestId).status()).isEqualTo("pending");
 
+            // The approval is the task's to find (its own listing): task configs stay as they are.
             emu.approve(requestId);
-            await().atMost(Duration.ofSeconds(10)).until(() -> ctx.reconfigurations.get() > 0);
-            assertThat(TaskAssignment.parse(c.taskConfigs(2).get(0)).get(0).userId()).isEqualTo(u.userId());
+            int lists = emu.requestCount("GET", "/access-requests");
+            await().atMost(Duration.ofSeconds(10)).until(() -> emu.requestCount("GET", "/access-requests") >= lists + 3);
+            assertThat(ctx.reconfigurations.get()).isZero();
+            assertThat(c.taskConfigs(2)).isEqualTo(configs);
         } finally {
             c.stop();
         }
@@ -119,7 +123,7 @@ class MemoramSourceLifecycleTest {
         MemoramSourceConnector c2 = connector(again);
         c2.start(p);
         try {
-            assertThat(TaskAssignment.parse(c2.taskConfigs(1).get(0))).extracting(AccessTaskConfig.Request::requestId).containsExactly(requestId);
+            assertThat(AccessTaskConfig.requestIds(c2.taskConfigs(1).get(0))).containsExactly(requestId);
         } finally {
             c2.stop();
         }
@@ -127,7 +131,7 @@ class MemoramSourceLifecycleTest {
         MemoramSourceConnector c3 = connector(new Fakes.ConnectorContext());
         c3.start(p);
         try {
-            assertThat(TaskAssignment.parse(c3.taskConfigs(1).get(0))).extracting(AccessTaskConfig.Request::requestId).containsExactly(requestId);
+            assertThat(AccessTaskConfig.requestIds(c3.taskConfigs(1).get(0))).containsExactly(requestId);
         } finally {
             c3.stop();
         }
@@ -142,7 +146,7 @@ class MemoramSourceLifecycleTest {
 
     private static MemoramSourceTask task(Map<String, String> connectorProps, List<AccessTaskConfig.Request> requests,
                                           MemoramSourceTask t) {
-        Map<String, String> taskProps = TaskAssignment.taskConfigs(connectorProps, TaskAssignment.groups(requests), 1).get(0);
+        Map<String, String> taskProps = TaskConfigs.singleTask(connectorProps, requests);
         t.initialize(new Fakes.TaskContext(taskProps));
         t.start(taskProps);
         return t;
@@ -169,7 +173,7 @@ class MemoramSourceLifecycleTest {
 
             CompletableFuture<List<SourceRecord>> blocked = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return t.poll();
+                    return Fakes.pollCommitted(t);
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
@@ -178,7 +182,7 @@ class MemoramSourceLifecycleTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> t.pipeline().pollWaiting());
             t.stop();
             assertThat(blocked.get(30, TimeUnit.SECONDS)).isNull();
-            assertThat(t.poll()).as("after stop").isNull();
+            assertThat(Fakes.pollCommitted(t)).as("after stop").isNull();
         } finally {
             t.stop();
         }
@@ -204,7 +208,7 @@ class MemoramSourceLifecycleTest {
         try {
             // Each user's first listing fails...
             await().atMost(Duration.ofSeconds(10)).until(() -> {
-                List<SourceRecord> batch = t.poll();
+                List<SourceRecord> batch = Fakes.pollCommitted(t);
                 if (batch != null) {
                     records.addAll(batch);
                 }
@@ -213,7 +217,7 @@ class MemoramSourceLifecycleTest {
             assertThat(emu.requestCount("GET", "/memory-blobs") - before).isEqualTo(2);
             // ...and while the task's clock has not reached the backoff, nothing is tried again.
             for (int i = 0; i < 3; i++) {
-                List<SourceRecord> batch = t.poll();
+                List<SourceRecord> batch = Fakes.pollCommitted(t);
                 assertThat(batch == null || memories(batch).isEmpty()).isTrue();
             }
             assertThat(t.pipeline().inFlight()).isZero();
@@ -234,7 +238,7 @@ class MemoramSourceLifecycleTest {
     private static List<SourceRecord> pollUntil(MemoramSourceTask t, java.util.function.Predicate<List<SourceRecord>> done) {
         List<SourceRecord> records = new ArrayList<>();
         await().atMost(Duration.ofSeconds(10)).until(() -> {
-            List<SourceRecord> batch = t.poll();
+            List<SourceRecord> batch = Fakes.pollCommitted(t);
             if (batch != null) {
                 records.addAll(batch);
             }

@@ -139,4 +139,46 @@ class OffsetFormatPinTest {
         assertThat(SourceOffsets.manifestOf(more.close().get(0).offset()).encode())
                 .isIn("b1:BBBBBBBBBBB,x%3A47:AAAAAAAAAAA", "x%3A47:AAAAAAAAAAA,b1:BBBBBBBBBBB");
     }
+
+    /**
+     * The pending offset (added after v1 shipped, in the same version: older offsets simply have no
+     * pending partition, and read as having no pending ids). Its ids are manifests of {@code *}
+     * fingerprints, which a connector without pending offsets also reads (as "changed").
+     */
+    @Test
+    void thePendingOffsetIsPinnedToTheByte() {
+        assertThat(SourceOffsets.pendingPartition("u1")).isEqualTo(SourceOffsets.streamPartition("u1", "pending", "-"));
+        assertThat(SourceOffsets.pendingOffset(3, "b1:*,we%2Cird%3Aid%25:*", "t1:*"))
+                .containsExactly(Map.entry("v", 1), Map.entry("gen", 3L), Map.entry("memories", "b1:*,we%2Cird%3Aid%25:*"),
+                        Map.entry("tags", "t1:*"));
+
+        // As offset storage gives it back (JSON numbers as Long or Integer).
+        SourceOffsets.Pending p = SourceOffsets.pendingOf(Map.of("v", 1L, "gen", 3, "memories", "b1:*,we%2Cird%3Aid%25:*", "tags", ""));
+        assertThat(p.gen()).isEqualTo(3);
+        assertThat(p.memories().ids()).containsExactlyInAnyOrder("b1", "we,ird:id%");
+        assertThat(p.tags().ids()).isEmpty();
+        assertThat(SourceOffsets.pendingOf(null)).isSameAs(SourceOffsets.Pending.NONE);
+
+        // A bucket that names an id as pending ("*") reads it as pending and writes it back unchanged.
+        StreamManifests s = new StreamManifests("u1", SourceOffsets.MEMORIES);
+        assertThat(s.load(Map.of(SourceOffsets.streamPartition("u1", "memories", "7"), Map.of("v", 1L, "manifest", "b1:*")))).isEmpty();
+        assertThat(s.pending(7, "b1")).isTrue();
+        assertThat(s.fingerprint("b1")).isEqualTo("*");
+        StreamManifests.Batch more = s.batch();
+        more.put("b1", "th5Vf04YX3Q");
+        assertThat(more.close().get(0).offset()).isEqualTo(Map.of("v", 1, "manifest", "b1:th5Vf04YX3Q"));
+    }
+
+    /** What the gate writes for the first new id of a user, to the byte. */
+    @Test
+    void theGatesCarrierIsPinned() {
+        CreateGate gate = new CreateGate("p.access", u -> new CreateGate.Carrier("req1", "approved"), new Fakes.Offsets(), 1 << 20);
+        gate.add(List.of(CreateGateTest.create("u1", "b1")));
+        org.apache.kafka.connect.source.SourceRecord carrier = gate.take(CREATED).get(0);
+        assertThat(carrier.sourcePartition()).isEqualTo(SourceOffsets.pendingPartition("u1"));
+        assertThat(carrier.sourceOffset()).isEqualTo(Map.of("v", 1, "gen", 1L, "memories", "b1:*", "tags", ""));
+        assertThat(carrier.topic()).isEqualTo("p.access");
+        assertThat(carrier.key()).isEqualTo("req1");
+        assertThat(((org.apache.kafka.connect.data.Struct) carrier.value()).getString("status")).isEqualTo("approved");
+    }
 }

@@ -53,7 +53,7 @@ class PullPipelineTest {
     private MemoramSourceTask task(Map<String, String> props, Map<String, String> requestUsers, Clock clock) {
         List<AccessTaskConfig.Request> requests = new ArrayList<>();
         requestUsers.forEach((r, u) -> requests.add(new AccessTaskConfig.Request(r, u, null)));
-        Map<String, String> taskProps = TaskAssignment.taskConfigs(props, TaskAssignment.groups(requests), 1).get(0);
+        Map<String, String> taskProps = TaskConfigs.singleTask(props, requests);
         MemoramSourceTask t = new MemoramSourceTask(clock);
         tasks.add(t);
         t.initialize(new Fakes.TaskContext(taskProps));
@@ -81,7 +81,7 @@ class PullPipelineTest {
     private static List<SourceRecord> pollUntil(MemoramSourceTask t, int memoryRecords) {
         List<SourceRecord> out = new ArrayList<>();
         await().atMost(Duration.ofSeconds(30)).until(() -> {
-            List<SourceRecord> batch = t.poll();
+            List<SourceRecord> batch = Fakes.pollCommitted(t);
             if (batch != null) {
                 out.addAll(batch);
             }
@@ -117,9 +117,9 @@ class PullPipelineTest {
         emu.latency(Duration.ofSeconds(20));
         MemoramSourceTask t = task(props(apiKey, 4), requestUsers, Clock.systemUTC());
         // Both checks are in flight, answered only after 20 s; poll returns (empty) meanwhile.
-        assertThat(t.poll()).isNull();
+        assertThat(Fakes.pollCommitted(t)).isNull();
         await().atMost(Duration.ofSeconds(10)).until(() -> t.pipeline().inFlight() == 2);
-        assertThat(t.poll()).isNull();
+        assertThat(Fakes.pollCommitted(t)).isNull();
         assertThat(t.pipeline().inFlight()).as("still waiting for the API").isEqualTo(2);
     }
 
@@ -129,13 +129,13 @@ class PullPipelineTest {
         Map<String, String> requestUsers = users(apiKey, 3, 1);
         emu.latency(Duration.ofSeconds(30));
         MemoramSourceTask t = task(props(apiKey, 8), requestUsers, Clock.systemUTC());
-        assertThat(t.poll()).isNull();
+        assertThat(Fakes.pollCommitted(t)).isNull();
         await().atMost(Duration.ofSeconds(10)).until(() -> t.pipeline().inFlight() == 3);
         assertThat(liveThreads()).hasSize(3);
 
         CompletableFuture<List<SourceRecord>> polling = CompletableFuture.supplyAsync(() -> {
             try {
-                return t.poll();
+                return Fakes.pollCommitted(t);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
@@ -169,7 +169,7 @@ class PullPipelineTest {
         p.put("memoram.fetch.buffer.max.bytes", Integer.toString(64 * 1024));
         MemoramSourceTask t = task(p, requestUsers, Clock.systemUTC());
         List<SourceRecord> first = new ArrayList<>();
-        List<SourceRecord> batch = t.poll(); // starts the pipeline: the access checks, then the pages
+        List<SourceRecord> batch = Fakes.pollCommitted(t); // starts the pipeline: the access checks, then the pages
         if (batch != null) {
             first.addAll(batch);
         }
@@ -254,13 +254,13 @@ class PullPipelineTest {
             // The next passes are due 10 s after the last ended; they start 60 s after that.
             clock.advance(Duration.ofSeconds(70));
             await().atMost(Duration.ofSeconds(10)).until(() -> {
-                t.poll();
+                Fakes.pollCommitted(t);
                 return t.metrics().getPassesCompleted() == 6;
             });
             assertThat(t.metrics().getPassStartLagMs()).isEqualTo(60_000);
             clock.advance(Duration.ofSeconds(70));
             await().atMost(Duration.ofSeconds(10)).until(() -> {
-                t.poll();
+                Fakes.pollCommitted(t);
                 return t.metrics().getPassesCompleted() == 9;
             });
             assertThat(logs.warnings()).filteredOn(w -> w.contains("cannot pull its")).singleElement().asString()

@@ -82,7 +82,7 @@ public final class SourceBenchAccess {
     public static Map<String, String> taskConfig(Map<String, String> connectorProps, Map<String, String> requestUsers) {
         List<AccessTaskConfig.Request> requests = new ArrayList<>();
         requestUsers.forEach((req, user) -> requests.add(new AccessTaskConfig.Request(req, user, null)));
-        return TaskAssignment.taskConfigs(connectorProps, TaskAssignment.groups(requests), 1).get(0);
+        return TaskConfigs.singleTask(connectorProps, requests);
     }
 
     /** Passes completed by the task (all users), from its metrics. */

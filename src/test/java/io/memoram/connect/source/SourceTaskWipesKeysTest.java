@@ -43,7 +43,7 @@ class SourceTaskWipesKeysTest {
         List<AccessTaskConfig.Request> requests = List.of(
                 new AccessTaskConfig.Request(emu.grantAccess(apiKey, one), one.userId(), null),
                 new AccessTaskConfig.Request(emu.grantAccess(apiKey, two), two.userId(), null));
-        Map<String, String> taskProps = TaskAssignment.taskConfigs(p, TaskAssignment.groups(requests), 1).get(0);
+        Map<String, String> taskProps = TaskConfigs.singleTask(p, requests);
         MemoramSourceTask t = new MemoramSourceTask();
         t.initialize(new Fakes.TaskContext(taskProps));
         t.start(taskProps);
@@ -52,7 +52,7 @@ class SourceTaskWipesKeysTest {
             List<SourceRecord> records = new ArrayList<>();
             // Both users' blobs were opened: the task holds both users' keys.
             await().atMost(Duration.ofSeconds(20)).until(() -> {
-                List<SourceRecord> batch = t.poll();
+                List<SourceRecord> batch = Fakes.pollCommitted(t);
                 if (batch != null) {
                     records.addAll(batch);
                 }

@@ -1,14 +1,14 @@
 package io.memoram.connect.source;
 
-import io.memoram.connect.access.AccessTaskConfig;
-
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.config.MemoramCommonConfig;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
 class TaskAssignmentTest {
@@ -23,65 +23,61 @@ class TaskAssignmentTest {
     }
 
     @Test
-    void requestsOfOneUserStayTogetherAndUnknownUsersStandAlone() {
+    void everyTaskIsGivenEveryRequestWithoutUsersOrKeys() {
         List<AccessTaskConfig.Request> rs = List.of(
                 new AccessTaskConfig.Request("r1", "alice", null),
-                new AccessTaskConfig.Request("r2", "bob", null),
-                new AccessTaskConfig.Request("r3", "alice", "f".repeat(64)),
-                new AccessTaskConfig.Request("r4", null, "e".repeat(64)),
-                new AccessTaskConfig.Request("r5", null, null));
-        List<List<AccessTaskConfig.Request>> groups = TaskAssignment.groups(rs);
-        assertThat(groups).hasSize(4);
-        assertThat(groups).anySatisfy(g -> assertThat(g).extracting(AccessTaskConfig.Request::requestId).containsExactly("r1", "r3"));
-
-        List<Map<String, String>> configs = TaskAssignment.taskConfigs(connectorProps(), groups, 3);
+                new AccessTaskConfig.Request("r2", null, "e".repeat(64)));
+        List<Map<String, String>> configs = TaskAssignment.taskConfigs(connectorProps(), rs, 3);
         assertThat(configs).hasSize(3);
-        Map<String, Integer> taskOfUser = new HashMap<>();
-        List<String> allIds = new ArrayList<>();
-        for (int t = 0; t < configs.size(); t++) {
+        for (int t = 0; t < 3; t++) {
             Map<String, String> c = configs.get(t);
             assertThat(c).doesNotContainKey(MemoramCommonConfig.MEMORY_KEYS_CONFIG);
             assertThat(c.values()).noneMatch(v -> v.contains(KEY));
-            assertThat(c.get(TaskAssignment.TASK_NUMBER)).isEqualTo(Integer.toString(t));
-            for (AccessTaskConfig.Request r : TaskAssignment.parse(c)) {
-                allIds.add(r.requestId());
-                if (r.userId() != null) {
-                    Integer prev = taskOfUser.put(r.userId(), t);
-                    assertThat(prev == null || prev == t).as("user %s in one task", r.userId()).isTrue();
-                }
-            }
+            AccessTaskConfig parsed = TaskAssignment.parse(c);
+            assertThat(parsed.taskNumber()).isEqualTo(t);
+            assertThat(parsed.taskCount()).isEqualTo(3);
+            // Users are each task's own finding: a user learned by the connector never changes a task config.
+            assertThat(parsed.requests()).containsExactly(new AccessTaskConfig.Request("r1", null, null),
+                    new AccessTaskConfig.Request("r2", null, "e".repeat(64)));
         }
-        assertThat(allIds).containsExactlyInAnyOrder("r1", "r2", "r3", "r4", "r5");
-        AccessTaskConfig.Request r3 = configs.stream().flatMap(c -> TaskAssignment.parse(c).stream())
-                .filter(r -> r.requestId().equals("r3")).findFirst().orElseThrow();
-        assertThat(r3).isEqualTo(new AccessTaskConfig.Request("r3", "alice", "f".repeat(64)));
     }
 
     @Test
-    void neverMoreTasksThanGroupsAndStableOrder() {
-        List<AccessTaskConfig.Request> rs = List.of(new AccessTaskConfig.Request("r2", "bob", null), new AccessTaskConfig.Request("r1", "amy", null));
-        assertThat(TaskAssignment.taskConfigs(connectorProps(), TaskAssignment.groups(rs), 8)).hasSize(2);
-        assertThat(TaskAssignment.groups(rs)).isEqualTo(TaskAssignment.groups(List.of(rs.get(1), rs.get(0))));
-        assertThat(TaskAssignment.taskConfigs(connectorProps(), List.of(), 4)).isEmpty();
+    void taskCountIsTasksMaxWithDiscoveryElseNoMoreThanTheConfiguredRequests() {
+        assertThat(TaskAssignment.taskCount(4, true, 0)).isEqualTo(4);
+        assertThat(TaskAssignment.taskCount(4, true, 1)).isEqualTo(4);
+        assertThat(TaskAssignment.taskCount(4, false, 2)).isEqualTo(2);
+        assertThat(TaskAssignment.taskCount(4, false, 9)).isEqualTo(4);
+        assertThat(TaskAssignment.taskCount(0, false, 0)).isEqualTo(1);
+    }
+
+    /** The API calls request ids opaque: whatever it hands out must reach the task as it was. */
+    @Test
+    void opaqueIdsWithDotsColonsCommasAndNonAsciiSurviveTheTaskConfig() {
+        List<String> ids = List.of("req.42", "urn:memoram:req:7", "a,b", "zürich-ü", "請求-1", "with space", "quote\"d", "{json}");
+        List<AccessTaskConfig.Request> rs = ids.stream().map(id -> new AccessTaskConfig.Request(id, null, null)).toList();
+        Map<String, String> c = TaskAssignment.taskConfigs(connectorProps(), rs, 2).get(1);
+        assertThat(AccessTaskConfig.requestIds(c)).containsExactlyElementsOf(ids);
     }
 
     @Test
-    void taskKeysAreTypedAndAMalformedValueIsNamed() {
-        List<AccessTaskConfig.Request> rs = List.of(new AccessTaskConfig.Request("r1", "alice", "f".repeat(64)));
-        Map<String, String> c = TaskAssignment.taskConfigs(connectorProps(), TaskAssignment.groups(rs), 1).get(0);
-        assertThat(c).containsEntry("memoram.task.access.request.ids", "r1")
-                .containsEntry("memoram.task.access.request.r1.user.id", "alice")
-                .containsEntry("memoram.task.access.request.r1.memory.key.sha256", "f".repeat(64))
-                .containsEntry("memoram.task.number", "0");
-        assertThat(io.memoram.connect.access.AccessTaskConfig.parse(c).taskNumber()).isZero();
-
+    void aMalformedTaskKeyIsNamed() {
+        Map<String, String> c = TaskAssignment.taskConfigs(connectorProps(),
+                List.of(new AccessTaskConfig.Request("r1", null, "f".repeat(64))), 1).get(0);
         Map<String, String> bad = new HashMap<>(c);
-        bad.put("memoram.task.access.request.r1.memory.key.sha256", "not-a-fingerprint");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TaskAssignment.parse(bad))
-                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
-                .hasMessageContaining("memoram.task.access.request.r1.memory.key.sha256");
+        bad.put(AccessTaskConfig.REQUEST_IDS_CONFIG, "[{\"id\":\"r1\",\"memory_key_sha256\":\"not-a-fingerprint\"}]");
+        assertThatThrownBy(() -> TaskAssignment.parse(bad)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(AccessTaskConfig.REQUEST_IDS_CONFIG).hasMessageContaining("memory_key_sha256");
+        bad.put(AccessTaskConfig.REQUEST_IDS_CONFIG, "r1,r2");
+        assertThatThrownBy(() -> TaskAssignment.parse(bad)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(AccessTaskConfig.REQUEST_IDS_CONFIG);
+        bad.put(AccessTaskConfig.REQUEST_IDS_CONFIG, "[{\"id\":\"\"}]");
+        assertThatThrownBy(() -> TaskAssignment.parse(bad)).isInstanceOf(ConfigException.class);
+        bad.put(AccessTaskConfig.REQUEST_IDS_CONFIG, "[]");
+        bad.put(AccessTaskConfig.TASK_COUNT_CONFIG, "0");
+        assertThatThrownBy(() -> TaskAssignment.parse(bad)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(AccessTaskConfig.TASK_COUNT_CONFIG);
         Map<String, String> foreign = new HashMap<>(connectorProps());
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TaskAssignment.parse(foreign))
-                .hasMessageContaining("memoram.task.access.request.ids");
+        assertThatThrownBy(() -> TaskAssignment.parse(foreign)).hasMessageContaining(AccessTaskConfig.REQUEST_IDS_CONFIG);
     }
 }

@@ -1,0 +1,379 @@
+package io.memoram.connect.source;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.header.Header;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+
+/**
+ * Holds back the record of a new blob or tag until offset storage names its id (docs/source.md,
+ * "Offsets after a crash"). Why: without exactly-once, Connect writes offsets only every
+ * {@code offset.flush.interval.ms}, while a record reaches Kafka at once. A task killed in between
+ * restarts from bucket offsets that never knew the id; if the blob is deleted meanwhile, nothing
+ * could ever tombstone it. So before the record of a new id goes out, the id is written to the
+ * user's <em>pending</em> offset (carried by a status record of the user's access request, the one
+ * record a user can always give), and the record waits until {@link #confirm} reads that offset
+ * back from offset storage. After a crash the pending ids that no bucket names are emitted again
+ * or tombstoned ({@link UserStream#load}).
+ *
+ * <p>Everything else (changes and tombstones of ids offset storage already knows, access records)
+ * passes at once, but never ahead of a held record: the order of records is kept. One set of
+ * carriers is out at a time and announces every new id held by then, so a wave costs one offset
+ * flush whatever its size. An id leaves the pending offset (at the user's next carrier) once every
+ * record returned up to its last one was acknowledged before that carrier: the flush that writes the
+ * carrier writes their bucket offsets too; a user whose released ids all settled gets a carrier for
+ * that alone, so its pending offset shrinks again.
+ *
+ * <p>Threads: the task's thread for everything but {@link #acked()}, {@link #committed()} (producer
+ * and committer threads), which only count and wake, and {@link #admit} (a user joining the task
+ * while it runs, {@link TaskAccess}'s thread), which only queues.
+ */
+final class CreateGate {
+    /** Offset storage is read again this often while carriers wait, even without a commit() call. */
+    static final long RECHECK_MILLIS = 5_000;
+
+    /** One id a user's pending offset names or is about to. */
+    private static final class Entry {
+        long announcedGen;
+        /** Index (1-based, in records returned) of its last record returned; MAX_VALUE while none. */
+        long lastReturned = Long.MAX_VALUE;
+    }
+
+    private static final class User {
+        final String userId;
+        /** The last generation written; the next carrier gets the one after. */
+        long gen;
+        /** The newest generation offset storage is known to hold. */
+        long confirmedGen;
+        /** The last record returned for one of its entries since its last carrier; 0 while none. */
+        long releasedThrough;
+        /** Stream letter ('m' or 't') + id -> entry. */
+        final Map<String, Entry> entries = new LinkedHashMap<>();
+
+        User(String userId, long gen) {
+            this.userId = userId;
+            this.gen = gen;
+            this.confirmedGen = gen;
+        }
+    }
+
+    private record Item(String userId, String key, boolean create) { }
+
+    /** The request a carrier names for a user, and the status last seen of it (never claimed anew). */
+    record Carrier(String requestId, String status) { }
+
+    private final String accessTopic;
+    private final Function<String, Carrier> carrierOf;
+    private final OffsetStorageReader reader;
+    private final long maxBytes;
+    private final Map<String, User> users = new HashMap<>();
+    /** Users that joined while the task runs, resumed by the task's thread before it looks at their records. */
+    private final Queue<UserStream> admitted = new ConcurrentLinkedQueue<>();
+    private final ArrayDeque<SourceRecord> queue = new ArrayDeque<>();
+    private final ArrayDeque<Long> sizes = new ArrayDeque<>();
+    private long queuedBytes;
+    private long returned;
+    private long allAckedThrough;
+    /** User id -> the generation its carrier is waiting for; null while no carrier waits. */
+    private Map<String, Long> outstanding;
+    private final AtomicLong acked = new AtomicLong();
+    private final AtomicLong commits = new AtomicLong();
+    private final Object signal = new Object();
+    private boolean stopped; // guarded by signal
+    private long commitsSeen;
+    private long lastCheck;
+
+    /**
+     * @param carrierOf the access request a user is served through (the carrier's key) and its status, by user id
+     * @param maxBytes  held records above which the task stops taking more from the pipeline
+     */
+    CreateGate(String accessTopic, Function<String, Carrier> carrierOf, OffsetStorageReader reader, long maxBytes) {
+        this.accessTopic = accessTopic;
+        this.carrierOf = carrierOf;
+        this.reader = reader;
+        this.maxBytes = maxBytes;
+    }
+
+    /** A user resumed from offsets: its last generation and the pending ids it still has to settle. */
+    void resume(UserStream stream) {
+        User u = users.get(stream.userId());
+        if (u == null) {
+            u = new User(stream.userId(), stream.pending().gen());
+            users.put(u.userId, u);
+        }
+        // Known already only if its records came first (not so via admit): its generation continues, its pending ids join.
+        for (String id : stream.pendingMemories()) {
+            u.entries.putIfAbsent("m" + id, confirmedEntry(u));
+        }
+        for (String id : stream.pendingTags()) {
+            u.entries.putIfAbsent("t" + id, confirmedEntry(u));
+        }
+    }
+
+    /**
+     * A user joining the task while it runs, its offsets loaded (any thread, before the pipeline
+     * gets the user): resumed like one of the start, before any of its records is looked at. Without
+     * this, the pending ids restored into its manifests would be missing from its next carrier, and
+     * a crash before their tombstones or records were flushed would lose them for good.
+     */
+    void admit(UserStream stream) {
+        admitted.add(stream);
+    }
+
+    private void resumeAdmitted() {
+        for (UserStream s; (s = admitted.poll()) != null; ) {
+            resume(s);
+        }
+    }
+
+    private static Entry confirmedEntry(User u) {
+        Entry e = new Entry();
+        e.announcedGen = u.confirmedGen; // stored before the restart: known to offset storage
+        return e;
+    }
+
+    /** Records the pipeline handed over, in order. */
+    void add(List<SourceRecord> records) {
+        for (SourceRecord r : records) {
+            long size = PullStep.estimate(List.of(r));
+            queue.add(r);
+            sizes.add(size);
+            queuedBytes += size;
+        }
+    }
+
+    /** Whether the held records reached the bound (take nothing more from the pipeline). */
+    boolean full() {
+        return queuedBytes >= maxBytes;
+    }
+
+    /** Whether carriers wait for offset storage. */
+    boolean waiting() {
+        return outstanding != null;
+    }
+
+    int held() {
+        return queue.size();
+    }
+
+    /** A record was acknowledged by Kafka (any thread). */
+    void acked() {
+        acked.incrementAndGet();
+    }
+
+    /** Connect committed offsets (any thread): worth reading offset storage again. */
+    void committed() {
+        commits.incrementAndGet();
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+    }
+
+    /** The task stops: a poll waiting for a commit returns now, and later ones do not wait. */
+    void wake() {
+        synchronized (signal) {
+            stopped = true;
+            signal.notifyAll();
+        }
+    }
+
+    /** Waits up to {@code millis} for a commit (or {@link #wake}). */
+    void awaitCommit(long millis) throws InterruptedException {
+        synchronized (signal) {
+            if (commits.get() == commitsSeen && !stopped) {
+                signal.wait(Math.max(1, millis));
+            }
+        }
+    }
+
+    /**
+     * What may go out now: held records up to the first new id offset storage does not know yet,
+     * and, when such an id waits and no carrier is out, the carriers announcing every such id held.
+     */
+    List<SourceRecord> take(Instant now) {
+        resumeAdmitted();
+        if (acked.get() >= returned) {
+            allAckedThrough = returned;
+        }
+        List<SourceRecord> out = new ArrayList<>();
+        while (!queue.isEmpty()) {
+            SourceRecord r = queue.peek();
+            Item it = item(r);
+            User u = it == null ? null : user(it.userId());
+            Entry e = u == null ? null : u.entries.get(it.key());
+            if (it != null && it.create() && (e == null || e.announcedGen > u.confirmedGen)) {
+                break;
+            }
+            queue.poll();
+            queuedBytes -= sizes.poll();
+            out.add(r);
+            if (e != null) {
+                e.lastReturned = returned + out.size();
+                u.releasedThrough = e.lastReturned;
+            }
+        }
+        if (outstanding == null) {
+            out.addAll(announce(now));
+        }
+        returned += out.size();
+        return out;
+    }
+
+    /**
+     * Carriers for the users with new ids held, and for those whose released ids all settled (so
+     * that their pending offset shrinks again: a restart must not take ids long written to their
+     * buckets, and since tombstoned, for ids a crash may have left behind). Empty when none.
+     */
+    private List<SourceRecord> announce(Instant now) {
+        Map<String, User> touched = new LinkedHashMap<>();
+        for (User u : users.values()) {
+            if (u.releasedThrough > 0 && u.releasedThrough <= allAckedThrough) {
+                touched.put(u.userId, u);
+            }
+        }
+        for (SourceRecord r : queue) {
+            Item it = item(r);
+            if (it == null || !it.create()) {
+                continue;
+            }
+            User u = user(it.userId());
+            Entry e = u.entries.get(it.key());
+            if (e == null || e.announcedGen > u.confirmedGen) {
+                if (e == null) {
+                    e = new Entry();
+                    u.entries.put(it.key(), e);
+                }
+                e.lastReturned = Long.MAX_VALUE;
+                e.announcedGen = Long.MAX_VALUE; // set below, once the user's generation is known
+                touched.put(u.userId, u);
+            }
+        }
+        if (touched.isEmpty()) {
+            return List.of();
+        }
+        outstanding = new HashMap<>();
+        List<SourceRecord> carriers = new ArrayList<>(touched.size());
+        for (User u : touched.values()) {
+            u.gen++;
+            u.releasedThrough = 0;
+            StringBuilder memories = new StringBuilder();
+            StringBuilder tags = new StringBuilder();
+            for (Iterator<Map.Entry<String, Entry>> i = u.entries.entrySet().iterator(); i.hasNext(); ) {
+                Map.Entry<String, Entry> me = i.next();
+                Entry e = me.getValue();
+                if (e.announcedGen == Long.MAX_VALUE) {
+                    e.announcedGen = u.gen;
+                } else if (settled(e, u)) {
+                    i.remove(); // its bucket offsets are written by the same flush as this carrier
+                    continue;
+                }
+                String key = me.getKey();
+                append(key.charAt(0) == 'm' ? memories : tags, key.substring(1));
+            }
+            outstanding.put(u.userId, u.gen);
+            Carrier c = carrierOf.apply(u.userId);
+            carriers.add(SourceRecords.pendingCarrier(accessTopic, SourceOffsets.pendingPartition(u.userId),
+                    SourceOffsets.pendingOffset(u.gen, memories.toString(), tags.toString()),
+                    c.requestId(), c.status(), u.userId, now));
+        }
+        return carriers;
+    }
+
+    private boolean settled(Entry e, User u) {
+        return e.announcedGen <= u.confirmedGen && e.lastReturned <= allAckedThrough;
+    }
+
+    private static void append(StringBuilder sb, String id) {
+        if (sb.length() > 0) {
+            sb.append(',');
+        }
+        Manifest m = new Manifest();
+        m.put(id, Manifest.PENDING);
+        sb.append(m.encode());
+    }
+
+    /**
+     * After a commit (or every {@link #RECHECK_MILLIS}), reads the waiting users' pending offsets;
+     * once all hold their carrier's generation, the ids announced are known and their records go.
+     */
+    void confirm(long nowMillis) {
+        if (outstanding == null) {
+            return;
+        }
+        long c = commits.get();
+        if (c == commitsSeen && nowMillis - lastCheck < RECHECK_MILLIS) {
+            return;
+        }
+        commitsSeen = c;
+        lastCheck = nowMillis;
+        List<Map<String, String>> partitions = new ArrayList<>();
+        outstanding.keySet().forEach(u -> partitions.add(SourceOffsets.pendingPartition(u)));
+        Map<Map<String, String>, Map<String, Object>> stored = reader.offsets(partitions);
+        for (Iterator<Map.Entry<String, Long>> i = outstanding.entrySet().iterator(); i.hasNext(); ) {
+            Map.Entry<String, Long> w = i.next();
+            long gen;
+            try {
+                gen = SourceOffsets.pendingOf(stored.get(SourceOffsets.pendingPartition(w.getKey()))).gen();
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            if (gen >= w.getValue()) {
+                users.get(w.getKey()).confirmedGen = w.getValue();
+                i.remove();
+            }
+        }
+        if (outstanding.isEmpty()) {
+            outstanding = null;
+        }
+    }
+
+    /**
+     * A user this gate has not seen yet (one that joined the task after start) continues the
+     * generation offset storage holds: a lower one would read as confirmed before it was written.
+     */
+    private User user(String userId) {
+        User u = users.get(userId);
+        if (u == null) {
+            long gen;
+            try {
+                gen = SourceOffsets.pendingOf(reader.offset(SourceOffsets.pendingPartition(userId))).gen();
+            } catch (IllegalArgumentException e) {
+                gen = 0;
+            }
+            u = new User(userId, gen);
+            users.put(userId, u);
+        }
+        return u;
+    }
+
+    /** The user, stream and id of a memory or tag record, and whether it creates; null for others. */
+    private static Item item(SourceRecord r) {
+        if (!(r.key() instanceof Struct k)) {
+            return null;
+        }
+        String schema = k.schema().name();
+        char stream;
+        if (SourceSchemas.MEMORY_KEY.name().equals(schema)) {
+            stream = 'm';
+        } else if (SourceSchemas.TAG_KEY.name().equals(schema)) {
+            stream = 't';
+        } else {
+            return null;
+        }
+        Header op = r.headers().lastWithName(SourceRecords.OP_HEADER);
+        boolean create = op != null && SourceRecords.CREATE.equals(op.value());
+        return new Item(k.getString("user_id"), stream + k.getString("id"), create);
+    }
+}
