@@ -206,7 +206,7 @@ class PullPipelineTest {
         int records = 0;
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         while (System.nanoTime() < end) {
-            List<SourceRecord> batch = t.poll();
+            List<SourceRecord> batch = Fakes.pollCommitted(t);
             if (batch == null) {
                 nulls++;
             } else {
