@@ -2,6 +2,7 @@ package io.memoram.connect.source;
 
 import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.emulator.EmulatedUser;
+import io.memoram.connect.emulator.Fault;
 import io.memoram.connect.emulator.MemoramEmulator;
 import io.memoram.connect.emulator.StoredBlob;
 import io.memoram.connect.emulator.StoredTag;
@@ -21,8 +22,8 @@ import org.apache.kafka.connect.source.SourceRecord;
 
 /**
  * One seeded random history against the emulator (see {@link SourceHistoryModelTest}): users change
- * their blobs and tags while a source task runs, is polled, has its offsets flushed, restarts
- * gracefully or crashes. At every settle point the compacted topics must equal the emulator's
+ * their blobs and tags while a source task runs, is polled, meets failing or dropped API calls, has
+ * its offsets flushed, restarts gracefully or crashes. At every settle point the compacted topics must equal the emulator's
  * state and no record may have repeated an unchanged key outside a crash's lag.
  *
  * <p>The seed fixes every choice the history makes; how the task's passes interleave with them
@@ -116,6 +117,8 @@ final class RandomHistory {
             editTag();
         } else if (roll < 54) {
             deleteTag();
+        } else if (roll < 58) {
+            fault();
         } else if (roll < 70) {
             int polls = 1 + random.nextInt(3);
             for (int n = 0; n < polls; n++) {
@@ -137,7 +140,7 @@ final class RandomHistory {
     }
 
     private void note(String what) {
-        steps.add(String.format("%3d %s", current, what));
+        steps.add(current < 0 ? "  - " + what : String.format("%3d %s", current, what));
     }
 
     // --- what the users do (straight into the emulator's state, as the Memoram app would) ---
@@ -221,6 +224,15 @@ final class RandomHistory {
         return all.isEmpty() ? null : all.get(random.nextInt(all.size()));
     }
 
+    /** The API fails the next few calls of one kind (a failed page makes the pass start over). */
+    private void fault() {
+        String path = random.nextBoolean() ? "/memory-blobs" : "/tags";
+        int count = 1 + random.nextInt(3);
+        Fault fault = random.nextBoolean() ? Fault.status(503) : Fault.drop();
+        emu.faults().on("GET", path).next(count, fault);
+        note("fault: the next " + count + " GET " + path + " get " + fault);
+    }
+
     // --- the connector's side ---
 
     private void pollOnce() throws InterruptedException {
@@ -281,6 +293,8 @@ final class RandomHistory {
      * drained past them; then compares the topics with the emulator.
      */
     private void settleAndCheck(String when) throws InterruptedException {
+        // Without faults from here on, every pass that starts completes.
+        emu.faults().clear();
         Map<String, Integer> base = new HashMap<>();
         users.forEach(u -> base.put(u, emu.requestCount("GET", "/tags", u)));
         long deadline = System.nanoTime() + SETTLE_DEADLINE.toNanos();
