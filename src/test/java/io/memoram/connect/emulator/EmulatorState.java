@@ -353,6 +353,11 @@ final class EmulatorState {
         return List.copyOf(userData(userId).tagsByName.values());
     }
 
+    /** Removes the tag of this name (the dashboard may; the API cannot); blobs keep their tag names. */
+    synchronized boolean deleteTag(String userId, String name) {
+        return userData(userId).tagsByName.remove(name) != null;
+    }
+
     synchronized StoredTag tag(String userId, String tagId) {
         return userData(userId).tagsByName.values().stream().filter(t -> t.id().equals(tagId)).findFirst()
                 .orElseThrow(() -> HttpError.notFound("unknown tag " + tagId));
@@ -368,19 +373,6 @@ final class EmulatorState {
         StoredTag t = new StoredTag(old.id(), old.name(), description, color, old.isEnabled(), old.createdAt(), clock.next());
         u.tagsByName.put(old.name(), t);
         return t;
-    }
-
-    /**
-     * Deletes a tag no blob uses, as its user would in the app (the source must tombstone it).
-     * A tag still in use is refused, so blobs never name a tag the listing lacks.
-     */
-    synchronized void deleteTag(String userId, String tagId) {
-        UserData u = userData(userId);
-        StoredTag t = tag(userId, tagId);
-        if (u.blobs.values().stream().anyMatch(b -> b.tagIds().contains(tagId))) {
-            throw new IllegalStateException("tag " + tagId + " is still used by a blob");
-        }
-        u.tagsByName.remove(t.name());
     }
 
     private static List<String> normalizeTags(List<String> names) {

@@ -1,7 +1,6 @@
 package io.memoram.connect.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -34,9 +33,8 @@ class EmulatorUserEditsTest {
         assertThat(edited.updatedAt()).isAfter(work.updatedAt());
         assertThat(emu.tags(u.userId())).contains(edited).doesNotContain(work);
 
-        assertThatThrownBy(() -> emu.deleteTag(u.userId(), work.id())).isInstanceOf(IllegalStateException.class);
         emu.retagBlob(u.userId(), blob, List.of("home"));
-        emu.deleteTag(u.userId(), work.id());
+        assertThat(emu.deleteTag(u.userId(), "work")).isTrue();
         assertThat(emu.tags(u.userId())).extracting(StoredTag::name).containsExactly("home");
     }
 

@@ -279,6 +279,14 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback, A
         return state.deleteBlob(userId, blobId);
     }
 
+    /**
+     * Removes a tag from the user's tag list (as the user's dashboard may; the API has no call for it).
+     * @return whether the tag existed.
+     */
+    public boolean deleteTag(String userId, String name) {
+        return state.deleteTag(userId, name);
+    }
+
     /** null if absent. */
     public StoredBlob blob(String userId, String blobId) {
         return state.blob(userId, blobId);
@@ -305,11 +313,6 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback, A
     /** Changes a tag as its user would in the app (no API endpoint does); moves updated_at. */
     public StoredTag editTag(String userId, String tagId, String description, String color) {
         return state.editTag(userId, tagId, description, color);
-    }
-
-    /** Deletes a tag that no blob uses, as its user would in the app; IllegalStateException if one does. */
-    public void deleteTag(String userId, String tagId) {
-        state.deleteTag(userId, tagId);
     }
 
     // ---------------------------------------------------------------- faults and request log

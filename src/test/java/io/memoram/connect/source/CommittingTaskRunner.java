@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
 
 /**
  * Plays Connect's part for one source task after another, without a worker: every record a
@@ -58,13 +59,20 @@ final class CommittingTaskRunner {
         return starts;
     }
 
-    /** One poll; what it returns counts as produced (null is an empty list). */
+    /**
+     * One poll; what it returns counts as produced and acknowledged, so the task hears of each record
+     * ({@code commitRecord}, with no metadata, as Connect does for a record it did not send to Kafka).
+     * Null is an empty list.
+     */
     List<SourceRecord> poll() throws InterruptedException {
         List<SourceRecord> batch = task.poll();
         if (batch == null || batch.isEmpty()) {
             return List.of();
         }
         uncommitted.add(batch);
+        for (SourceRecord r : batch) {
+            task.commitRecord(r, null);
+        }
         return batch;
     }
 
@@ -78,13 +86,23 @@ final class CommittingTaskRunner {
         commitFirst(uncommitted.size());
     }
 
-    /** Commits the first {@code batches} uncommitted batches (the last offset of a partition wins). */
+    /**
+     * Commits the first {@code batches} uncommitted batches (the last offset of a partition wins) and
+     * tells the task, as Connect calls {@code commit()} after each offset flush.
+     */
     void commitFirst(int batches) {
         for (int i = 0; i < batches; i++) {
             for (SourceRecord r : uncommitted.get(0)) {
                 committed.stored.put(new HashMap<>(r.sourcePartition()), stored(r.sourceOffset()));
             }
             uncommitted.remove(0);
+        }
+        try {
+            // Through SourceTask's signature, which may throw; an override need not declare it.
+            ((SourceTask) task).commit();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

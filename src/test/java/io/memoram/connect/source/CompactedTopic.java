@@ -17,16 +17,22 @@ import org.apache.kafka.connect.source.SourceRecord;
  * Also the model's second rule: a record that leaves its key as it was (the same value again, or a
  * tombstone for a key already gone) is a repeat, allowed only for keys whose last record was
  * produced after the last committed offset of a crashed task (at-least-once may emit those again).
- * After a crash, a tombstone for a key never produced is allowed too: a task that recovers which
- * ids it may have emitted past its committed offsets cannot know whether their records reached the
- * topic, and such a tombstone changes nothing a consumer sees.
+ * A task started after a crash may also tombstone again a key whose tombstone was committed (the
+ * lost offsets may be the ones that said the id was settled): a repeated tombstone is allowed from a
+ * crash until a graceful restart (which commits everything) after the task settled (complete passes
+ * past the crash, so whatever the crash made it emit again has been emitted). A tombstone for a key never
+ * produced is not a repeat (it is not emitted twice, and changes nothing
+ * a consumer sees): a task that records the ids it is about to emit before their records (so a crash
+ * cannot lose their tombstones) may tombstone an id whose record never went out.
  */
 final class CompactedTopic {
     private final Map<String, Struct> live = new TreeMap<>();
     /** Keys whose latest record was in a crashed task's uncommitted lag. */
     private final Set<String> mayRepeat = new HashSet<>();
     private final Set<String> everProduced = new HashSet<>();
-    private boolean crashed;
+    /** Between a crash and the first graceful restart after a settle. */
+    private boolean recovering;
+    private boolean settledSinceCrash;
     private final List<String> repeats = new ArrayList<>();
     private long applied;
 
@@ -44,7 +50,7 @@ final class CompactedTopic {
         }
         Struct before = live.get(k);
         boolean repeat = value == null ? before == null : value.equals(before);
-        boolean allowed = mayRepeat.contains(k) || (crashed && value == null && !everProduced.contains(k));
+        boolean allowed = mayRepeat.contains(k) || (value == null && (recovering || !everProduced.contains(k)));
         if (repeat && !allowed) {
             repeats.add("record #" + applied + " (" + (value == null ? "tombstone" : "op " + opText) + ") for " + k
                     + " repeats what the topic already says");
@@ -61,11 +67,28 @@ final class CompactedTopic {
 
     /** A crash lost the offsets of these records (they were produced): their keys may be emitted again. */
     void lostOffsetsOf(Collection<SourceRecord> produced) {
-        crashed = true;
+        recovering = true;
+        settledSinceCrash = false;
         for (SourceRecord r : produced) {
             if (r.key() instanceof Struct key) {
                 mayRepeat.add(key(r.topic(), key.getString("user_id"), key.getString("id")));
             }
+        }
+    }
+
+    /** The task completed passes past every change and crash so far, and the topics were checked. */
+    void settled() {
+        settledSinceCrash = true;
+    }
+
+    /**
+     * A graceful restart committed every offset; once the task settled after the last crash, nothing
+     * that crash lost may come again.
+     */
+    void gracefulRestart() {
+        if (settledSinceCrash) {
+            recovering = false;
+            mayRepeat.clear();
         }
     }
 

@@ -30,8 +30,9 @@ class SourceHistoryModelTest {
     static final MemoramEmulator emu = MemoramEmulator.start();
 
     private static final List<Long> WITHOUT_CRASHES = List.of(1L, 2L, 3L, 4L, 5L, 6L);
-    // 102, 108, 109, 116 and 119 delete, while the task is down, a blob whose record was in a crash's lost lag
-    // (issue 16's lost tombstone): they fail until the task recovers the ids it emitted past its offsets.
+    // Each of these deletes, while the task is down, a blob whose record was in a crash's lost lag (issue 16's
+    // lost tombstone): on main (b44ca5d) all six fail for that reason, until the task recovers the ids it
+    // emitted past its committed offsets.
     private static final List<Long> WITH_CRASHES = List.of(102L, 104L, 108L, 109L, 116L, 119L);
     private static final int STEPS = Integer.getInteger("model.steps", 60);
 

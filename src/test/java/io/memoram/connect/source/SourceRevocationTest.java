@@ -51,16 +51,16 @@ class SourceRevocationTest {
         List<AccessTaskConfig.Request> requests = List.of(new AccessTaskConfig.Request(leavingRequest, leaving.userId(), null),
                 new AccessTaskConfig.Request(stayingRequest, staying.userId(), null));
         Map<String, String> taskProps = TaskAssignment.taskConfigs(p, TaskAssignment.groups(requests), 1).get(0);
-        MemoramSourceTask t = new MemoramSourceTask(java.time.Clock.systemUTC(), Duration.ofMillis(200));
-        t.initialize(new Fakes.TaskContext(taskProps));
-        t.start(taskProps);
+        CommittingTaskRunner worker = new CommittingTaskRunner(taskProps, Duration.ofMillis(200));
+        worker.start();
+        MemoramSourceTask t = worker.task();
         try {
-            pollUntil(t, rs -> memoryIds(rs).contains(before) && rs.stream().anyMatch(r -> userOf(r).equals(staying.userId())));
+            pollUntil(worker, rs -> memoryIds(rs).contains(before) && rs.stream().anyMatch(r -> userOf(r).equals(staying.userId())));
             assertThat(t.metrics().getUsersActive()).isEqualTo(2);
 
             emu.revoke(leavingRequest);
             String afterRevocation = emu.putBlob(leaving.userId(), "after the revocation", "t", List.of());
-            List<SourceRecord> seen = pollUntil(t, rs -> rs.stream().anyMatch(r -> isStatus(r, leavingRequest, "revoked")));
+            List<SourceRecord> seen = pollUntil(worker, rs -> rs.stream().anyMatch(r -> isStatus(r, leavingRequest, "revoked")));
             // The task has seen the revocation: from here on, no call may name that user.
             int leavingCalls = userCalls(leaving);
             assertThat(t.metrics().getUsersRevoked()).isEqualTo(1);
@@ -68,7 +68,7 @@ class SourceRevocationTest {
 
             // Three more listings of the staying user: the task keeps pulling, just not the leaving user.
             int stayingCalls = emu.requestCount("GET", "/tags", staying.userId());
-            seen.addAll(pollUntil(t, rs -> emu.requestCount("GET", "/tags", staying.userId()) >= stayingCalls + 3));
+            seen.addAll(pollUntil(worker, rs -> emu.requestCount("GET", "/tags", staying.userId()) >= stayingCalls + 3));
             assertThat(userCalls(leaving)).as("calls for the revoked user's blobs and tags after the task saw the revocation")
                     .isEqualTo(leavingCalls);
             assertThat(memoryIds(seen)).doesNotContain(afterRevocation);
@@ -76,12 +76,12 @@ class SourceRevocationTest {
 
             // Approved again: the same task resumes the user where it stopped.
             emu.approve(leavingRequest);
-            List<SourceRecord> resumed = pollUntil(t, rs -> memoryIds(rs).contains(afterRevocation));
+            List<SourceRecord> resumed = pollUntil(worker, rs -> memoryIds(rs).contains(afterRevocation));
             assertThat(resumed).anyMatch(r -> isStatus(r, leavingRequest, "approved"));
             assertThat(memoryIds(resumed)).doesNotContain(before);
             assertThat(t.metrics().getUsersRevoked()).isZero();
         } finally {
-            t.stop();
+            worker.stopGracefully();
         }
     }
 
@@ -102,13 +102,12 @@ class SourceRevocationTest {
         return records.stream().filter(r -> r.topic().endsWith(".memories")).map(r -> ((Struct) r.key()).getString("id")).toList();
     }
 
-    private static List<SourceRecord> pollUntil(MemoramSourceTask t, Predicate<List<SourceRecord>> done) {
+    /** Polls, with the offsets of each batch flushed at once (a worker flushing after every poll). */
+    private static List<SourceRecord> pollUntil(CommittingTaskRunner worker, Predicate<List<SourceRecord>> done) {
         List<SourceRecord> records = new ArrayList<>();
         await().atMost(WAIT).until(() -> {
-            List<SourceRecord> batch = t.poll();
-            if (batch != null) {
-                records.addAll(batch);
-            }
+            records.addAll(worker.poll());
+            worker.commitAll();
             return done.test(records);
         });
         return records;
