@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.kafka.connect.data.Struct;
@@ -66,7 +68,7 @@ final class CreateGate {
         }
     }
 
-    private record Item(String userId, String key, boolean create) { }
+    private record Item(String userId, String key, boolean create, boolean delete) { }
 
     /** The request a carrier names for a user, and the status last seen of it (never claimed anew). */
     record Carrier(String requestId, String status) { }
@@ -78,6 +80,10 @@ final class CreateGate {
     private final Map<String, User> users = new HashMap<>();
     private final ArrayDeque<SourceRecord> queue = new ArrayDeque<>();
     private final ArrayDeque<Long> sizes = new ArrayDeque<>();
+    /** Records per {@link #add} call, in order: each goes out whole (see {@link #take}). */
+    private final ArrayDeque<Integer> batches = new ArrayDeque<>();
+    /** A tombstone of a pending id waits for every record returned before it to be acknowledged. */
+    private boolean ackWait;
     private long queuedBytes;
     private long returned;
     private long allAckedThrough;
@@ -121,6 +127,10 @@ final class CreateGate {
 
     /** Records the pipeline handed over, in order. */
     void add(List<SourceRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        batches.add(records.size());
         for (SourceRecord r : records) {
             long size = PullStep.estimate(List.of(r));
             queue.add(r);
@@ -136,7 +146,7 @@ final class CreateGate {
 
     /** Whether carriers wait for offset storage. */
     boolean waiting() {
-        return outstanding != null;
+        return outstanding != null || ackWait;
     }
 
     int held() {
@@ -174,35 +184,81 @@ final class CreateGate {
     }
 
     /**
-     * What may go out now: held records up to the first new id offset storage does not know yet,
-     * and, when such an id waits and no carrier is out, the carriers announcing every such id held.
+     * What may go out now: held batches up to the first with a new id offset storage does not know
+     * yet, and, when such an id waits and no carrier is out, the carriers announcing every such id
+     * held. A batch (one {@link #add}, whole pipeline steps) goes out whole: its records before the
+     * last of a bucket carry that bucket's offset from before the batch ({@link StreamManifests.Batch}),
+     * so returning only a prefix would let a graceful stop commit an offset that names neither the
+     * changes returned nor those held, and the restarted task would emit them again.
+     *
+     * <p>A tombstone of an id still named by the user's pending offset takes the id out of it in a
+     * carrier returned with the tombstone: otherwise a graceful stop right after it commits the
+     * tombstone's bucket offset (without the id) and the pending offset (with it), and the restarted
+     * task would tombstone the id again. That carrier may be committed before the tombstone, which is
+     * harmless only while a committed bucket offset still names the id: so the tombstone waits until
+     * it heads a take and everything returned before it was acknowledged (then every flush commits
+     * the id's bucket offset at least as far as its create). Ids recovered as {@link Manifest#PENDING}
+     * after a crash are never in a bucket offset, so theirs leave only once the tombstone was
+     * acknowledged (the next carrier, as before).
      */
     List<SourceRecord> take(Instant now) {
         if (acked.get() >= returned) {
             allAckedThrough = returned;
         }
+        ackWait = false;
         List<SourceRecord> out = new ArrayList<>();
-        while (!queue.isEmpty()) {
-            SourceRecord r = queue.peek();
-            Item it = item(r);
-            User u = it == null ? null : user(it.userId());
-            Entry e = u == null ? null : u.entries.get(it.key());
-            if (it != null && it.create() && (e == null || e.announcedGen > u.confirmedGen)) {
-                break;
-            }
-            queue.poll();
-            queuedBytes -= sizes.poll();
-            out.add(r);
-            if (e != null) {
-                e.lastReturned = returned + out.size();
-                u.releasedThrough = e.lastReturned;
+        Set<User> dropped = new LinkedHashSet<>();
+        while (!batches.isEmpty() && mayRelease(batches.peek(), out.isEmpty())) {
+            for (int n = batches.poll(); n > 0; n--) {
+                SourceRecord r = queue.poll();
+                queuedBytes -= sizes.poll();
+                out.add(r);
+                Item it = item(r);
+                User u = it == null ? null : users.get(it.userId());
+                Entry e = u == null ? null : u.entries.get(it.key());
+                if (e == null) {
+                    continue;
+                }
+                if (it.delete() && e.lastReturned != Long.MAX_VALUE) {
+                    u.entries.remove(it.key());
+                    dropped.add(u);
+                } else {
+                    e.lastReturned = returned + out.size();
+                    u.releasedThrough = e.lastReturned;
+                }
             }
         }
         if (outstanding == null) {
-            out.addAll(announce(now));
+            out.addAll(announce(now, dropped));
+        } else {
+            // Not awaited: nothing is held for them (a waiting carrier's generation reads as confirmed).
+            for (User u : dropped) {
+                out.add(carrier(u, now));
+            }
         }
         returned += out.size();
         return out;
+    }
+
+    /** Whether the next batch of {@code size} records may go out now (see {@link #take}). */
+    private boolean mayRelease(int size, boolean first) {
+        Iterator<SourceRecord> records = queue.iterator();
+        for (int i = 0; i < size; i++) {
+            Item it = item(records.next());
+            if (it == null) {
+                continue;
+            }
+            User u = user(it.userId());
+            Entry e = u.entries.get(it.key());
+            if (it.create() && (e == null || e.announcedGen > u.confirmedGen)) {
+                return false;
+            }
+            if (it.delete() && e != null && e.lastReturned != Long.MAX_VALUE && (!first || allAckedThrough < returned)) {
+                ackWait = true;
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -210,8 +266,10 @@ final class CreateGate {
      * that their pending offset shrinks again: a restart must not take ids long written to their
      * buckets, and since tombstoned, for ids a crash may have left behind). Empty when none.
      */
-    private List<SourceRecord> announce(Instant now) {
+    private List<SourceRecord> announce(Instant now, Set<User> dropped) {
         Map<String, User> touched = new LinkedHashMap<>();
+        Set<User> announcing = new LinkedHashSet<>();
+        dropped.forEach(u -> touched.put(u.userId, u));
         for (User u : users.values()) {
             if (u.releasedThrough > 0 && u.releasedThrough <= allAckedThrough) {
                 touched.put(u.userId, u);
@@ -232,37 +290,53 @@ final class CreateGate {
                 e.lastReturned = Long.MAX_VALUE;
                 e.announcedGen = Long.MAX_VALUE; // set below, once the user's generation is known
                 touched.put(u.userId, u);
+                announcing.add(u);
             }
         }
         if (touched.isEmpty()) {
             return List.of();
         }
-        outstanding = new HashMap<>();
+        // Only carriers announcing new ids are waited for: the others just take settled ids out.
+        outstanding = announcing.isEmpty() ? null : new HashMap<>();
         List<SourceRecord> carriers = new ArrayList<>(touched.size());
         for (User u : touched.values()) {
-            u.gen++;
-            u.releasedThrough = 0;
-            StringBuilder memories = new StringBuilder();
-            StringBuilder tags = new StringBuilder();
-            for (Iterator<Map.Entry<String, Entry>> i = u.entries.entrySet().iterator(); i.hasNext(); ) {
-                Map.Entry<String, Entry> me = i.next();
-                Entry e = me.getValue();
-                if (e.announcedGen == Long.MAX_VALUE) {
-                    e.announcedGen = u.gen;
-                } else if (settled(e, u)) {
-                    i.remove(); // its bucket offsets are written by the same flush as this carrier
-                    continue;
-                }
-                String key = me.getKey();
-                append(key.charAt(0) == 'm' ? memories : tags, key.substring(1));
+            carriers.add(carrier(u, now));
+            if (announcing.contains(u)) {
+                outstanding.put(u.userId, u.gen);
             }
-            outstanding.put(u.userId, u.gen);
-            Carrier c = carrierOf.apply(u.userId);
-            carriers.add(SourceRecords.pendingCarrier(accessTopic, SourceOffsets.pendingPartition(u.userId),
-                    SourceOffsets.pendingOffset(u.gen, memories.toString(), tags.toString()),
-                    c.requestId(), c.status(), u.userId, now));
         }
         return carriers;
+    }
+
+    /**
+     * The user's next pending offset on its carrier: its entries, new ones now announced, settled
+     * ones gone (their bucket offsets are written by the same flush as this carrier).
+     */
+    private SourceRecord carrier(User u, Instant now) {
+        u.gen++;
+        u.releasedThrough = 0;
+        StringBuilder memories = new StringBuilder();
+        StringBuilder tags = new StringBuilder();
+        for (Iterator<Map.Entry<String, Entry>> i = u.entries.entrySet().iterator(); i.hasNext(); ) {
+            Map.Entry<String, Entry> me = i.next();
+            Entry e = me.getValue();
+            if (e.announcedGen == Long.MAX_VALUE) {
+                e.announcedGen = u.gen;
+            } else if (settled(e, u)) {
+                i.remove();
+                continue;
+            }
+            if (e.lastReturned != Long.MAX_VALUE) {
+                // Released, not yet acknowledged: a later carrier takes it out.
+                u.releasedThrough = Math.max(u.releasedThrough, e.lastReturned);
+            }
+            String key = me.getKey();
+            append(key.charAt(0) == 'm' ? memories : tags, key.substring(1));
+        }
+        Carrier c = carrierOf.apply(u.userId);
+        return SourceRecords.pendingCarrier(accessTopic, SourceOffsets.pendingPartition(u.userId),
+                SourceOffsets.pendingOffset(u.gen, memories.toString(), tags.toString()),
+                c.requestId(), c.status(), u.userId, now);
     }
 
     private boolean settled(Entry e, User u) {
@@ -348,6 +422,7 @@ final class CreateGate {
         }
         Header op = r.headers().lastWithName(SourceRecords.OP_HEADER);
         boolean create = op != null && SourceRecords.CREATE.equals(op.value());
-        return new Item(k.getString("user_id"), stream + k.getString("id"), create);
+        boolean delete = op != null && SourceRecords.DELETE.equals(op.value());
+        return new Item(k.getString("user_id"), stream + k.getString("id"), create, delete);
     }
 }

@@ -67,7 +67,8 @@ class CreateGateTest {
 
     @Test
     void aNewIdWaitsUntilOffsetStorageNamesItAndNothingOvertakesIt() {
-        gate.add(List.of(memory("u1", "known", SourceRecords.UPDATE), create("u1", "new"), memory("u1", "gone", SourceRecords.DELETE)));
+        gate.add(List.of(memory("u1", "known", SourceRecords.UPDATE)));
+        gate.add(List.of(create("u1", "new"), memory("u1", "gone", SourceRecords.DELETE)));
         List<SourceRecord> first = gate.take(NOW);
         assertThat(ids(first)).containsExactly("known", "carrier:req-u1");
         assertThat(offset(first.get(1))).containsEntry("memories", "new:*").containsEntry("gen", 1L);
@@ -142,5 +143,80 @@ class CreateGateTest {
         assertThat(small.full()).isTrue();
         small.take(NOW);
         assertThat(small.held()).isEqualTo(4);
+    }
+
+    /**
+     * Seeds -999890 and 130 of SourceHistoryModelTest: a graceful stop right after the take that
+     * returned a tombstone of an id its user's pending offset still named committed the tombstone's
+     * bucket offset (without the id) and the pending offset (with it); the restarted task restored
+     * the id as pending and tombstoned it a second time. Whatever take a graceful stop follows, the
+     * pending offset must not name an id whose tombstone was returned.
+     */
+    @Test
+    void aTombstonedIdLeavesThePendingOffsetInTheFlushThatCommitsItsTombstone() {
+        gate.add(List.of(create("u1", "x")));
+        flush(returned(gate.take(NOW), false));
+        gate.confirm(0);
+        // x goes out together with u2's new id, whose carrier is then waited for: no carrier for u1 meanwhile.
+        gate.add(List.of(create("u2", "z")));
+        List<SourceRecord> wave = returned(gate.take(NOW), false);
+        assertThat(ids(wave)).containsExactly("x", "carrier:req-u2");
+        // x is deleted (two listings later) while z still waits, then the carrier is flushed.
+        gate.add(List.of(memory("u1", "x", SourceRecords.DELETE)));
+        flush(wave);
+
+        boolean tombstoned = false;
+        for (int poll = 0; poll < 6; poll++) {
+            gate.confirm(poll + 1);
+            List<SourceRecord> batch = gate.take(NOW);
+            // Every take is followed by a graceful stop's commit of everything returned.
+            returned(batch, true);
+            tombstoned |= ids(batch).contains("x");
+            if (tombstoned) {
+                assertThat(SourceOffsets.pendingOf(offsets.stored.get(SourceOffsets.pendingPartition("u1"))).memories().ids())
+                        .as("u1's pending offset once x's tombstone is committed (poll %d)", poll)
+                        .doesNotContain("x");
+            }
+        }
+        assertThat(tombstoned).isTrue();
+        assertThat(gate.held()).isZero();
+    }
+
+    /**
+     * A tombstone of a pending id waits until it heads a take with everything before it acknowledged,
+     * so the carrier that takes the id out can only be committed with a bucket offset naming the id
+     * (or with the tombstone's).
+     */
+    @Test
+    void aTombstoneOfAPendingIdWaitsForWhatWentBeforeItToBeAcknowledged() {
+        gate.add(List.of(create("u1", "x")));
+        flush(returned(gate.take(NOW), false));
+        gate.confirm(0);
+        List<SourceRecord> create = gate.take(NOW);
+        assertThat(ids(create)).containsExactly("x");
+        gate.add(List.of(memory("u1", "x", SourceRecords.DELETE)));
+        // x's create is not acknowledged yet.
+        assertThat(gate.take(NOW)).isEmpty();
+        assertThat(gate.waiting()).isTrue();
+        returned(create, false);
+        List<SourceRecord> tombstone = gate.take(NOW);
+        assertThat(ids(tombstone)).containsExactly("x", "carrier:req-u1");
+        assertThat(offset(tombstone.get(1))).containsEntry("gen", 2L).containsEntry("memories", "");
+        assertThat(gate.waiting()).isFalse();
+    }
+
+    /**
+     * A batch goes out whole: its records before the last of a bucket carry the bucket's offset from
+     * before the batch, so a prefix committed by a graceful stop while the rest waits would make the
+     * restarted task emit the prefix again.
+     */
+    @Test
+    void aBatchWithANewIdWaitsWhole() {
+        gate.add(List.of(memory("u1", "k", SourceRecords.UPDATE), create("u1", "n")));
+        List<SourceRecord> first = gate.take(NOW);
+        assertThat(ids(first)).containsExactly("carrier:req-u1");
+        flush(returned(first, false));
+        gate.confirm(0);
+        assertThat(ids(gate.take(NOW))).containsExactly("k", "n");
     }
 }
