@@ -58,6 +58,8 @@ final class CreateGate {
         long confirmedGen;
         /** The last record returned for one of its entries since its last carrier; 0 while none. */
         long releasedThrough;
+        /** Its pending offset names ids a bucket offset names too: the next carrier leaves them out. */
+        boolean stale;
         /** Stream letter ('m' or 't') + id -> entry. */
         final Map<String, Entry> entries = new LinkedHashMap<>();
 
@@ -107,7 +109,11 @@ final class CreateGate {
         this.maxBytes = maxBytes;
     }
 
-    /** A user resumed from offsets: its last generation and the pending ids it still has to settle. */
+    /**
+     * A user resumed from offsets: its last generation and the pending ids it still has to settle
+     * (those no bucket names); when its pending offset also names ids a bucket names, its first
+     * carrier (at the first {@link #take}) leaves them out.
+     */
     void resume(UserStream stream) {
         User u = new User(stream.userId(), stream.pending().gen());
         for (String id : stream.pendingMemories()) {
@@ -116,6 +122,10 @@ final class CreateGate {
         for (String id : stream.pendingTags()) {
             u.entries.put("t" + id, confirmedEntry(u));
         }
+        // Without a carrier of its own, such a user's pending offset would keep naming them until its
+        // next new id, so a tombstone committed meanwhile would be followed, after a restart, by another.
+        u.stale = stream.pending().memories().size() > stream.pendingMemories().size()
+                || stream.pending().tags().size() > stream.pendingTags().size();
         users.put(u.userId, u);
     }
 
@@ -271,7 +281,7 @@ final class CreateGate {
         Set<User> announcing = new LinkedHashSet<>();
         dropped.forEach(u -> touched.put(u.userId, u));
         for (User u : users.values()) {
-            if (u.releasedThrough > 0 && u.releasedThrough <= allAckedThrough) {
+            if (u.stale || (u.releasedThrough > 0 && u.releasedThrough <= allAckedThrough)) {
                 touched.put(u.userId, u);
             }
         }
@@ -315,6 +325,7 @@ final class CreateGate {
     private SourceRecord carrier(User u, Instant now) {
         u.gen++;
         u.releasedThrough = 0;
+        u.stale = false;
         StringBuilder memories = new StringBuilder();
         StringBuilder tags = new StringBuilder();
         for (Iterator<Map.Entry<String, Entry>> i = u.entries.entrySet().iterator(); i.hasNext(); ) {

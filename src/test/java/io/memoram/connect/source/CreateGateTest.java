@@ -219,4 +219,31 @@ class CreateGateTest {
         gate.confirm(0);
         assertThat(ids(gate.take(NOW))).containsExactly("k", "n");
     }
+
+    /**
+     * SourceHistoryModelTest seed 128: a task resumed with a pending offset naming an id its bucket
+     * offset names too (the stop came before the carrier that would have left it out) never wrote
+     * that user's pending offset again while the user had no new id; the id was then tombstoned and
+     * committed, and after a graceful restart the id, named by the pending offset alone, was restored
+     * as pending and tombstoned a second time. The first take writes that user's pending offset anew.
+     */
+    @Test
+    void aResumedPendingOffsetThatNamesIdsOfTheBucketsIsWrittenAnewAtOnce() {
+        Map<Map<String, String>, Map<String, Object>> stored = new HashMap<>();
+        stored.put(SourceOffsets.streamPartition("u1", "memories", Fingerprints.bucket("x")),
+                new HashMap<>(SourceOffsets.streamOffset("x:" + Fingerprints.encode(42L))));
+        stored.put(SourceOffsets.pendingPartition("u1"), new HashMap<>(SourceOffsets.pendingOffset(3, "x:*,y:*", "")));
+        UserStream stream = new UserStream("u1", new UserStream.Settings("p.memories", "p.tags", true, true,
+                io.memoram.connect.config.MemoramSourceConfig.OnDecryptionError.FAIL), new SourceTaskMetrics(java.time.Clock.systemUTC()));
+        assertThat(stream.load(stored)).isEmpty();
+        assertThat(stream.pendingMemories()).containsExactly("y");
+        gate.resume(stream);
+
+        List<SourceRecord> first = gate.take(NOW);
+        assertThat(ids(first)).containsExactly("carrier:req-u1");
+        // y, which no bucket names, stays until a listing settles it.
+        assertThat(offset(first.get(0))).containsEntry("gen", 4L).containsEntry("memories", "y:*");
+        assertThat(gate.waiting()).isFalse();
+        assertThat(gate.take(NOW)).isEmpty();
+    }
 }
