@@ -84,8 +84,6 @@ final class CreateGate {
     private final ArrayDeque<Long> sizes = new ArrayDeque<>();
     /** Records per {@link #add} call, in order: each goes out whole (see {@link #take}). */
     private final ArrayDeque<Integer> batches = new ArrayDeque<>();
-    /** A tombstone of a pending id waits for every record returned before it to be acknowledged. */
-    private boolean ackWait;
     private long queuedBytes;
     private long returned;
     private long allAckedThrough;
@@ -156,7 +154,7 @@ final class CreateGate {
 
     /** Whether carriers wait for offset storage. */
     boolean waiting() {
-        return outstanding != null || ackWait;
+        return outstanding != null;
     }
 
     int held() {
@@ -201,70 +199,57 @@ final class CreateGate {
      * so returning only a prefix would let a graceful stop commit an offset that names neither the
      * changes returned nor those held, and the restarted task would emit them again.
      *
-     * <p>A tombstone of an id still named by the user's pending offset takes the id out of it in a
-     * carrier returned with the tombstone: otherwise a graceful stop right after it commits the
-     * tombstone's bucket offset (without the id) and the pending offset (with it), and the restarted
-     * task would tombstone the id again. That carrier may be committed before the tombstone, which is
-     * harmless only while a committed bucket offset still names the id: so the tombstone waits until
-     * it heads a take and everything returned before it was acknowledged (then every flush commits
-     * the id's bucket offset at least as far as its create). Ids recovered as {@link Manifest#PENDING}
-     * after a crash are never in a bucket offset, so theirs leave only once the tombstone was
-     * acknowledged (the next carrier, as before).
+     * <p>A tombstone of an id the user's pending offset names carries that offset without the id
+     * ({@link #tombstone}), and the bucket offset it carried moves to a status record right behind
+     * it: otherwise a graceful stop right after the tombstone commits its bucket offset (without the
+     * id) and the pending offset (with it), and the restarted task restores the id and tombstones it
+     * again. Offsets are committed per partition, so after a crash either may be committed without
+     * the other, and both ways are safe: the tombstone's offset is committed only once the tombstone
+     * is in Kafka, and the bucket offset without the pending one leaves the id pending (tombstoned
+     * again, as at-least-once allows after a crash).
      */
     List<SourceRecord> take(Instant now) {
         if (acked.get() >= returned) {
             allAckedThrough = returned;
         }
-        ackWait = false;
         List<SourceRecord> out = new ArrayList<>();
-        Set<User> dropped = new LinkedHashSet<>();
-        while (!batches.isEmpty() && mayRelease(batches.peek(), out.isEmpty())) {
+        while (!batches.isEmpty() && mayRelease(batches.peek())) {
             for (int n = batches.poll(); n > 0; n--) {
                 SourceRecord r = queue.poll();
                 queuedBytes -= sizes.poll();
-                out.add(r);
                 Item it = item(r);
                 User u = it == null ? null : users.get(it.userId());
                 Entry e = u == null ? null : u.entries.get(it.key());
-                if (e == null) {
+                if (e != null && it.delete()) {
+                    u.entries.remove(it.key());
+                    out.addAll(tombstone(r, u, now));
                     continue;
                 }
-                if (it.delete() && e.lastReturned != Long.MAX_VALUE) {
-                    u.entries.remove(it.key());
-                    dropped.add(u);
-                } else {
+                out.add(r);
+                if (e != null) {
                     e.lastReturned = returned + out.size();
                     u.releasedThrough = e.lastReturned;
                 }
             }
         }
         if (outstanding == null) {
-            out.addAll(announce(now, dropped));
-        } else {
-            // Not awaited: nothing is held for them (a waiting carrier's generation reads as confirmed).
-            for (User u : dropped) {
-                out.add(carrier(u, now));
-            }
+            out.addAll(announce(now));
         }
         returned += out.size();
         return out;
     }
 
-    /** Whether the next batch of {@code size} records may go out now (see {@link #take}). */
-    private boolean mayRelease(int size, boolean first) {
+    /** Whether the next batch of {@code size} records may go out now: none of its new ids waits. */
+    private boolean mayRelease(int size) {
         Iterator<SourceRecord> records = queue.iterator();
         for (int i = 0; i < size; i++) {
             Item it = item(records.next());
-            if (it == null) {
+            if (it == null || !it.create()) {
                 continue;
             }
             User u = user(it.userId());
             Entry e = u.entries.get(it.key());
-            if (it.create() && (e == null || e.announcedGen > u.confirmedGen)) {
-                return false;
-            }
-            if (it.delete() && e != null && e.lastReturned != Long.MAX_VALUE && (!first || allAckedThrough < returned)) {
-                ackWait = true;
+            if (e == null || e.announcedGen > u.confirmedGen) {
                 return false;
             }
         }
@@ -272,14 +257,26 @@ final class CreateGate {
     }
 
     /**
+     * The tombstone of a pending id, carrying the user's next pending offset (without the id), and a
+     * status record carrying the bucket offset the tombstone had (see {@link #take}). Not waited for:
+     * nothing is held for it (a carrier waited for reads as confirmed by a later generation).
+     */
+    private List<SourceRecord> tombstone(SourceRecord r, User u, Instant now) {
+        SourceRecord moved = new SourceRecord(SourceOffsets.pendingPartition(u.userId), pendingOffset(u), r.topic(),
+                r.kafkaPartition(), r.keySchema(), r.key(), r.valueSchema(), r.value(), r.timestamp(), r.headers());
+        Carrier c = carrierOf.apply(u.userId);
+        return List.of(moved, SourceRecords.pendingCarrier(accessTopic, r.sourcePartition(), r.sourceOffset(),
+                c.requestId(), c.status(), u.userId, now));
+    }
+
+    /**
      * Carriers for the users with new ids held, and for those whose released ids all settled (so
      * that their pending offset shrinks again: a restart must not take ids long written to their
      * buckets, and since tombstoned, for ids a crash may have left behind). Empty when none.
      */
-    private List<SourceRecord> announce(Instant now, Set<User> dropped) {
+    private List<SourceRecord> announce(Instant now) {
         Map<String, User> touched = new LinkedHashMap<>();
         Set<User> announcing = new LinkedHashSet<>();
-        dropped.forEach(u -> touched.put(u.userId, u));
         for (User u : users.values()) {
             if (u.stale || (u.releasedThrough > 0 && u.releasedThrough <= allAckedThrough)) {
                 touched.put(u.userId, u);
@@ -318,11 +315,19 @@ final class CreateGate {
         return carriers;
     }
 
-    /**
-     * The user's next pending offset on its carrier: its entries, new ones now announced, settled
-     * ones gone (their bucket offsets are written by the same flush as this carrier).
-     */
+    /** The user's next pending offset on its carrier. */
     private SourceRecord carrier(User u, Instant now) {
+        Map<String, Object> offset = pendingOffset(u);
+        Carrier c = carrierOf.apply(u.userId);
+        return SourceRecords.pendingCarrier(accessTopic, SourceOffsets.pendingPartition(u.userId), offset,
+                c.requestId(), c.status(), u.userId, now);
+    }
+
+    /**
+     * The user's next pending offset (the next generation): its entries, new ones now announced,
+     * settled ones gone (their bucket offsets are written by the same flush as this offset).
+     */
+    private Map<String, Object> pendingOffset(User u) {
         u.gen++;
         u.releasedThrough = 0;
         u.stale = false;
@@ -344,10 +349,7 @@ final class CreateGate {
             String key = me.getKey();
             append(key.charAt(0) == 'm' ? memories : tags, key.substring(1));
         }
-        Carrier c = carrierOf.apply(u.userId);
-        return SourceRecords.pendingCarrier(accessTopic, SourceOffsets.pendingPartition(u.userId),
-                SourceOffsets.pendingOffset(u.gen, memories.toString(), tags.toString()),
-                c.requestId(), c.status(), u.userId, now);
+        return SourceOffsets.pendingOffset(u.gen, memories.toString(), tags.toString());
     }
 
     private boolean settled(Entry e, User u) {

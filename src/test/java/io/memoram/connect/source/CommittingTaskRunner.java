@@ -59,6 +59,11 @@ final class CommittingTaskRunner {
         return starts;
     }
 
+    /** What offset storage holds now (what the next task reads at start). */
+    Map<Map<String, ?>, Map<String, Object>> committedOffsets() {
+        return committed.stored;
+    }
+
     /**
      * One poll; what it returns counts as produced and acknowledged, so the task hears of each record
      * ({@code commitRecord}, with no metadata, as Connect does for a record it did not send to Kafka).

@@ -21,15 +21,19 @@ import org.apache.kafka.connect.source.SourceRecord;
  * lost offsets may be the ones that said the id was settled): a repeated tombstone is allowed from a
  * crash until a graceful restart (which commits everything) after the task settled (complete passes
  * past the crash, so whatever the crash made it emit again has been emitted). A tombstone for a key never
- * produced is not a repeat (it is not emitted twice, and changes nothing
- * a consumer sees): a task that records the ids it is about to emit before their records (so a crash
- * cannot lose their tombstones) may tombstone an id whose record never went out.
+ * produced is allowed only for ids the committed offsets named as possibly emitted when the task
+ * started ({@link #restarted}): a task that records the ids it is about to emit before their records
+ * (so a crash cannot lose their tombstones) cannot tell, after a restart, an id whose record never
+ * went out (announced, still held at the stop) from one whose record went out in a crash's lost lag,
+ * so it tombstones both; any other tombstone of a key never produced is a defect.
  */
 final class CompactedTopic {
     private final Map<String, Struct> live = new TreeMap<>();
     /** Keys whose latest record was in a crashed task's uncommitted lag. */
     private final Set<String> mayRepeat = new HashSet<>();
     private final Set<String> everProduced = new HashSet<>();
+    /** Keys the committed offsets named as possibly emitted when the running task started. */
+    private Set<String> possiblyEmitted = Set.of();
     /** Between a crash and the first graceful restart after a settle. */
     private boolean recovering;
     private boolean settledSinceCrash;
@@ -50,10 +54,12 @@ final class CompactedTopic {
         }
         Struct before = live.get(k);
         boolean repeat = value == null ? before == null : value.equals(before);
-        boolean allowed = mayRepeat.contains(k) || (value == null && (recovering || !everProduced.contains(k)));
+        boolean unproduced = !everProduced.contains(k);
+        boolean allowed = mayRepeat.contains(k) || (value == null && (recovering || (unproduced && possiblyEmitted.contains(k))));
         if (repeat && !allowed) {
             repeats.add("record #" + applied + " (" + (value == null ? "tombstone" : "op " + opText) + ") for " + k
-                    + " repeats what the topic already says");
+                    + (unproduced ? " never produced, nor named as possibly emitted by the offsets the task started from"
+                    : " repeats what the topic already says"));
         }
         mayRepeat.remove(k);
         everProduced.add(k);
@@ -74,6 +80,11 @@ final class CompactedTopic {
                 mayRepeat.add(key(r.topic(), key.getString("user_id"), key.getString("id")));
             }
         }
+    }
+
+    /** A task starts from offsets that name these keys as possibly emitted (pending, or {@code *} in a bucket). */
+    void restarted(Set<String> keys) {
+        possiblyEmitted = Set.copyOf(keys);
     }
 
     /** The task completed passes past every change and crash so far, and the topics were checked. */

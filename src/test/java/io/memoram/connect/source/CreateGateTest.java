@@ -183,26 +183,41 @@ class CreateGateTest {
     }
 
     /**
-     * A tombstone of a pending id waits until it heads a take with everything before it acknowledged,
-     * so the carrier that takes the id out can only be committed with a bucket offset naming the id
-     * (or with the tombstone's).
+     * A tombstone of a pending id carries the pending offset without the id, and its bucket offset
+     * moves to a status record right behind it: whichever of the two a crash leaves committed, the id
+     * is either still pending or its tombstone is in Kafka. The same for an id recovered as pending
+     * after a restart (never in a bucket offset).
      */
     @Test
-    void aTombstoneOfAPendingIdWaitsForWhatWentBeforeItToBeAcknowledged() {
+    void aTombstoneOfAPendingIdCarriesThePendingOffsetWithoutIt() {
+        Map<Map<String, String>, Map<String, Object>> stored = new HashMap<>();
+        stored.put(SourceOffsets.pendingPartition("u1"), new HashMap<>(SourceOffsets.pendingOffset(4, "y:*", "")));
+        offsets.stored.putAll(stored);
+        UserStream stream = new UserStream("u1", new UserStream.Settings("p.memories", "p.tags", true, true,
+                io.memoram.connect.config.MemoramSourceConfig.OnDecryptionError.FAIL), new SourceTaskMetrics(java.time.Clock.systemUTC()));
+        stream.load(stored);
+        gate.resume(stream);
+
         gate.add(List.of(create("u1", "x")));
         flush(returned(gate.take(NOW), false));
         gate.confirm(0);
-        List<SourceRecord> create = gate.take(NOW);
-        assertThat(ids(create)).containsExactly("x");
-        gate.add(List.of(memory("u1", "x", SourceRecords.DELETE)));
-        // x's create is not acknowledged yet.
-        assertThat(gate.take(NOW)).isEmpty();
-        assertThat(gate.waiting()).isTrue();
-        returned(create, false);
-        List<SourceRecord> tombstone = gate.take(NOW);
-        assertThat(ids(tombstone)).containsExactly("x", "carrier:req-u1");
-        assertThat(offset(tombstone.get(1))).containsEntry("gen", 2L).containsEntry("memories", "");
+        assertThat(ids(returned(gate.take(NOW), false))).containsExactly("x");
+        SourceRecord tombstone = memory("u1", "x", SourceRecords.DELETE);
+        gate.add(List.of(tombstone));
+        // Not acknowledged yet: it goes out at once all the same.
+        List<SourceRecord> out = gate.take(NOW);
+        assertThat(ids(out)).containsExactly("x", "carrier:req-u1");
+        assertThat(out.get(0).sourcePartition()).isEqualTo(SourceOffsets.pendingPartition("u1"));
+        assertThat(offset(out.get(0))).containsEntry("gen", 6L).containsEntry("memories", "y:*");
+        assertThat(out.get(0).value()).isNull();
+        assertThat(out.get(1).sourcePartition()).isEqualTo(tombstone.sourcePartition());
+        assertThat(out.get(1).sourceOffset()).isEqualTo(tombstone.sourceOffset());
         assertThat(gate.waiting()).isFalse();
+
+        gate.add(List.of(memory("u1", "y", SourceRecords.DELETE)));
+        List<SourceRecord> recovered = gate.take(NOW);
+        assertThat(ids(recovered)).containsExactly("y", "carrier:req-u1");
+        assertThat(offset(recovered.get(0))).containsEntry("gen", 7L).containsEntry("memories", "");
     }
 
     /**

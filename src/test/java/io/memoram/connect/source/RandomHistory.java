@@ -134,7 +134,7 @@ final class RandomHistory {
             topic.gracefulRestart();
             note("graceful restart (all returned offsets committed); while down:");
             whileDown(List.of());
-            runner.start();
+            restart();
         } else {
             crash();
         }
@@ -260,6 +260,30 @@ final class RandomHistory {
         note("CRASH: offsets of " + kept + " of " + uncommitted + " uncommitted batches flushed; lost: " + describe(lost)
                 + "; while down:");
         whileDown(lost);
+        restart();
+    }
+
+    /** A new task; the model learns which ids the offsets it starts from name as possibly emitted. */
+    private void restart() {
+        Set<String> keys = new TreeSet<>();
+        runner.committedOffsets().forEach((partition, offset) -> {
+            Object user = partition.get(SourceOffsets.USER_ID);
+            Object stream = partition.get(SourceOffsets.STREAM);
+            if (!(user instanceof String u) || offset == null) {
+                return;
+            }
+            if (SourceOffsets.PENDING.equals(stream)) {
+                SourceOffsets.Pending p = SourceOffsets.pendingOf(offset);
+                p.memories().ids().forEach(id -> keys.add(CompactedTopic.key(MEMORIES, u, id)));
+                p.tags().ids().forEach(id -> keys.add(CompactedTopic.key(TAGS, u, id)));
+            } else {
+                Manifest m = SourceOffsets.manifestOf(offset);
+                String topicName = SourceOffsets.TAGS.equals(stream) ? TAGS : MEMORIES;
+                m.ids().stream().filter(id -> Manifest.PENDING.equals(m.fingerprint(id)))
+                        .forEach(id -> keys.add(CompactedTopic.key(topicName, u, id)));
+            }
+        });
+        topic.restarted(keys);
         runner.start();
     }
 
