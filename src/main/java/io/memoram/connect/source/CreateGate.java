@@ -34,7 +34,8 @@ import org.apache.kafka.connect.storage.OffsetStorageReader;
  * flush whatever its size. An id leaves the pending offset (at the user's next carrier) once every
  * record returned up to its last one was acknowledged before that carrier: the flush that writes the
  * carrier writes their bucket offsets too; a user whose released ids all settled gets a carrier for
- * that alone, so its pending offset shrinks again.
+ * that alone, so its pending offset shrinks again. A tombstone of a pending id takes it out at once
+ * (see {@link #take}). Held records go out a whole {@link #add} batch at a time.
  *
  * <p>Threads: the task's thread for everything but {@link #acked()} and {@link #committed()}
  * (producer and committer threads), which only count and wake.
