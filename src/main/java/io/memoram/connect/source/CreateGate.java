@@ -6,9 +6,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -34,7 +36,8 @@ import org.apache.kafka.connect.storage.OffsetStorageReader;
  * flush whatever its size. An id leaves the pending offset (at the user's next carrier) once every
  * record returned up to its last one was acknowledged before that carrier: the flush that writes the
  * carrier writes their bucket offsets too; a user whose released ids all settled gets a carrier for
- * that alone, so its pending offset shrinks again.
+ * that alone, so its pending offset shrinks again. A tombstone of a pending id takes it out at once
+ * (see {@link #take}). Held records go out a whole {@link #add} batch at a time.
  *
  * <p>Threads: the task's thread for everything but {@link #acked()}, {@link #committed()} (producer
  * and committer threads), which only count and wake, and {@link #admit} (a user joining the task
@@ -59,6 +62,8 @@ final class CreateGate {
         long confirmedGen;
         /** The last record returned for one of its entries since its last carrier; 0 while none. */
         long releasedThrough;
+        /** Its pending offset names ids a bucket offset names too: the next carrier leaves them out. */
+        boolean stale;
         /** Stream letter ('m' or 't') + id -> entry. */
         final Map<String, Entry> entries = new LinkedHashMap<>();
 
@@ -69,7 +74,7 @@ final class CreateGate {
         }
     }
 
-    private record Item(String userId, String key, boolean create) { }
+    private record Item(String userId, String key, boolean create, boolean delete) { }
 
     /** The request a carrier names for a user, and the status last seen of it (never claimed anew). */
     record Carrier(String requestId, String status) { }
@@ -83,6 +88,8 @@ final class CreateGate {
     private final Queue<UserStream> admitted = new ConcurrentLinkedQueue<>();
     private final ArrayDeque<SourceRecord> queue = new ArrayDeque<>();
     private final ArrayDeque<Long> sizes = new ArrayDeque<>();
+    /** Records per {@link #add} call, in order: each goes out whole (see {@link #take}). */
+    private final ArrayDeque<Integer> batches = new ArrayDeque<>();
     private long queuedBytes;
     private long returned;
     private long allAckedThrough;
@@ -106,7 +113,11 @@ final class CreateGate {
         this.maxBytes = maxBytes;
     }
 
-    /** A user resumed from offsets: its last generation and the pending ids it still has to settle. */
+    /**
+     * A user resumed from offsets: its last generation and the pending ids it still has to settle
+     * (those no bucket names); when its pending offset also names ids a bucket names, its first
+     * carrier (at the first {@link #take}) leaves them out.
+     */
     void resume(UserStream stream) {
         User u = users.get(stream.userId());
         if (u == null) {
@@ -120,6 +131,10 @@ final class CreateGate {
         for (String id : stream.pendingTags()) {
             u.entries.putIfAbsent("t" + id, confirmedEntry(u));
         }
+        // Without a carrier of its own, such a user's pending offset would keep naming them until its
+        // next new id, so a tombstone committed meanwhile would be followed, after a restart, by another.
+        u.stale |= stream.pending().memories().size() > stream.pendingMemories().size()
+                || stream.pending().tags().size() > stream.pendingTags().size();
     }
 
     /**
@@ -146,6 +161,10 @@ final class CreateGate {
 
     /** Records the pipeline handed over, in order. */
     void add(List<SourceRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        batches.add(records.size());
         for (SourceRecord r : records) {
             long size = PullStep.estimate(List.of(r));
             queue.add(r);
@@ -199,8 +218,21 @@ final class CreateGate {
     }
 
     /**
-     * What may go out now: held records up to the first new id offset storage does not know yet,
-     * and, when such an id waits and no carrier is out, the carriers announcing every such id held.
+     * What may go out now: held batches up to the first with a new id offset storage does not know
+     * yet, and, when such an id waits and no carrier is out, the carriers announcing every such id
+     * held. A batch (one {@link #add}, whole pipeline steps) goes out whole: its records before the
+     * last of a bucket carry that bucket's offset from before the batch ({@link StreamManifests.Batch}),
+     * so returning only a prefix would let a graceful stop commit an offset that names neither the
+     * changes returned nor those held, and the restarted task would emit them again.
+     *
+     * <p>A tombstone of an id the user's pending offset names carries that offset without the id
+     * ({@link #tombstone}), and the bucket offset it carried moves to a status record right behind
+     * it: otherwise a graceful stop right after the tombstone commits its bucket offset (without the
+     * id) and the pending offset (with it), and the restarted task restores the id and tombstones it
+     * again. Offsets are committed per partition, so after a crash either may be committed without
+     * the other, and both ways are safe: the tombstone's offset is committed only once the tombstone
+     * is in Kafka, and the bucket offset without the pending one leaves the id pending (tombstoned
+     * again, as at-least-once allows after a crash).
      */
     List<SourceRecord> take(Instant now) {
         resumeAdmitted();
@@ -208,20 +240,23 @@ final class CreateGate {
             allAckedThrough = returned;
         }
         List<SourceRecord> out = new ArrayList<>();
-        while (!queue.isEmpty()) {
-            SourceRecord r = queue.peek();
-            Item it = item(r);
-            User u = it == null ? null : user(it.userId());
-            Entry e = u == null ? null : u.entries.get(it.key());
-            if (it != null && it.create() && (e == null || e.announcedGen > u.confirmedGen)) {
-                break;
-            }
-            queue.poll();
-            queuedBytes -= sizes.poll();
-            out.add(r);
-            if (e != null) {
-                e.lastReturned = returned + out.size();
-                u.releasedThrough = e.lastReturned;
+        while (!batches.isEmpty() && mayRelease(batches.peek())) {
+            for (int n = batches.poll(); n > 0; n--) {
+                SourceRecord r = queue.poll();
+                queuedBytes -= sizes.poll();
+                Item it = item(r);
+                User u = it == null ? null : users.get(it.userId());
+                Entry e = u == null ? null : u.entries.get(it.key());
+                if (e != null && it.delete()) {
+                    u.entries.remove(it.key());
+                    out.addAll(tombstone(r, u, now));
+                    continue;
+                }
+                out.add(r);
+                if (e != null) {
+                    e.lastReturned = returned + out.size();
+                    u.releasedThrough = e.lastReturned;
+                }
             }
         }
         if (outstanding == null) {
@@ -231,6 +266,36 @@ final class CreateGate {
         return out;
     }
 
+    /** Whether the next batch of {@code size} records may go out now: none of its new ids waits. */
+    private boolean mayRelease(int size) {
+        Iterator<SourceRecord> records = queue.iterator();
+        for (int i = 0; i < size; i++) {
+            Item it = item(records.next());
+            if (it == null || !it.create()) {
+                continue;
+            }
+            User u = user(it.userId());
+            Entry e = u.entries.get(it.key());
+            if (e == null || e.announcedGen > u.confirmedGen) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The tombstone of a pending id, carrying the user's next pending offset (without the id), and a
+     * status record carrying the bucket offset the tombstone had (see {@link #take}). Not waited for:
+     * nothing is held for it (a carrier waited for reads as confirmed by a later generation).
+     */
+    private List<SourceRecord> tombstone(SourceRecord r, User u, Instant now) {
+        SourceRecord moved = new SourceRecord(SourceOffsets.pendingPartition(u.userId), pendingOffset(u), r.topic(),
+                r.kafkaPartition(), r.keySchema(), r.key(), r.valueSchema(), r.value(), r.timestamp(), r.headers());
+        Carrier c = carrierOf.apply(u.userId);
+        return List.of(moved, SourceRecords.pendingCarrier(accessTopic, r.sourcePartition(), r.sourceOffset(),
+                c.requestId(), c.status(), u.userId, now));
+    }
+
     /**
      * Carriers for the users with new ids held, and for those whose released ids all settled (so
      * that their pending offset shrinks again: a restart must not take ids long written to their
@@ -238,8 +303,9 @@ final class CreateGate {
      */
     private List<SourceRecord> announce(Instant now) {
         Map<String, User> touched = new LinkedHashMap<>();
+        Set<User> announcing = new LinkedHashSet<>();
         for (User u : users.values()) {
-            if (u.releasedThrough > 0 && u.releasedThrough <= allAckedThrough) {
+            if (u.stale || (u.releasedThrough > 0 && u.releasedThrough <= allAckedThrough)) {
                 touched.put(u.userId, u);
             }
         }
@@ -258,37 +324,59 @@ final class CreateGate {
                 e.lastReturned = Long.MAX_VALUE;
                 e.announcedGen = Long.MAX_VALUE; // set below, once the user's generation is known
                 touched.put(u.userId, u);
+                announcing.add(u);
             }
         }
         if (touched.isEmpty()) {
             return List.of();
         }
-        outstanding = new HashMap<>();
+        // Only carriers announcing new ids are waited for: the others just take settled ids out.
+        outstanding = announcing.isEmpty() ? null : new HashMap<>();
         List<SourceRecord> carriers = new ArrayList<>(touched.size());
         for (User u : touched.values()) {
-            u.gen++;
-            u.releasedThrough = 0;
-            StringBuilder memories = new StringBuilder();
-            StringBuilder tags = new StringBuilder();
-            for (Iterator<Map.Entry<String, Entry>> i = u.entries.entrySet().iterator(); i.hasNext(); ) {
-                Map.Entry<String, Entry> me = i.next();
-                Entry e = me.getValue();
-                if (e.announcedGen == Long.MAX_VALUE) {
-                    e.announcedGen = u.gen;
-                } else if (settled(e, u)) {
-                    i.remove(); // its bucket offsets are written by the same flush as this carrier
-                    continue;
-                }
-                String key = me.getKey();
-                append(key.charAt(0) == 'm' ? memories : tags, key.substring(1));
+            carriers.add(carrier(u, now));
+            if (announcing.contains(u)) {
+                outstanding.put(u.userId, u.gen);
             }
-            outstanding.put(u.userId, u.gen);
-            Carrier c = carrierOf.apply(u.userId);
-            carriers.add(SourceRecords.pendingCarrier(accessTopic, SourceOffsets.pendingPartition(u.userId),
-                    SourceOffsets.pendingOffset(u.gen, memories.toString(), tags.toString()),
-                    c.requestId(), c.status(), u.userId, now));
         }
         return carriers;
+    }
+
+    /** The user's next pending offset on its carrier. */
+    private SourceRecord carrier(User u, Instant now) {
+        Map<String, Object> offset = pendingOffset(u);
+        Carrier c = carrierOf.apply(u.userId);
+        return SourceRecords.pendingCarrier(accessTopic, SourceOffsets.pendingPartition(u.userId), offset,
+                c.requestId(), c.status(), u.userId, now);
+    }
+
+    /**
+     * The user's next pending offset (the next generation): its entries, new ones now announced,
+     * settled ones gone (their bucket offsets are written by the same flush as this offset).
+     */
+    private Map<String, Object> pendingOffset(User u) {
+        u.gen++;
+        u.releasedThrough = 0;
+        u.stale = false;
+        StringBuilder memories = new StringBuilder();
+        StringBuilder tags = new StringBuilder();
+        for (Iterator<Map.Entry<String, Entry>> i = u.entries.entrySet().iterator(); i.hasNext(); ) {
+            Map.Entry<String, Entry> me = i.next();
+            Entry e = me.getValue();
+            if (e.announcedGen == Long.MAX_VALUE) {
+                e.announcedGen = u.gen;
+            } else if (settled(e, u)) {
+                i.remove();
+                continue;
+            }
+            if (e.lastReturned != Long.MAX_VALUE) {
+                // Released, not yet acknowledged: a later carrier takes it out.
+                u.releasedThrough = Math.max(u.releasedThrough, e.lastReturned);
+            }
+            String key = me.getKey();
+            append(key.charAt(0) == 'm' ? memories : tags, key.substring(1));
+        }
+        return SourceOffsets.pendingOffset(u.gen, memories.toString(), tags.toString());
     }
 
     private boolean settled(Entry e, User u) {
@@ -374,6 +462,7 @@ final class CreateGate {
         }
         Header op = r.headers().lastWithName(SourceRecords.OP_HEADER);
         boolean create = op != null && SourceRecords.CREATE.equals(op.value());
-        return new Item(k.getString("user_id"), stream + k.getString("id"), create);
+        boolean delete = op != null && SourceRecords.DELETE.equals(op.value());
+        return new Item(k.getString("user_id"), stream + k.getString("id"), create, delete);
     }
 }

@@ -19,6 +19,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import javax.management.ObjectName;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
@@ -228,11 +233,14 @@ class MemoramEndToEndIT {
             assertThat(emulator.decrypt(b.userId(), b.content())).isEqualTo(plaintext);
             expected.put(b.id(), plaintext);
         }
-        List<KafkaTopics.Record> dead = await("the bad record in " + DLQ, SINK, () -> {
-            List<KafkaTopics.Record> r = KafkaTopics.readAll(stack.broker().bootstrapServers(), DLQ);
-            return r.isEmpty() ? null : r;
-        });
-        assertThat(dead).hasSize(1);
+        // Counted once the sink has handled (and committed) every chat record: a late second blob or
+        // DLQ record would be seen, which a check that stops at the first match could not.
+        awaitSinkCaughtUp();
+        assertThat(sinkBlobs("chat-")).as("blobs written for the 4 chat records, once each").hasSize(4)
+                .extracting(StoredBlob::title).containsExactlyInAnyOrderElementsOf(chats.keySet());
+        List<KafkaTopics.Record> dead = KafkaTopics.readAll(stack.broker().bootstrapServers(), DLQ);
+        assertThat(dead).as("records in " + DLQ + " (only the record without content)").hasSize(1);
+        assertThat(dead.get(0).key().asText()).isEqualTo("chat-bad");
         assertThat(dead.get(0).headers()).containsKey("__connect.errors.exception.message")
                 .containsEntry("__connect.errors.topic", CHAT);
         progress.step("e2e: sink wrote 4 encrypted blobs, 1 record to the DLQ");
@@ -265,7 +273,25 @@ class MemoramEndToEndIT {
         StoredBlob b = await("the chat record after the failover as a blob", SINK,
                 () -> sinkBlobs("chat-after").stream().findFirst().orElse(null));
         assertThat(emulator.decrypt(ada.userId(), b.content())).isEqualTo("sent after the failover");
-        progress.step("e2e: tasks moved to " + remaining.name() + " and data kept flowing both ways");
+        expected.put(b.id(), "sent after the failover");
+
+        // The victim stopped gracefully (SIGTERM): its tasks committed what they had handled, so the
+        // tasks that took over repeat nothing. Counted exactly, record by record, not collapsed by id.
+        awaitSinkCaughtUp();
+        assertThat(sinkBlobs("chat-")).as("one blob per chat record after the failover").extracting(StoredBlob::title)
+                .containsExactlyInAnyOrder("chat-1", "chat-2", "chat-3", "chat-4", "chat-after");
+        assertThat(KafkaTopics.readAll(stack.broker().bootstrapServers(), DLQ)).as("records in " + DLQ + " after the failover")
+                .hasSize(1);
+        awaitSourcePasses();
+        Map<String, List<KafkaTopics.Record>> history = memoriesById();
+        assertThat(history.keySet()).as("blob ids in " + MEMORIES).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        history.forEach((id, records) -> {
+            List<JsonNode> values = records.stream().map(KafkaTopics.Record::value).toList();
+            assertThat(values).as("records of " + id + " (a graceful failover emits nothing unchanged again)").doesNotHaveDuplicates();
+            assertThat(records.get(records.size() - 1).value().path("content").asText()).as("latest content of " + id)
+                    .isEqualTo(expected.get(id));
+        });
+        progress.step("e2e: tasks moved to " + remaining.name() + " and data kept flowing both ways, nothing repeated");
     }
 
     @Test
@@ -339,6 +365,52 @@ class MemoramEndToEndIT {
             }
         }
         return byId;
+    }
+
+    /** Every record of memoram.memories by blob id, in topic order: repeats stay visible. */
+    private Map<String, List<KafkaTopics.Record>> memoriesById() {
+        Map<String, List<KafkaTopics.Record>> byId = new LinkedHashMap<>();
+        for (KafkaTopics.Record r : KafkaTopics.readAll(stack.broker().bootstrapServers(), MEMORIES)) {
+            byId.computeIfAbsent(r.key().path("id").asText(), k -> new ArrayList<>()).add(r);
+        }
+        return byId;
+    }
+
+    /**
+     * Waits until every user of the source has been listed three more times from now: the first two
+     * of those passes are complete and the third started poll.interval.ms after the second ended, so
+     * whatever the source would emit now (a repeat included) has been handed over by then. The
+     * emulator logs which user each listing was for.
+     */
+    private void awaitSourcePasses() {
+        Map<String, Integer> before = new HashMap<>();
+        for (EmulatedUser u : List.of(ada, grace)) {
+            before.put(u.userId(), emulator.requestCount("GET", "/memory-blobs", u.userId()));
+        }
+        await("3 more listings of each user by the source", SOURCE, () -> before.entrySet().stream()
+                .allMatch(e -> emulator.requestCount("GET", "/memory-blobs", e.getKey()) - e.getValue() >= 3) ? Boolean.TRUE : null);
+    }
+
+    /**
+     * Waits until the sink's consumer group has committed every partition of the chat topic up to its
+     * end: every record handled. Connect waits for the dead letter queue's writes before it commits,
+     * so the DLQ is complete then too.
+     */
+    private void awaitSinkCaughtUp() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.broker().bootstrapServers()))) {
+            await("the sink's offsets of " + CHAT + " at its end", SINK, () -> {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("connect-" + SINK)
+                        .partitionsToOffsetAndMetadata().get();
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                for (int p = 0; p < 2; p++) {
+                    latest.put(new TopicPartition(CHAT, p), OffsetSpec.latest());
+                }
+                var ends = admin.listOffsets(latest).all().get();
+                boolean done = ends.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
+                        && committed.get(e.getKey()).offset() == e.getValue().offset());
+                return done ? Boolean.TRUE : null;
+            });
+        }
     }
 
     private List<StoredBlob> sinkBlobs(String titlePrefix) {

@@ -376,6 +376,18 @@ final class EmulatorState {
                 .orElseThrow(() -> HttpError.notFound("unknown tag " + tagId));
     }
 
+    /**
+     * Changes a tag's description and color, as its user would in the Memoram app (the API has no
+     * endpoint for it, but the source must still emit the change); moves updated_at.
+     */
+    synchronized StoredTag editTag(String userId, String tagId, String description, String color) {
+        UserData u = userData(userId);
+        StoredTag old = tag(userId, tagId);
+        StoredTag t = new StoredTag(old.id(), old.name(), description, color, old.isEnabled(), old.createdAt(), clock.next());
+        u.tagsByName.put(old.name(), t);
+        return t;
+    }
+
     private static List<String> normalizeTags(List<String> names) {
         LinkedHashSet<String> out = new LinkedHashSet<>();
         for (String n : names) {

@@ -74,7 +74,7 @@ final class HttpRouter implements HttpHandler {
     }
 
     private void handleApi(HttpExchange ex, Request r) throws IOException {
-        requestLog.record(r.method(), r.path());
+        requestLog.record(r.method(), r.path(), r.param("user_id"));
         long latency = latencyMillis;
         if (latency > 0) {
             try {

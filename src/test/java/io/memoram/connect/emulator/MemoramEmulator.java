@@ -320,6 +320,11 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback, A
         return state.tags(userId);
     }
 
+    /** Changes a tag as its user would in the app (no API endpoint does); moves updated_at. */
+    public StoredTag editTag(String userId, String tagId, String description, String color) {
+        return state.editTag(userId, tagId, description, color);
+    }
+
     // ---------------------------------------------------------------- faults and request log
 
     public FaultInjector faults() {
@@ -332,6 +337,17 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback, A
      */
     public int requestCount(String method, String pathPrefix) {
         return requestLog.count(method, pathPrefix);
+    }
+
+    /**
+     * Like {@link #requestCount(String, String)}, for the requests naming this user in their
+     * {@code user_id} query parameter (e.g. the listings of one user's blobs).
+     */
+    public int requestCount(String method, String pathPrefix, String userId) {
+        return (int) requestLog.entries().stream()
+                .filter(e -> (method == null || method.equalsIgnoreCase(e.method()))
+                        && (pathPrefix == null || e.path().startsWith(pathPrefix))
+                        && userId.equals(e.userId())).count();
     }
 
     /** When each API request for this method (null: any) and path prefix (null: any) arrived, in order. */

@@ -165,9 +165,13 @@ class DiscoveryClusterTest {
         expected.putAll(stillFlowing);
         await().atMost(TIMEOUT).until(() -> readAll(connect, prefix + ".access").stream()
                 .anyMatch(r -> requestOf.get(leaving.userId()).equals(r.keyText()) && "revoked".equals(r.value().get("status").asText())));
+        // Seen by the connector: from now on it must not ask for that user's blobs (the emulator would refuse them anyway).
+        int leavingCalls = emu.requestCount(null, null, leaving.userId());
         await().atMost(TIMEOUT).until(() -> contentById(readAll(connect, memories)).keySet().containsAll(stillFlowing.keySet()));
         long passes = SourceKit.passes(name);
         await().atMost(TIMEOUT).until(() -> SourceKit.passes(name) >= passes + 6);
+        assertThat(emu.requestCount(null, null, leaving.userId())).as("calls for the revoked user's blobs after the revocation was seen")
+                .isEqualTo(leavingCalls);
 
         List<Rec> recs = readAll(connect, memories);
         // No duplicate: every blob was emitted exactly once.

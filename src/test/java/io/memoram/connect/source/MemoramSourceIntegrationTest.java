@@ -216,11 +216,16 @@ class MemoramSourceIntegrationTest {
         String eNew = emu.putBlob(e.userId(), "epsilon after revoke", "t", List.of());
         await().atMost(TIMEOUT).until(() -> readAll(connect, prefix + ".access").stream()
                 .anyMatch(r -> r.keyText().equals(reqE) && r.value().get("status").asText().equals("revoked")));
+        // The connector has seen the revocation (its access record says so). The emulator would refuse
+        // the user's blobs anyway, so what counts is that the connector no longer asks for them.
+        int eCalls = emu.requestCount(null, null, e.userId());
         String fNew = emu.putBlob(f.userId(), "phi new", "t", List.of());
         List<Rec> recs = awaitRecords(memories, 5);
         awaitPasses(name, 3);
         recs = readAll(connect, memories);
         assertThat(recs).extracting(Rec::id).contains(fNew).doesNotContain(eNew);
+        assertThat(emu.requestCount(null, null, e.userId())).as("calls for the revoked user's blobs after the revocation was seen")
+                .isEqualTo(eCalls);
         assertThat(running(connect, name, 1)).isTrue();
         assertThat(SourceKit.taskMetric(name, "UsersRevoked")).isEqualTo(1);
 
