@@ -99,7 +99,7 @@ final class RandomHistory {
         p.put("memoram.access.check.interval.ms", "600000");
         p.put("memoram.retry.backoff.ms", "10");
         p.put("memoram.retry.backoff.max.ms", "100");
-        Map<String, String> taskProps = TaskAssignment.taskConfigs(p, TaskAssignment.groups(requests), 1).get(0);
+        Map<String, String> taskProps = TaskConfigs.singleTask(p, requests);
         runner = new CommittingTaskRunner(taskProps, Duration.ofMillis(200));
     }
 

@@ -50,7 +50,7 @@ class SourceRevocationTest {
         p.put("memoram.retry.backoff.max.ms", "50");
         List<AccessTaskConfig.Request> requests = List.of(new AccessTaskConfig.Request(leavingRequest, leaving.userId(), null),
                 new AccessTaskConfig.Request(stayingRequest, staying.userId(), null));
-        Map<String, String> taskProps = TaskAssignment.taskConfigs(p, TaskAssignment.groups(requests), 1).get(0);
+        Map<String, String> taskProps = TaskConfigs.singleTask(p, requests);
         CommittingTaskRunner worker = new CommittingTaskRunner(taskProps, Duration.ofMillis(200));
         worker.start();
         MemoramSourceTask t = worker.task();
