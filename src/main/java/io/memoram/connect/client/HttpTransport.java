@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Executes {@link ApiRequest}s with the failure handling of docs/memoram-api.md, "Errors and retries".
  *
  * <p>Per attempt, in this order: the optional client-side {@link RateLimit}, the {@link Circuit}
- * breaker (API calls only), the JWT ({@link TokenManager}), one HTTP {@link Exchange} with a deadline
+ * breaker (API calls only), the JWT ({@link TokenManager}), the caller's {@link SendGate} (last, so a
+ * call called off while it waited in any of these is not sent), one HTTP {@link Exchange} with a deadline
  * over the whole exchange and a cap on the body. A 401 drops the token and re-sends once with a fresh
  * one inside the same attempt. Around the attempts a plain loop retries 408, 429, 5xx and I/O failures
  * (timeouts included) as often as the call's {@link RetryPolicy} allows, waiting
@@ -88,7 +89,12 @@ final class HttpTransport implements AutoCloseable {
 
     /** Executes {@code request} with up to {@code maxRetries} retries and reads the 2xx body as {@code type}. */
     <T> T executeJson(ApiRequest request, int maxRetries, Class<T> type) {
-        return execute(request, maxRetries, response -> read(request, response, type));
+        return executeJson(request, maxRetries, SendGate.OPEN, type);
+    }
+
+    /** As {@link #executeJson(ApiRequest, int, Class)}, each request asking {@code gate} right before it goes out. */
+    <T> T executeJson(ApiRequest request, int maxRetries, SendGate gate, Class<T> type) {
+        return execute(request, maxRetries, gate, response -> read(request, response, type));
     }
 
     /** Reads a 2xx response; runs while the body still counts against the client's response budget. */
@@ -103,6 +109,16 @@ final class HttpTransport implements AutoCloseable {
      * thread interrupted, while waiting). The body's bytes are returned to the budget once read.
      */
     <T> T execute(ApiRequest request, int maxRetries, BodyReader<T> reader) {
+        return execute(request, maxRetries, SendGate.OPEN, reader);
+    }
+
+    /**
+     * As {@link #execute(ApiRequest, int, BodyReader)}; every request of the call (each retry, the
+     * re-send after a 401) asks {@code gate} right before it goes on the network, once the rate limit,
+     * the token and the circuit let it through. A refusal ends the call at once with
+     * {@link MemoramCallWithheldException}, unretried.
+     */
+    <T> T execute(ApiRequest request, int maxRetries, SendGate gate, BodyReader<T> reader) {
         if (closed) {
             throw new IllegalStateException("the Memoram client is closed");
         }
@@ -110,7 +126,7 @@ final class HttpTransport implements AutoCloseable {
         Exchange.Reply reply;
         for (long attempt = 1; ; attempt++) {
             try {
-                reply = attemptOnce(request, renewedAfter401, maxRetries);
+                reply = attemptOnce(request, renewedAfter401, maxRetries, gate);
                 break;
             } catch (RetriableFailure f) {
                 // A Retry-After beyond the longest backoff is handed to the caller (retryAfter()) rather
@@ -161,10 +177,10 @@ final class HttpTransport implements AutoCloseable {
     // ------------------------------------------------------------------ one attempt
 
     /** One attempt (two sends after a 401); the caller closes the reply it gets. */
-    private Exchange.Reply attemptOnce(ApiRequest request, boolean[] renewedAfter401, int maxRetries) {
+    private Exchange.Reply attemptOnce(ApiRequest request, boolean[] renewedAfter401, int maxRetries, SendGate gate) {
         while (true) {
             String token = request.kind() == ApiRequest.Kind.API ? tokens.token(maxRetries) : null;
-            Exchange.Reply reply = send(request, token);
+            Exchange.Reply reply = send(request, token, gate);
             boolean handedOver = false;
             try {
                 HttpResponse<byte[]> response = reply.response();
@@ -194,7 +210,7 @@ final class HttpTransport implements AutoCloseable {
         }
     }
 
-    private Exchange.Reply send(ApiRequest request, String token) {
+    private Exchange.Reply send(ApiRequest request, String token, SendGate gate) {
         String call = request.call();
         if (rateLimit != null) {
             RateLimit.Outcome permit = rateLimit.acquire(closedSignal);
@@ -216,10 +232,16 @@ final class HttpTransport implements AutoCloseable {
                     + circuit.threshold() + " times in a row, so calls are paused"
                     + " (circuit breaker open); next try allowed in " + wait.toMillis() + " ms", wait, null);
         }
+        // Asked last, after every wait before the network (rate limit, token, circuit): a caller that
+        // called the write off while it waited there is obeyed, and only a request on the wire counts as sent.
+        if (!gate.enter()) {
+            release(guarded);
+            throw new MemoramCallWithheldException(call);
+        }
         long start = System.nanoTime();
         Exchange.Reply reply;
         try {
-            reply = exchange.send(httpRequest, config.requestTimeout(), request.maxResponseBytes());
+            reply = sendThrough(gate, httpRequest, request.maxResponseBytes());
         } catch (Exchange.NotSentException e) {
             release(guarded);
             throw new MemoramUnavailableException(call, 0, call + " not sent: the Memoram client was closed", null, null);
@@ -268,6 +290,15 @@ final class HttpTransport implements AutoCloseable {
             }
         }
         return reply;
+    }
+
+    private Exchange.Reply sendThrough(SendGate gate, HttpRequest httpRequest, long maxResponseBytes)
+            throws IOException, InterruptedException {
+        try {
+            return exchange.send(httpRequest, config.requestTimeout(), maxResponseBytes);
+        } finally {
+            gate.leave(); // the exchange ended: its body is read (or dropped), nothing of it is on the wire any more
+        }
     }
 
     private void release(boolean guarded) {

@@ -58,6 +58,8 @@ public final class MemoramClient implements AutoCloseable {
     private final HttpTransport transport;
     private final RetryPolicy retryPolicy;
     private final int maxRetries;
+    /** Asked right before each request of this view goes on the network ({@link #withGate}). */
+    private final SendGate gate;
     /** One view per policy, shared by the client and all its views, so withRetry allocates nothing. */
     private final Map<RetryPolicy, MemoramClient> views;
 
@@ -67,6 +69,7 @@ public final class MemoramClient implements AutoCloseable {
         this.transport = new HttpTransport(config, mapper);
         this.retryPolicy = RetryPolicy.STANDARD;
         this.maxRetries = retryPolicy.maxRetries(config.maxRetries());
+        this.gate = SendGate.OPEN;
         this.views = new EnumMap<>(RetryPolicy.class);
         views.put(retryPolicy, this);
         for (RetryPolicy p : RetryPolicy.values()) {
@@ -75,11 +78,16 @@ public final class MemoramClient implements AutoCloseable {
     }
 
     private MemoramClient(MemoramClient shared, RetryPolicy policy) {
+        this(shared, policy, SendGate.OPEN);
+    }
+
+    private MemoramClient(MemoramClient shared, RetryPolicy policy, SendGate gate) {
         this.config = shared.config;
         this.mapper = shared.mapper;
         this.transport = shared.transport;
         this.retryPolicy = policy;
         this.maxRetries = policy.maxRetries(config.maxRetries());
+        this.gate = gate;
         this.views = shared.views;
     }
 
@@ -93,7 +101,18 @@ public final class MemoramClient implements AutoCloseable {
      * limiter, circuit breaker, connections); closing any of them closes them all.
      */
     public MemoramClient withRetry(RetryPolicy policy) {
-        return views.get(Objects.requireNonNull(policy, "policy"));
+        MemoramClient view = views.get(Objects.requireNonNull(policy, "policy"));
+        return gate == SendGate.OPEN ? view : new MemoramClient(view, policy, gate);
+    }
+
+    /**
+     * This client (same retry policy, shared everything) with each request of its calls asking
+     * {@code gate} right before it goes on the network, retries included; a refused call throws
+     * {@link MemoramCallWithheldException}. Token requests are not the caller's and are never gated.
+     * Cheap: meant to be made per call.
+     */
+    public MemoramClient withGate(SendGate gate) {
+        return new MemoramClient(this, retryPolicy, Objects.requireNonNull(gate, "gate"));
     }
 
     public RetryPolicy retryPolicy() {
@@ -123,7 +142,7 @@ public final class MemoramClient implements AutoCloseable {
         body.put("reason", reason);
         return transport.executeJson(new ApiRequest("POST", CALL_CREATE_ACCESS_REQUEST,
                 transport.uri("/access-requests"), json(body), HttpTransport.JSON, ApiRequest.Kind.API,
-                List.of(memoryKey.reveal())), maxRetries, AccessRequest.class);
+                List.of(memoryKey.reveal())), maxRetries, gate, AccessRequest.class);
     }
 
     public List<AccessRequest> listAccessRequests() {
@@ -171,7 +190,7 @@ public final class MemoramClient implements AutoCloseable {
         }
         ApiRequest request = new ApiRequest("GET", CALL_LIST_BLOBS, transport.uri("/memory-blobs" + params), null, null,
                 ApiRequest.Kind.API, List.of(), ApiRequest.maxPageBytes(q.limit()));
-        return transport.executeJson(request, maxRetries, MemoryBlobPage.class);
+        return transport.executeJson(request, maxRetries, gate, MemoryBlobPage.class);
     }
 
     /** All blobs, fetching each page only when the iterator reaches it. */
@@ -186,7 +205,7 @@ public final class MemoramClient implements AutoCloseable {
         ApiRequest request = new ApiRequest("POST", CALL_CREATE_BLOB, transport.uri("/memory-blobs"),
                 Bodies.create(mapper.getFactory(), blob), HttpTransport.JSON, ApiRequest.Kind.API,
                 secrets(blob.memoryKey(), blob.content()));
-        String id = transport.execute(request, maxRetries, response -> readId(request, response));
+        String id = transport.execute(request, maxRetries, gate, response -> readId(request, response));
         if (id == null || id.isEmpty()) {
             throw new MemoramException(CALL_CREATE_BLOB, 201, CALL_CREATE_BLOB
                     + " answered without the new blob's id", null);
@@ -200,7 +219,7 @@ public final class MemoramClient implements AutoCloseable {
         ApiRequest request = new ApiRequest("PATCH", CALL_PATCH_BLOB,
                 transport.uri("/memory-blobs/" + segment(blobId, "blobId")), Bodies.patch(mapper.getFactory(), patch),
                 HttpTransport.JSON, ApiRequest.Kind.API, secrets(patch.memoryKey(), patch.content()));
-        String id = transport.execute(request, maxRetries, response -> readId(request, response));
+        String id = transport.execute(request, maxRetries, gate, response -> readId(request, response));
         return new WrittenBlob(id == null || id.isEmpty() ? blobId : id);
     }
 
@@ -218,7 +237,7 @@ public final class MemoramClient implements AutoCloseable {
                 + segment(blobId, "blobId") + new Query().add("user_id", require(userId, "userId"))),
                 null, null, ApiRequest.Kind.API, List.of());
         try {
-            transport.execute(request, maxRetries, response -> null); // the JSON body carries nothing we need
+            transport.execute(request, maxRetries, gate, response -> null); // the JSON body carries nothing we need
             return true;
         } catch (MemoramNotFoundException e) {
             return false;
@@ -229,7 +248,7 @@ public final class MemoramClient implements AutoCloseable {
 
     public List<Tag> listTags(String userId) {
         ApiRequest request = apiGet(CALL_LIST_TAGS, "/tags" + new Query().add("user_id", require(userId, "userId")));
-        return transport.execute(request, maxRetries, response -> {
+        return transport.execute(request, maxRetries, gate, response -> {
             JsonNode root = transport.read(request, response, JsonNode.class);
             // Documented as {"items": [...]}; a bare array or "tags" is accepted as well.
             JsonNode items = root.isArray() ? root : root.has("items") ? root.get("items") : root.get("tags");
@@ -256,7 +275,7 @@ public final class MemoramClient implements AutoCloseable {
     // ------------------------------------------------------------------ helpers
 
     private <T> T get(String call, String pathAndQuery, Class<T> type) {
-        return transport.executeJson(apiGet(call, pathAndQuery), maxRetries, type);
+        return transport.executeJson(apiGet(call, pathAndQuery), maxRetries, gate, type);
     }
 
     private ApiRequest apiGet(String call, String pathAndQuery) {

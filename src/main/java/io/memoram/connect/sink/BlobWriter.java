@@ -5,6 +5,7 @@ import io.memoram.connect.client.BlobQuery;
 import io.memoram.connect.client.MemoramAccessDeniedException;
 import io.memoram.connect.client.MemoramAuthenticationException;
 import io.memoram.connect.client.MemoramBadRequestException;
+import io.memoram.connect.client.MemoramCallWithheldException;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramException;
 import io.memoram.connect.client.MemoramNotFoundException;
@@ -106,6 +107,9 @@ final class BlobWriter implements LaneScheduler.Executor {
     }
 
     private Outcome write(WriteOp op) throws InterruptedException {
+        // The op is the write calls' send gate: the client asks it right before each request goes out.
+        MemoramClient writes = this.writes.withGate(op);
+        MemoramClient creates = this.creates.withGate(op);
         UserAccess access = users.require(op.userId());
         BlobFields f = op.fields();
         if (op.kind() == WriteOp.Kind.PATCH_ID) {
@@ -162,6 +166,7 @@ final class BlobWriter implements LaneScheduler.Executor {
         // A tombstone naming no user is looked for in every user's blobs: only once every user the task
         // may serve is known (usersForDelete throws until then), so "nothing to delete" is never
         // concluded from a partial set, e.g. right after a restart or while access checks fail.
+        MemoramClient writes = this.writes.withGate(op);
         boolean anyUser = op.userId() == null;
         List<String> targets = anyUser ? users.usersForDelete() : List.of(op.userId());
         boolean deleted = false;
@@ -232,15 +237,18 @@ final class BlobWriter implements LaneScheduler.Executor {
         }
     }
 
-    /** One write call, through the op's send gate: an op abandoned by close(partitions) sends nothing more. */
+    /**
+     * One write call of {@code op}, made through a client gated by the op: an op abandoned by
+     * close(partitions) sends nothing more, even a call that was waiting for a permit or a token.
+     */
     private static <T> T send(WriteOp op, UserAccess access, Call<T> call) {
-        if (!op.beginSend()) {
-            throw new Abandoned();
+        if (op.abandoned()) {
+            throw new Abandoned(); // not even sealed: nothing of it will be sent
         }
         try {
             return call.run(access);
-        } finally {
-            op.endSend();
+        } catch (MemoramCallWithheldException e) {
+            throw new Abandoned();
         }
     }
 

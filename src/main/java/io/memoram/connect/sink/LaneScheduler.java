@@ -219,8 +219,9 @@ final class LaneScheduler implements AutoCloseable {
 
     /**
      * Drops the queued ops of {@code closed} partitions (they will be redelivered to the partitions'
-     * next owner) and abandons their ops in flight: those send no further write call, and abandon
-     * waits up to {@code wait} for a call already sent to end, so that the next owner's listing sees
+     * next owner) and abandons their ops in flight: those send no further write request (not even one
+     * waiting in the client for a permit or a token), and abandon waits up to {@code wait} for a request
+     * already on the network to end, so that the next owner's listing sees
      * every blob this task created and no create of this task lands after that listing.
      */
     int abandon(Set<TopicPartition> closed, Duration wait) {

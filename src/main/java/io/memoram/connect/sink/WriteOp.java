@@ -1,5 +1,6 @@
 package io.memoram.connect.sink;
 
+import io.memoram.connect.client.SendGate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
 
@@ -7,7 +8,7 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * One API write a record turned into. Ops of the same {@link #laneKey()} run one after another in
  * the order they were put; ops of different lanes run in parallel. Identity semantics on purpose.
  */
-final class WriteOp {
+final class WriteOp implements SendGate {
 
     enum Kind {
         /** Create the blob of {@code marker}, or PATCH it when it exists (upsert mode). */
@@ -29,7 +30,9 @@ final class WriteOp {
     private final BlobFields fields;
     private final long bytes;
     // The send gate, guarded by this: close(partitions) abandons an op, and an abandoned op sends no
-    // further write call, so the partition's next owner never races a late POST of this task.
+    // further write request, so the partition's next owner never races a late POST of this task. The
+    // client asks it right before each request goes on the network (after its rate limit and token
+    // renewal), so "sending" means on the wire, and a write called off while waiting there is never sent.
     private boolean abandoned;
     private boolean sending;
 
@@ -61,8 +64,9 @@ final class WriteOp {
         return bytes;
     }
 
-    /** Called right before a write call is sent; false when the op was abandoned: the call must not be sent. */
-    synchronized boolean beginSend() {
+    /** Called right before a write request goes on the network; false when the op was abandoned: it must not be sent. */
+    @Override
+    public synchronized boolean enter() {
         if (abandoned) {
             return false;
         }
@@ -70,8 +74,9 @@ final class WriteOp {
         return true;
     }
 
-    /** The write call that {@link #beginSend()} let through has ended (answered or failed). */
-    synchronized void endSend() {
+    /** The write request that {@link #enter()} let through has ended (answered or failed). */
+    @Override
+    public synchronized void leave() {
         sending = false;
         notifyAll();
     }
@@ -82,8 +87,8 @@ final class WriteOp {
     }
 
     /**
-     * No write call of this op starts after this; waits until one under way has ended, at most until
-     * {@code deadlineNanos} ({@link System#nanoTime()}). True when no call of this op is in the network.
+     * No write request of this op goes out after this; waits until one on the network has ended, at most
+     * until {@code deadlineNanos} ({@link System#nanoTime()}). True when no request of this op is in the network.
      */
     synchronized boolean abandon(long deadlineNanos) throws InterruptedException {
         abandoned = true;

@@ -66,6 +66,40 @@ class MemoramClientRetryPolicyTest {
     }
 
     @Test
+    void everySendOfAGatedCallAsksTheGateAndARefusedSendIsNeverMade() {
+        try (MemoramClient client = MemoramClient.create(Clients.fast(emu, apiKey).maxRetries(3).build())) {
+            emu.resetRequestCounts();
+            // Let through once, then refused: the first POST answers 503, its retry must not go out.
+            java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+            SendGate onceOnly = new SendGate() {
+                @Override
+                public boolean enter() {
+                    boolean pass = asked.incrementAndGet() == 1;
+                    if (pass) {
+                        open.incrementAndGet();
+                    }
+                    return pass;
+                }
+
+                @Override
+                public void leave() {
+                    open.decrementAndGet();
+                }
+            };
+            emu.faults().on("POST", "/memory-blobs").next(1, Fault.status(503));
+            MemoramClient gated = client.withGate(onceOnly).withRetry(RetryPolicy.STANDARD);
+            assertThatThrownBy(() -> gated.createMemoryBlob(blob("called off")))
+                    .isInstanceOf(MemoramCallWithheldException.class);
+            assertThat(asked).hasValue(2); // the retry asked again; the token request (not the caller's) did not ask
+            assertThat(open).hasValue(0);
+            assertThat(emu.requestCount("POST", "/memory-blobs")).isEqualTo(1);
+            assertThat(emu.requestCount("POST", "/auth/token")).isEqualTo(1);
+            assertThat(emu.blobs(user.userId())).isEmpty();
+        }
+    }
+
+    @Test
     void viewsShareOneCircuitBreaker() {
         ClientMetrics metrics = new ClientMetrics();
         try (MemoramClient client = MemoramClient.create(Clients.fast(emu, apiKey).maxRetries(0)

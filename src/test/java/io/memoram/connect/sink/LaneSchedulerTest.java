@@ -156,7 +156,7 @@ class LaneSchedulerTest {
         AtomicBoolean inFlightFinished = new AtomicBoolean();
         LaneScheduler.Executor exec = op -> {
             if (op.offset() == 0) {
-                assertThat(op.beginSend()).isTrue(); // the call is sent: abandon() must wait for its end
+                assertThat(op.enter()).isTrue(); // the call is sent: abandon() must wait for its end
                 started.countDown();
                 try {
                     release.await(20, TimeUnit.SECONDS);
@@ -164,7 +164,7 @@ class LaneSchedulerTest {
                     Thread.currentThread().interrupt();
                 }
                 inFlightFinished.set(true);
-                op.endSend();
+                op.leave();
             }
             return new Outcome.Done(Outcome.Effect.CREATED);
         };
@@ -252,11 +252,11 @@ class LaneSchedulerTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            if (!op.beginSend()) {
+            if (!op.enter()) {
                 return new Outcome.Retry(null, "abandoned");
             }
             sent.set(true);
-            op.endSend();
+            op.leave();
             return new Outcome.Done(Outcome.Effect.CREATED);
         };
         try (LaneScheduler s = new LaneScheduler(2, Duration.ofMillis(1), Duration.ofMillis(5), "t", exec,

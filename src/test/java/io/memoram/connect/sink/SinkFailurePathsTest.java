@@ -229,6 +229,40 @@ class SinkFailurePathsTest {
         assertThat(emu.blobs(user.userId())).hasSize(1);
     }
 
+    @Test
+    void aWriteWaitingInTheRateLimiterWhenItsPartitionIsClosedIsNeverSent() {
+        EmulatedUser user = emu.createUser();
+        String request = emu.grantAccess(apiKey, user);
+        // One request every 2 s: after the listing, the create waits in the client's rate limiter for
+        // far longer than close waits (300 ms). No periodic access check competes for the permits.
+        Map<String, String> p = props(List.of(request), "memoram.rate.limit.requests.per.second", "0.5",
+                "memoram.access.check.interval.ms", "3600000");
+        FakeSinkContext ctx = new FakeSinkContext(p, true);
+        MemoramSinkTask old = start(ctx);
+        old.closeWait = Duration.ofMillis(300);
+        String lanes = "memoram-sink-" + p.get("name") + "-";
+        int postsBefore = emu.requestCount("POST", "/memory-blobs"); // the emulator is shared by the class's tests
+        old.put(List.of(rec(user, "conv", "v1", 0)));
+        await().atMost(WAIT).until(() -> emu.requestCount("GET", "/memory-blobs", user.userId()) >= 1
+                && waitsForAPermit(lanes));
+
+        old.close(List.of(tp)); // rebalance: the partition moves while its create waits for a permit
+
+        // Past the permit's time the create ends, abandoned: never sent, never reported, nothing left buffered.
+        await().atMost(WAIT).until(() -> old.metrics().getWritesBuffered() == 0 && !waitsForAPermit(lanes));
+        assertThat(emu.requestCount("POST", "/memory-blobs")).isEqualTo(postsBefore);
+        assertThat(emu.blobs(user.userId())).isEmpty();
+        assertThat(ctx.reports).isEmpty();
+    }
+
+    /** Whether a thread of the task waits in the client's rate limiter (seen in its stack, no timing assumption). */
+    private static boolean waitsForAPermit(String threadPrefix) {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getName().startsWith(threadPrefix) && !e.getKey().getName().contains("-users-"))
+                .anyMatch(e -> java.util.Arrays.stream(e.getValue()).anyMatch(f ->
+                        f.getClassName().endsWith(".RateLimit") && f.getMethodName().equals("acquire")));
+    }
+
     // --- item 9: a failed start leaks nothing ---
 
     @ParameterizedTest
