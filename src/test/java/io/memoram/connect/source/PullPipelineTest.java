@@ -197,9 +197,10 @@ class PullPipelineTest {
         String apiKey = emu.createApiKey();
         Map<String, String> requestUsers = users(apiKey, 2, 40);
         emu.pageCap(1);
+        // Slow from the start: fast pages could end both passes (poll.interval.ms is an hour) before the measurement.
+        emu.latency(Duration.ofMillis(200));
         MemoramSourceTask t = task(props(apiKey, 1), requestUsers, Clock.systemUTC());
         pollUntil(t, 2); // access granted, both users' passes under way
-        emu.latency(Duration.ofMillis(200));
         await().atMost(Duration.ofSeconds(10)).until(() -> t.pipeline().inFlight() == 1);
 
         int nulls = 0;

@@ -63,8 +63,8 @@ class SourceCursorCycleTest {
             if (batch != null) {
                 batch.stream().filter(r -> r.topic().endsWith(".memories")).forEach(out::add);
             }
-            // The gate lets a new id's record go only after a commit: poll until it holds none.
-            return t.metrics().getPassesCompleted() >= passes && t.gate().held() == 0;
+            // The gate lets a new id's record go only after a commit: poll until neither it nor the buffer holds any.
+            return t.metrics().getPassesCompleted() >= passes && t.metrics().getFetchBufferBytes() == 0 && t.gate().held() == 0;
         });
         return out;
     }
@@ -79,7 +79,8 @@ class SourceCursorCycleTest {
             if (batch != null) {
                 batch.stream().filter(r -> r.topic().endsWith(".memories")).forEach(out::add);
             }
-            return logs.warnings().stream().filter(w -> w.contains(ENDED)).count() >= n && t.gate().held() == 0;
+            return logs.warnings().stream().filter(w -> w.contains(ENDED)).count() >= n && t.metrics().getFetchBufferBytes() == 0
+                    && t.gate().held() == 0;
         });
         return out;
     }
