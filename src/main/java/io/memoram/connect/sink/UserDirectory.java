@@ -78,6 +78,10 @@ public final class UserDirectory {
     private final Map<String, MemoramUnavailableException> unavailable = new LinkedHashMap<>();
     /** Unknown users waiting for a look-up made after their record arrived: user to when it arrived. */
     private final Map<String, Long> waitingSince = new HashMap<>();
+    /** Request id to when its last completed check started (records that arrived before it are answered by it). */
+    private final Map<String, Long> checkStarted = new HashMap<>();
+    /** Unknown users waiting for a check, made after their record arrived, of a pending request whose user is not known. */
+    private final Map<String, Long> unknownSince = new HashMap<>();
     /** When the last completed look-up started (records that arrived before it are answered by it). */
     private long lastLookUp = Long.MIN_VALUE;
     private boolean lookingUp;
@@ -167,6 +171,7 @@ public final class UserDirectory {
         synchronized (this) {
             if (access != null) {
                 waitingSince.remove(userId);
+                unknownSince.remove(userId);
                 return access;
             }
             AccessStatus status = statusByUser.get(userId);
@@ -179,6 +184,14 @@ public final class UserDirectory {
                 // A request whose check has not ended (or failed) may be this user's: the record waits rather than being refused.
                 throw undecided;
             }
+            if (pendingOfUnknownUserCheckedBefore(unknownSince.computeIfAbsent(userId, u -> nanoTime.getAsLong()))) {
+                // A pending request whose user is not known yet may be this user's, approved since its last check
+                // (a request filed for a memory key, approved right after the task looked): the record waits for
+                // the next check, at most memoram.access.check.interval.ms, rather than being refused.
+                throw notYet("user '" + userId + "' is not known yet: waiting for the next check of the pending access "
+                        + "requests whose user is not known");
+            }
+            unknownSince.remove(userId);
             throw new UserNotAuthorizedException("user '" + userId + "' is unknown: no approved access request of this "
                     + "connector (memoram.access.request.ids, memoram.memory.keys"
                     + (discovery.enabled() ? ", memoram.access.discovery=" + discovery.wire() : "") + ") is for that user"
@@ -214,6 +227,17 @@ public final class UserDirectory {
         return null;
     }
 
+    /** Whether a pending request whose user is not known had its last check start before {@code arrivedNanos}. */
+    private synchronized boolean pendingOfUnknownUserCheckedBefore(long arrivedNanos) {
+        for (String id : requestIds) {
+            if (userByRequest.get(id) == null && statusByRequest.get(id) == AccessStatus.PENDING && !problems.containsKey(id)
+                    && (!checkStarted.containsKey(id) || checkStarted.get(id) - arrivedNanos < 0)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static MemoramUnavailableException notYet(String why) {
         return new NotYetKnown(why);
     }
@@ -239,11 +263,13 @@ public final class UserDirectory {
         }
         for (String id : due) {
             List<AccessRegistry.Event> events;
+            long started = nanoTime.getAsLong();
             try {
                 events = registry.check(id);
             } finally {
                 synchronized (this) {
                     checking.remove(id);
+                    checkStarted.put(id, started);
                 }
             }
             apply(events);

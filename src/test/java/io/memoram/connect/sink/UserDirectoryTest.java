@@ -168,4 +168,38 @@ class UserDirectoryTest {
         emu.approve(request);
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(users.require(user.userId()).requestId()).isEqualTo(request));
     }
+
+    /**
+     * A pending request does not name its user (a request filed for a memory key): a record for a
+     * user the task does not know, arriving after that request was last checked, waits for the next
+     * check instead of being refused, so an approval made just after the task looked is not lost in
+     * between (the task looks its users up at start). Refused only once a later check still finds
+     * the request pending.
+     */
+    @Test
+    void anUnknownUserWaitsForTheNextCheckOfAPendingRequestWhoseUserIsNotKnown() {
+        Duration interval = Duration.ofSeconds(2);
+        EmulatedUser carol = emu.createUser();
+        String pending = emu.requestAccess(apiKey, carol);
+        UserDirectory users = new UserDirectory(client, ContentCiphers.forName("aes-gcm"), List.of(pending), interval, System::nanoTime);
+        users.warmUp(); // checked: pending, its user not named
+
+        // Approved after that check: the record waits (a retry that costs none of its attempts), it is not refused.
+        emu.approve(pending);
+        assertThatThrownBy(() -> users.require(carol.userId())).isInstanceOf(UserDirectory.NotYetKnown.class)
+                .hasMessageContaining("waiting for the next check");
+        // The next check (one interval later) finds the approval: the record is written.
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .untilAsserted(() -> assertThat(users.require(carol.userId()).requestId()).isEqualTo(pending));
+
+        // Refused once a check made after the record arrived still finds the only request pending.
+        EmulatedUser dave = emu.createUser();
+        String stillPending = emu.requestAccess(apiKey, dave);
+        UserDirectory others = new UserDirectory(client, ContentCiphers.forName("aes-gcm"), List.of(stillPending), interval,
+                System::nanoTime);
+        others.warmUp();
+        assertThatThrownBy(() -> others.require("someone-else")).isInstanceOf(UserDirectory.NotYetKnown.class);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThatThrownBy(() -> others.require("someone-else"))
+                .isInstanceOf(UserDirectory.UserNotAuthorizedException.class).hasMessageContaining("is unknown"));
+    }
 }
