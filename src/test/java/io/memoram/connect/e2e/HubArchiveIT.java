@@ -127,6 +127,21 @@ class HubArchiveIT {
         }
     }
 
+    @Test
+    void theThirdPartyNoticesGiveTheVersionOfEachBundledJar() throws IOException {
+        // A dependency upgrade that forgets the notices ships jars the notices misdescribe.
+        String notices = entryText("doc/THIRD-PARTY-NOTICES.md");
+        for (String jar : libJars()) {
+            if (jar.startsWith("kafka-connect-memoram-")) {
+                continue;
+            }
+            String artifact = jar.replaceFirst("-\\d[^-]*(-SNAPSHOT)?\\.jar$", "");
+            String version = jar.substring(artifact.length() + 1, jar.length() - ".jar".length());
+            assertThat(notices).as("THIRD-PARTY-NOTICES.md must give lib/%s's version", jar)
+                    .contains("| `" + artifact + "` | " + version + " |");
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({
         "etc/memoram-source.properties", "etc/memoram-sink.properties", "etc/memoram-source.json",
