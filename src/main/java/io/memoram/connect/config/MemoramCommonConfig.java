@@ -64,11 +64,11 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
 
     public static final String ACCESS_DISCOVERY_CONFIG = "memoram.access.discovery";
     public static final String ACCESS_DISCOVERY_DEFAULT = "off";
-    private static final String ACCESS_DISCOVERY_DOC = "Serve users without listing them: 'off' serves only memoram.access.request.ids and memoram.memory.keys; 'reason' also every approved access request of the developer account whose reason is exactly memoram.access.request.reason (one pipeline's users: give each pipeline its own reason); 'all' also every approved request of the account. The account's requests are read at start and every memoram.access.check.interval.ms; see docs/access-flow.md.";
+    private static final String ACCESS_DISCOVERY_DOC = "Serve users without listing them: 'off' serves only memoram.access.request.ids and memoram.memory.keys; 'reason' also every approved access request of the developer account whose reason is exactly memoram.access.request.reason (one pipeline's users: give each pipeline its own reason); 'all' also every approved request of the account. The account's requests are read at start and every memoram.access.check.interval.ms, by every task itself (a source task serves the users of its share, a stable hash of the user id, so an approval or a revocation restarts no task and moves no other user); see docs/access-flow.md.";
 
     public static final String ACCESS_CHECK_INTERVAL_MS_CONFIG = "memoram.access.check.interval.ms";
     public static final long ACCESS_CHECK_INTERVAL_MS_DEFAULT = 60_000L;
-    private static final String ACCESS_CHECK_INTERVAL_MS_DOC = "How often the connector re-reads its access requests (and, with memoram.access.discovery, the account's list of requests), and how often pending, rejected and revoked requests are checked again, in milliseconds. An approval found this way starts the user's stream (source) or lets the user's records be written (sink) without a restart. At most seven days.";
+    private static final String ACCESS_CHECK_INTERVAL_MS_DOC = "How often each task re-reads its access requests (and, with memoram.access.discovery, the account's list of requests), and how often pending, rejected and revoked requests are checked again, in milliseconds. An approval found this way starts the user's stream (source) or lets the user's records be written (sink) without a restart. At most seven days.";
 
     public static final String CONTENT_ENCRYPTION_CONFIG = "memoram.content.encryption";
     public static final String CONTENT_ENCRYPTION_DEFAULT = ContentCiphers.AES_GCM;

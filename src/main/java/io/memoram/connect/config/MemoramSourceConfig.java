@@ -46,7 +46,7 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
     public static final String BUFFER_MAX_BYTES_CONFIG = "memoram.fetch.buffer.max.bytes";
     public static final long BUFFER_MAX_BYTES_DEFAULT = 32L * 1024 * 1024;
     public static final long BUFFER_MAX_BYTES_MAX = 4L << 30;
-    private static final String BUFFER_MAX_BYTES_DOC = "Bytes of fetched records a task may hold before poll() hands them to Kafka (estimated from the content sizes). Above it no new page is fetched until the producer catches up, so a slow broker never makes a task's memory grow; the calls already in flight may add up to memoram.max.in.flight.requests pages to it. At most 4 GiB.";
+    private static final String BUFFER_MAX_BYTES_DOC = "Bytes of fetched records a task may hold before poll() hands them to Kafka (counting the records' text, a per-record overhead and the manifest strings their offsets hold). Without exactly-once, the records of new blobs and tags that wait for an offset flush (so that a crash cannot lose their tombstones, docs/source.md) are bounded by the same amount again. Above it no new page is fetched until the producer catches up, so a slow broker never makes a task's memory grow; the calls already in flight may add up to memoram.max.in.flight.requests pages to it. At most 4 GiB.";
 
     public static final String FILTER_TAGS_CONFIG = "memoram.filter.tags";
     private static final String FILTER_TAGS_DOC = "Only blobs with these tag names (passed as 'tags'). A blob that stops matching a filter is treated as gone (see behavior.on.delete).";
