@@ -472,12 +472,6 @@ public class CryptoBench {
 
     /** Replaces the crypto block of {@code doc} (or appends it) with {@code block}. */
     static void splice(Path doc, String block) throws IOException {
-        String text = Files.exists(doc) ? Files.readString(doc) : "";
-        int b = text.indexOf(BEGIN);
-        int e = text.indexOf(END);
-        String updated = b >= 0 && e > b
-                ? text.substring(0, b) + block + text.substring(e + END.length())
-                : text + "\n" + block + "\n";
-        Files.writeString(doc, updated, StandardCharsets.UTF_8);
+        DocSection.splice(doc, BEGIN, END, block);
     }
 }

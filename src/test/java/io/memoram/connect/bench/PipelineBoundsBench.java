@@ -8,14 +8,11 @@ import io.memoram.connect.source.MemoramSourceTask;
 import io.memoram.connect.source.SourceBenchAccess;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -69,31 +66,15 @@ final class PipelineBoundsBench {
         log("poll() CPU while saturated at " + CPU_LATENCY_MS + " ms");
         Cpu cpu = cpu();
         String block = render(load, cpu);
-        String text = Files.exists(doc) ? Files.readString(doc) : "";
-        int b = text.indexOf(BEGIN);
-        int e = text.indexOf(END);
-        String updated = b >= 0 && e > b
-                ? text.substring(0, b) + block + text.substring(e + END.length())
-                : text + "\n" + block + "\n";
-        Files.writeString(doc, updated, StandardCharsets.UTF_8);
+        DocSection.splice(doc, BEGIN, END, block);
         log("wrote the pipeline-bounds section of " + doc);
     }
 
     private static Map<String, String> connector(MemoramEmulator emu, String apiKey, Map<String, String> requestUsers, int page,
                                                  int inFlight) {
-        Map<String, String> c = new HashMap<>();
-        c.put("name", "bench-pipeline-bounds");
-        c.put("memoram.api.url", emu.baseUrl());
-        c.put("memoram.api.key", apiKey);
-        c.put("memoram.access.request.ids", String.join(",", requestUsers.keySet()));
-        c.put("topic.prefix", "bench");
-        c.put("memoram.page.size", Integer.toString(page));
-        c.put("memoram.max.in.flight.requests", Integer.toString(inFlight));
+        Map<String, String> c = SourceScaleBench.sourceConnector("bench-pipeline-bounds", emu, apiKey, requestUsers, page,
+                inFlight, 600_000);
         c.put("memoram.fetch.buffer.max.bytes", Long.toString(BUFFER_MAX_BYTES));
-        c.put("memoram.tags.enabled", "false");
-        c.put("poll.interval.ms", "3600000");
-        c.put("memoram.access.check.interval.ms", "3600000");
-        c.put("memoram.http.request.timeout.ms", "600000");
         return c;
     }
 

@@ -17,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,13 +103,7 @@ final class SourceScaleBench {
         log("scale run " + SCALE_USERS + " x " + SCALE_BLOBS);
         Scale scale = scale(SCALE_USERS, SCALE_BLOBS);
         String block = render(throughput, idleCycle, scale);
-        String text = Files.exists(doc) ? Files.readString(doc) : "";
-        int b = text.indexOf(BEGIN);
-        int e = text.indexOf(END);
-        String updated = b >= 0 && e > b
-                ? text.substring(0, b) + block + text.substring(e + END.length())
-                : text + "\n" + block + "\n";
-        Files.writeString(doc, updated, StandardCharsets.UTF_8);
+        DocSection.splice(doc, BEGIN, END, block);
         log("wrote the source-scale section of " + doc);
     }
 
@@ -212,18 +205,27 @@ final class SourceScaleBench {
     }
 
     static Map<String, String> connector(MemoramEmulator emu, String apiKey, Map<String, String> requestUsers, int inFlight) {
+        return sourceConnector("bench-source-scale", emu, apiKey, requestUsers, PAGE, inFlight, 120_000);
+    }
+
+    /**
+     * A source connector on the emulator for the benches: no tags, and passes and access checks an
+     * hour apart, so that only the pass a bench drives itself is measured.
+     */
+    static Map<String, String> sourceConnector(String name, MemoramEmulator emu, String apiKey, Map<String, String> requestUsers,
+                                               int page, int inFlight, long requestTimeoutMs) {
         Map<String, String> connector = new HashMap<>();
-        connector.put("name", "bench-source-scale");
+        connector.put("name", name);
         connector.put("memoram.api.url", emu.baseUrl());
         connector.put("memoram.api.key", apiKey);
         connector.put("memoram.access.request.ids", String.join(",", requestUsers.keySet()));
         connector.put("topic.prefix", "bench");
-        connector.put("memoram.page.size", Integer.toString(PAGE));
+        connector.put("memoram.page.size", Integer.toString(page));
         connector.put("memoram.max.in.flight.requests", Integer.toString(inFlight));
         connector.put("memoram.tags.enabled", "false");
         connector.put("poll.interval.ms", "3600000");
         connector.put("memoram.access.check.interval.ms", "3600000");
-        connector.put("memoram.http.request.timeout.ms", "120000");
+        connector.put("memoram.http.request.timeout.ms", Long.toString(requestTimeoutMs));
         return connector;
     }
 

@@ -78,9 +78,7 @@ class MemoramEndToEndIT {
         for (String connector : List.of(SOURCE_CLASS, SINK_CLASS)) {
             assertThat(jar.has(connector)).as("the Hub archive's " + ArchiveJar.entryName() + " holds " + connector).isTrue();
         }
-        org.apache.logging.log4j.core.config.Configurator.setLevel("org.apache.kafka", org.apache.logging.log4j.Level.ERROR);
-        Path work = ProjectPaths.targetDir().resolve("e2e-" + System.currentTimeMillis());
-        progress.step("e2e: work folder " + work);
+        Path work = E2eSetup.workFolder("e2e", "e2e", progress);
         emulator = MemoramEmulator.start();
         apiKey = emulator.createApiKey();
         ada = emulator.createUser();
@@ -90,9 +88,7 @@ class MemoramEndToEndIT {
             expected.put(emulator.putBlob(ada.userId(), "Ada's memory " + i, "ada-" + i, "e2e"), "Ada's memory " + i);
             expected.put(emulator.putBlob(grace.userId(), "Grace's memory " + i, "grace-" + i, "e2e"), "Grace's memory " + i);
         }
-        secrets = work.resolve("secrets/memoram-secrets.properties");
-        Files.createDirectories(secrets.getParent());
-        Files.writeString(secrets, "api.key=" + apiKey + "\n");
+        secrets = E2eSetup.writeSecretsFile(work, apiKey);
 
         stack = ConnectStack.start(work, progress);
         Map<String, String> env = Map.of("MEMORAM_MEMORY_KEYS", grace.memoryKey());

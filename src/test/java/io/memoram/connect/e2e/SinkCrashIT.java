@@ -6,7 +6,6 @@ import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.Fault;
 import io.memoram.connect.emulator.MemoramEmulator;
 import io.memoram.connect.emulator.StoredBlob;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,9 +57,7 @@ class SinkCrashIT {
 
     @BeforeAll
     void start() throws Exception {
-        org.apache.logging.log4j.core.config.Configurator.setLevel("org.apache.kafka", org.apache.logging.log4j.Level.ERROR);
-        Path work = ProjectPaths.targetDir().resolve("e2e-sink-crash-" + System.currentTimeMillis());
-        progress.step("sink crash: work folder " + work);
+        Path work = E2eSetup.workFolder("e2e-sink-crash", "sink crash", progress);
         emulator = MemoramEmulator.start();
         apiKey = emulator.createApiKey();
         for (int u = 0; u < USERS; u++) {
@@ -68,20 +65,13 @@ class SinkCrashIT {
             users.add(user);
             requestIds.add(emulator.grantAccess(apiKey, user));
         }
-        secrets = work.resolve("secrets/memoram-secrets.properties");
-        Files.createDirectories(secrets.getParent());
-        Files.writeString(secrets, "api.key=" + apiKey + "\n");
+        secrets = E2eSetup.writeSecretsFile(work, apiKey);
         stack = ConnectStack.start(work, progress);
     }
 
     @AfterAll
     void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-        if (emulator != null) {
-            emulator.close();
-        }
+        E2eSetup.stop(stack, emulator);
     }
 
     private ConnectWorker.Spec spec(int generation) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.Fault;
 import io.memoram.connect.emulator.MemoramEmulator;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -125,9 +124,7 @@ class SourceCrashIT {
 
     @BeforeAll
     void start() throws Exception {
-        org.apache.logging.log4j.core.config.Configurator.setLevel("org.apache.kafka", org.apache.logging.log4j.Level.ERROR);
-        Path work = ProjectPaths.targetDir().resolve("e2e-crash-" + System.currentTimeMillis());
-        progress.step("crash: work folder " + work);
+        Path work = E2eSetup.workFolder("e2e-crash", "crash", progress);
         emulator = MemoramEmulator.start();
         apiKey = emulator.createApiKey();
         StringBuilder ids = new StringBuilder();
@@ -141,20 +138,13 @@ class SourceCrashIT {
             ids.append(ids.length() == 0 ? "" : ",").append(emulator.grantAccess(apiKey, user));
         }
         requestIds = ids.toString();
-        secrets = work.resolve("secrets/memoram-secrets.properties");
-        Files.createDirectories(secrets.getParent());
-        Files.writeString(secrets, "api.key=" + apiKey + "\n");
+        secrets = E2eSetup.writeSecretsFile(work, apiKey);
         stack = ConnectStack.start(work, progress);
     }
 
     @AfterAll
     void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-        if (emulator != null) {
-            emulator.close();
-        }
+        E2eSetup.stop(stack, emulator);
     }
 
     @Test

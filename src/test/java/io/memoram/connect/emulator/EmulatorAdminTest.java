@@ -5,26 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The dashboard's acts over /admin, and the OAuth code exchange at /oauth/token. */
-class EmulatorAdminTest {
-    private MemoramEmulator emu;
-    private EmulatorHttp http;
-
-    @BeforeEach
-    void start() {
-        emu = MemoramEmulator.start();
-        http = new EmulatorHttp(emu);
-    }
-
-    @AfterEach
-    void stop() {
-        emu.close();
-    }
-
+class EmulatorAdminTest extends FreshEmulatorTest {
     @Test
     void adminHttpDrivesTheWholeDashboardLifecycle() {
         EmulatorHttp.Reply key = http.admin("POST", "/api-keys", null);

@@ -3,26 +3,10 @@ package io.memoram.connect.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What tests do as a user would in the app (tag edits and deletions) and the per-user request log. */
-class EmulatorUserEditsTest {
-    private MemoramEmulator emu;
-    private EmulatorHttp http;
-
-    @BeforeEach
-    void start() {
-        emu = MemoramEmulator.start();
-        http = new EmulatorHttp(emu);
-    }
-
-    @AfterEach
-    void stop() {
-        emu.close();
-    }
-
+class EmulatorUserEditsTest extends FreshEmulatorTest {
     @Test
     void aTagEditMovesUpdatedAtAndADeletedTagLeavesTheListing() {
         EmulatedUser u = emu.createUser();

@@ -65,28 +65,14 @@ class MemoramSinkTaskTest {
     }
 
     private Map<String, String> props(String... kv) {
-        Map<String, String> p = new HashMap<>();
-        p.put("name", "task-test-" + NAMES.incrementAndGet());
-        p.put("memoram.api.url", emu.baseUrl());
-        p.put("memoram.api.key", apiKey);
+        Map<String, String> p = SinkTaskKit.baseProps("task-test-" + NAMES.incrementAndGet(), emu.baseUrl(), apiKey);
         p.put("memoram.access.request.ids", requestId);
-        p.put("memoram.retry.backoff.ms", "20");
-        p.put("memoram.retry.backoff.max.ms", "200");
         p.put("memoram.max.retries", "2");
-        p.put("errors.tolerance", "all");
-        p.put(MemoramSinkTask.TASK_NUMBER_CONFIG, "0");
-        for (int i = 0; i < kv.length; i += 2) {
-            p.put(kv[i], kv[i + 1]);
-        }
-        return p;
+        return SinkTaskKit.with(p, kv);
     }
 
     private MemoramSinkTask start(FakeSinkContext ctx) {
-        MemoramSinkTask task = new MemoramSinkTask();
-        task.initialize(ctx);
-        task.start(ctx.configs);
-        ctx.assignment.add(tp);
-        task.open(List.of(tp));
+        MemoramSinkTask task = SinkTaskKit.start(ctx, tp);
         tasks.add(task);
         return task;
     }

@@ -16,7 +16,6 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,13 +32,8 @@ class SinkAccessClusterTest {
     static final MemoramEmulator emu = MemoramEmulator.start();
     @RegisterExtension
     static final ConnectClusterExtension cluster = ConnectClusterExtension.shared();
-    private static EmbeddedConnectCluster connect;
+    private static EmbeddedConnectCluster connect; // filled by the extension before the tests
     private final List<String> connectors = new ArrayList<>();
-
-    @BeforeAll
-    static void start() {
-        connect = cluster.cluster();
-    }
 
     @AfterEach
     void cleanUp() {
@@ -53,7 +47,7 @@ class SinkAccessClusterTest {
     }
 
     private static List<String> decrypted(EmulatedUser u) {
-        return emu.blobs(u.userId()).stream().map(b -> emu.decrypt(u.userId(), b.content())).sorted().toList();
+        return SinkClusterSupport.decrypted(emu, u);
     }
 
     private static List<String> dlqReasons(String dlq) {

@@ -1,5 +1,6 @@
 package io.memoram.connect.sink;
 
+import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
 import java.util.HashMap;
 import java.util.List;
@@ -45,6 +46,11 @@ public final class SinkClusterSupport {
         config.put("errors.deadletterqueue.topic.name", dlqTopic);
         config.put("errors.deadletterqueue.topic.replication.factor", "1");
         config.put("errors.deadletterqueue.context.headers.enable", "true");
+    }
+
+    /** The user's blobs as the sink wrote them, decrypted and sorted, to compare with what was sent. */
+    static List<String> decrypted(MemoramEmulator emu, EmulatedUser u) {
+        return emu.blobs(u.userId()).stream().map(b -> emu.decrypt(u.userId(), b.content())).sorted().toList();
     }
 
     static String header(ConsumerRecord<byte[], byte[]> r, String name) {

@@ -19,7 +19,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -40,12 +39,7 @@ class SinkRestartClusterTest {
     static final MemoramEmulator emu = MemoramEmulator.start();
     @RegisterExtension
     static final ConnectClusterExtension cluster = ConnectClusterExtension.shared();
-    private static EmbeddedConnectCluster connect;
-
-    @BeforeAll
-    static void start() {
-        connect = cluster.cluster();
-    }
+    private static EmbeddedConnectCluster connect; // filled by the extension before the tests
 
     @AfterEach
     void cleanUp() {
@@ -53,7 +47,7 @@ class SinkRestartClusterTest {
     }
 
     private static List<String> decrypted(EmulatedUser u) {
-        return emu.blobs(u.userId()).stream().map(b -> emu.decrypt(u.userId(), b.content())).sorted().toList();
+        return SinkClusterSupport.decrypted(emu, u);
     }
 
     private static String state(String name) {

@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -29,7 +28,6 @@ import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.runtime.rest.entities.TaskInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -47,13 +45,8 @@ class DiscoveryClusterTest {
     static final MemoramEmulator emu = MemoramEmulator.start();
     @RegisterExtension
     static final ConnectClusterExtension cluster = ConnectClusterExtension.shared();
-    private static EmbeddedConnectCluster connect;
+    private static EmbeddedConnectCluster connect; // filled by the extension before the tests
     private final List<String> connectors = new ArrayList<>();
-
-    @BeforeAll
-    static void start() {
-        connect = cluster.cluster();
-    }
 
     @AfterEach
     void clearFaults() {
@@ -64,15 +57,6 @@ class DiscoveryClusterTest {
     private void configure(String name, Map<String, String> config) {
         connectors.add(name);
         connect.configureConnector(name, config);
-    }
-
-    private static Map<String, String> seed(EmulatedUser u, int n, String label) {
-        Map<String, String> plain = new LinkedHashMap<>();
-        for (int i = 0; i < n; i++) {
-            String text = label + " memory " + i;
-            plain.put(emu.putBlob(u.userId(), text, label, List.of()), text);
-        }
-        return plain;
     }
 
     /**
@@ -112,13 +96,13 @@ class DiscoveryClusterTest {
         for (int u = 0; u < 3; u++) {
             EmulatedUser user = emu.createUser();
             users.add(user);
-            expected.putAll(seed(user, 4, "user" + u));
+            expected.putAll(SourceKit.seed(emu, user, 4, "user" + u));
             String id = emu.requestAccess(apiKey, user, OURS);
             emu.approve(id);
             requestOf.put(user.userId(), id);
         }
         EmulatedUser otherPipeline = emu.createUser();
-        seed(otherPipeline, 2, "other");
+        SourceKit.seed(emu, otherPipeline, 2, "other");
         emu.approve(emu.requestAccess(apiKey, otherPipeline, "Another pipeline of the same developer account"));
         // The newcomer sorts before everyone: under the old round-robin its arrival moved users between tasks.
         String first = users.stream().map(EmulatedUser::userId).min(Comparator.naturalOrder()).orElseThrow();
@@ -127,7 +111,7 @@ class DiscoveryClusterTest {
             candidate = emu.createUser();
         }
         EmulatedUser newcomer = candidate;
-        Map<String, String> newcomerBlobs = seed(newcomer, 4, "newcomer");
+        Map<String, String> newcomerBlobs = SourceKit.seed(emu, newcomer, 4, "newcomer");
         String newcomerRequest = emu.requestAccess(apiKey, newcomer, OURS);
 
         String name = "discovery-2w";
@@ -149,7 +133,7 @@ class DiscoveryClusterTest {
         // Approve while running: no config change, no restart, no user moves.
         emu.approve(newcomerRequest);
         expected.putAll(newcomerBlobs);
-        expected.putAll(seed(users.get(0), 2, "during"));
+        expected.putAll(SourceKit.seed(emu, users.get(0), 2, "during"));
         await().atMost(TIMEOUT).until(() -> taskOfUser(name).containsKey(newcomer.userId()));
         Map<String, Integer> after = taskOfUser(name);
         assertThat(after).hasSize(4).containsAllEntriesOf(before)
@@ -161,7 +145,7 @@ class DiscoveryClusterTest {
         EmulatedUser leaving = users.get(1);
         emu.revoke(requestOf.get(leaving.userId()));
         String afterRevocation = emu.putBlob(leaving.userId(), "written after the revocation", "late", List.of());
-        Map<String, String> stillFlowing = seed(users.get(2), 1, "still");
+        Map<String, String> stillFlowing = SourceKit.seed(emu, users.get(2), 1, "still");
         expected.putAll(stillFlowing);
         await().atMost(TIMEOUT).until(() -> readAll(connect, prefix + ".access").stream()
                 .anyMatch(r -> requestOf.get(leaving.userId()).equals(r.keyText()) && "revoked".equals(r.value().get("status").asText())));
@@ -192,8 +176,8 @@ class DiscoveryClusterTest {
         EmulatedUser removed = emu.createUser();
         String stayingRequest = emu.grantAccess(apiKey, staying);
         String removedRequest = emu.grantAccess(apiKey, removed);
-        Map<String, String> expected = new HashMap<>(seed(staying, 2, "staying"));
-        Map<String, String> removedBefore = seed(removed, 2, "removed");
+        Map<String, String> expected = new HashMap<>(SourceKit.seed(emu, staying, 2, "staying"));
+        Map<String, String> removedBefore = SourceKit.seed(emu, removed, 2, "removed");
 
         String name = "remove-user";
         String prefix = "rmuser";
@@ -211,7 +195,7 @@ class DiscoveryClusterTest {
                 .allMatch(t -> AccessTaskConfig.requestIds(t.config()).equals(List.of(stayingRequest))));
         await().atMost(TIMEOUT).until(() -> running(connect, name, 1) && taskOfUser(name).keySet().equals(java.util.Set.of(staying.userId())));
         String late = emu.putBlob(removed.userId(), "after removal", "late", List.of());
-        expected.putAll(seed(staying, 1, "staying-late"));
+        expected.putAll(SourceKit.seed(emu, staying, 1, "staying-late"));
         await().atMost(TIMEOUT).until(() -> contentById(readAll(connect, memories)).keySet().containsAll(expected.keySet()));
         long passes = SourceKit.passes(name);
         await().atMost(TIMEOUT).until(() -> SourceKit.passes(name) >= passes + 3);

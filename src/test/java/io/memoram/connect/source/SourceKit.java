@@ -2,11 +2,13 @@ package io.memoram.connect.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,6 +43,16 @@ public final class SourceKit {
         c.put("key.converter.schemas.enable", "false");
         c.put("value.converter.schemas.enable", "false");
         return c;
+    }
+
+    /** Seeds {@code n} untagged blobs titled {@code label}; returns blob id to plaintext, in the order written. */
+    static Map<String, String> seed(MemoramEmulator emu, EmulatedUser u, int n, String label) {
+        Map<String, String> plain = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            String text = label + " memory " + i;
+            plain.put(emu.putBlob(u.userId(), text, label, List.of()), text);
+        }
+        return plain;
     }
 
     public static void createTopics(EmbeddedConnectCluster connect, String prefix) {

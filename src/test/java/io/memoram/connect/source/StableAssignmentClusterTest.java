@@ -28,7 +28,6 @@ import javax.management.NotificationListener;
 import javax.management.ObjectName;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -46,12 +45,7 @@ class StableAssignmentClusterTest {
     static final MemoramEmulator emu = MemoramEmulator.start();
     @RegisterExtension
     static final ConnectClusterExtension cluster = ConnectClusterExtension.shared();
-    private static EmbeddedConnectCluster connect;
-
-    @BeforeAll
-    static void start() {
-        connect = cluster.cluster();
-    }
+    private static EmbeddedConnectCluster connect; // filled by the extension before the tests
 
     @AfterEach
     void clearFaults() {
@@ -86,15 +80,6 @@ class StableAssignmentClusterTest {
         }
     }
 
-    private static Map<String, String> seed(EmulatedUser u, int n, String label) {
-        Map<String, String> plain = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            String text = label + " memory " + i;
-            plain.put(emu.putBlob(u.userId(), text, label, List.of()), text);
-        }
-        return plain;
-    }
-
     private static Set<String> ids(List<Rec> recs, boolean tombstones) {
         return recs.stream().filter(r -> r.tombstone() == tombstones).map(Rec::id).collect(Collectors.toSet());
     }
@@ -119,7 +104,7 @@ class StableAssignmentClusterTest {
         for (int u = 0; u < 8; u++) {
             EmulatedUser user = emu.createUser();
             users.add(user);
-            Map<String, String> seeded = seed(user, 3, "user" + u);
+            Map<String, String> seeded = SourceKit.seed(emu, user, 3, "user" + u);
             blobs.putAll(seeded);
             firstBlobOf.put(user.userId(), seeded.keySet().iterator().next());
             String id = emu.requestAccess(apiKey, user, OURS);
