@@ -84,11 +84,14 @@ final class Failures {
     }
 
     MemoramException unreadable(ApiRequest request, HttpResponse<byte[]> response, IOException e) {
-        String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-        // No cause attached: Jackson exceptions can carry parser state with fragments of the body.
+        // Where the body broke, never Jackson's text: it quotes the offending token, which can be an
+        // unquoted encryption_key of /credentials or a blob's content (plaintext encryption). No cause
+        // attached either: Jackson exceptions carry parser state with fragments of the body.
+        String detail = e instanceof JsonProcessingException j && j.getLocation() != null
+                ? e.getClass().getSimpleName() + " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr()
+                : e.getClass().getSimpleName();
         return new MemoramException(request.call(), response.statusCode(), request.call()
-                + " returned a response that is not the expected JSON (" + response.body().length + " bytes): "
-                + ErrorText.safe(detail, secretsOf(request, null)), null);
+                + " returned a response that is not the expected JSON (" + response.body().length + " bytes): " + detail, null);
     }
 
     /** A body over the call's cap: not retried, the same request would get the same body. */

@@ -157,6 +157,21 @@ class MemoramClientStubServerTest {
     }
 
     @Test
+    void aBrokenCredentialsBodyNeverQuotesTheKey() {
+        // Unquoted, the key is a token Jackson's own message would quote ("Unrecognized token '...'").
+        String key = "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00";
+        stub.respond(s -> s.path().endsWith("/auth/token")
+                ? StubServer.Reply.json(200, StubServer.TOKEN_JSON.formatted(TOKEN))
+                : StubServer.Reply.json(200, "{\"user_id\":\"u\",\"key_version\":1,\"encryption_key\":" + key + "}"));
+        try (MemoramClient client = client(config())) {
+            assertThatThrownBy(() -> client.getCredentials("r1"))
+                    .isInstanceOf(MemoramException.class)
+                    .hasMessageContaining("not the expected JSON")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain(key.substring(0, 16)));
+        }
+    }
+
+    @Test
     void aCursorThatNeverAdvancesStopsTheIteration() {
         stub.respond(s -> s.path().endsWith("/auth/token")
                 ? StubServer.Reply.json(200, StubServer.TOKEN_JSON.formatted(TOKEN))
