@@ -87,7 +87,6 @@ public final class UserDirectory {
     private boolean lookingUp;
     /** Whether a complete listing of the account's requests was read since the task started (discovery). */
     private boolean listedAll;
-    private MemoramUnavailableException lastLookUpFailure;
 
     public UserDirectory(MemoramClient client, ContentCipher cipher, List<String> requestIds, Duration checkInterval,
                          LongSupplier nanoTime) {
@@ -321,12 +320,6 @@ public final class UserDirectory {
         AccessListing listing;
         try {
             listing = AccessListing.read(client);
-        } catch (MemoramUnavailableException e) {
-            synchronized (this) {
-                lookingUp = false;
-                lastLookUpFailure = e;
-            }
-            throw e;
         } catch (RuntimeException e) {
             synchronized (this) {
                 lookingUp = false;
@@ -337,7 +330,6 @@ public final class UserDirectory {
         synchronized (this) {
             lookingUp = false;
             lastLookUp = started;
-            lastLookUpFailure = null;
             listedAll |= listing.complete();
             for (Map.Entry<String, String> e : ConnectorAccess.inScope(listing, discovery, scopeReason).entrySet()) {
                 if (requestIds.add(e.getKey())) {

@@ -1,5 +1,6 @@
 package io.memoram.connect.source;
 
+import io.memoram.connect.util.Saturating;
 import io.memoram.connect.util.ExponentialBackoff;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -28,13 +29,9 @@ final class Backoff {
     /** Records a failure; returns how long to wait before the next attempt. */
     Duration onFailure(Duration retryAfter) {
         failures++;
-        Duration wait = backoff.waitBefore(failures, retryAfter);
-        if (wait.isNegative()) {
-            // The doubling passed the end of a long (a cap near Long.MAX_VALUE ms): the cap it was heading for.
-            wait = backoff.max();
-        }
+        Duration wait = backoff.waitBefore(failures, retryAfter); // ExponentialBackoff saturates its doubling
         // At least 1 ms (never "again at once"), and at most what milliseconds can count (the schedule's unit).
-        return wait.isZero() ? Duration.ofMillis(1) : MAX_WAIT.compareTo(wait) < 0 ? MAX_WAIT : wait;
+        return wait.isZero() ? Duration.ofMillis(1) : Saturating.atMost(wait, MAX_WAIT);
     }
 
     void onSuccess() {

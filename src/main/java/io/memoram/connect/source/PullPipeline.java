@@ -1,5 +1,6 @@
 package io.memoram.connect.source;
 
+import io.memoram.connect.util.Saturating;
 import io.memoram.connect.access.AccessRegistry;
 import io.memoram.connect.access.UserAccess;
 import io.memoram.connect.util.Threads;
@@ -97,8 +98,7 @@ final class PullPipeline {
             if (buffer.isEmpty() && fatal == null && !stopping) {
                 long next = nextTimedEvent();
                 long now = clock.millis();
-                // next > now: the difference is positive unless it overflows (then it is far off).
-                long untilNext = next <= now ? 1 : next - now < 0 ? Long.MAX_VALUE : next - now;
+                long untilNext = Math.max(1, Saturating.add(next, -now));
                 changed.await(Math.min(maxWait.toMillis(), untilNext), TimeUnit.MILLISECONDS);
                 pump();
             }

@@ -1,5 +1,6 @@
 package io.memoram.connect.source;
 
+import io.memoram.connect.util.Saturating;
 import java.util.Comparator;
 import java.util.PriorityQueue;
 
@@ -36,10 +37,7 @@ final class UserSchedule {
 
     /** {@code now + delayMs}, saturating at {@link Long#MAX_VALUE}; a negative delay counts as none. */
     static long plus(long now, long delayMs) {
-        if (delayMs <= 0) {
-            return now;
-        }
-        return now > Long.MAX_VALUE - delayMs ? Long.MAX_VALUE : now + delayMs;
+        return delayMs <= 0 ? now : Saturating.add(now, delayMs);
     }
 
     /**
