@@ -82,7 +82,17 @@ public final class ClientMetrics implements RequestListener, ClientMetricsMXBean
     @Override public long getTokenRenewals() { return tokenRenewals.sum(); }
     @Override public long getCircuitOpenRejections() { return circuitRejections.sum(); }
     @Override public String getCircuitState() { return circuitState; }
+    @Override public int getCircuitStateCode() { return circuitStateCode(circuitState); }
     @Override public long getRequestTimeMsTotal() { return requestTimeMs.sum(); }
+
+    /** The documented numbers of the breaker's states (a forced open is open; disabled is as good as closed). */
+    static int circuitStateCode(String state) {
+        return switch (state) {
+            case "OPEN", "FORCED_OPEN" -> 1;
+            case "HALF_OPEN" -> 2;
+            default -> 0;
+        };
+    }
 
     @Override
     public String toString() {

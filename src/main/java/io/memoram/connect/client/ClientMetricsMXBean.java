@@ -45,8 +45,11 @@ public interface ClientMetricsMXBean {
     @MetricDoc("Calls refused locally while the circuit breaker was open.")
     long getCircuitOpenRejections();
 
-    @MetricDoc(value = "The circuit breaker: `CLOSED`, `OPEN` or `HALF_OPEN`; alert when it is not `CLOSED`.", gauge = true)
+    @MetricDoc(value = "The circuit breaker as text for people: `CLOSED`, `OPEN` or `HALF_OPEN` (alerts use `CircuitStateCode`).", gauge = true)
     String getCircuitState();
+
+    @MetricDoc(value = "The circuit breaker as a number: 0 closed, 1 open, 2 half-open; alert when it is not 0.", gauge = true)
+    int getCircuitStateCode();
 
     @MetricDoc("Summed duration of all attempts, in milliseconds (divide by `RequestsTotal` for the mean).")
     long getRequestTimeMsTotal();

@@ -3,10 +3,12 @@ package io.memoram.connect.sink;
 import io.memoram.connect.Version;
 import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.client.ClientMetrics;
+import io.memoram.connect.client.ClientMetricsMXBean;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramClientConfig;
 import io.memoram.connect.config.MemoramSinkConfig;
 import io.memoram.connect.util.Jmx;
+import io.memoram.connect.util.PluginMetricsBridge;
 import io.memoram.connect.util.Threads;
 import java.time.Duration;
 import java.util.Collection;
@@ -57,6 +59,9 @@ public class MemoramSinkTask extends SinkTask {
     private final BlobIndexes indexes = new BlobIndexes();
     private final SinkTaskMetrics metrics = new SinkTaskMetrics();
     private final ClientMetrics clientMetrics = new ClientMetrics();
+    /** The same metrics for the worker's metrics reporters (Connect 4.1+); removed in stop(). */
+    private AutoCloseable pluginMetrics = PluginMetricsBridge.NONE;
+    private AutoCloseable clientPluginMetrics = PluginMetricsBridge.NONE;
     private final AtomicReference<ConnectException> fatal = new AtomicReference<>();
     private ObjectName taskBean;
     private ObjectName clientBean;
@@ -110,6 +115,8 @@ public class MemoramSinkTask extends SinkTask {
         taskBean = Jmx.register(metrics, Jmx.name("sink-task", connector, taskNumber));
         startHook.accept("task-bean");
         clientBean = Jmx.register(clientMetrics, Jmx.name("client-sink", connector, taskNumber));
+        pluginMetrics = PluginMetricsBridge.publish(context, "sink-task", SinkTaskMetricsMXBean.class, metrics);
+        clientPluginMetrics = PluginMetricsBridge.publish(context, "client-sink", ClientMetricsMXBean.class, clientMetrics);
         startHook.accept("client-bean");
         // Look the users up now rather than when the first record needs them, so that tombstones
         // naming no user (which wait until every user is known) and first writes do not wait for it.
@@ -283,6 +290,10 @@ public class MemoramSinkTask extends SinkTask {
         if (clientBean != null) {
             Jmx.unregister(clientBean, clientMetrics);
         }
+        PluginMetricsBridge.close(pluginMetrics);
+        PluginMetricsBridge.close(clientPluginMetrics);
+        pluginMetrics = PluginMetricsBridge.NONE;
+        clientPluginMetrics = PluginMetricsBridge.NONE;
     }
 
     /**

@@ -7,9 +7,11 @@ import io.memoram.connect.access.AccessShare;
 import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.client.AccessStatus;
 import io.memoram.connect.client.ClientMetrics;
+import io.memoram.connect.client.ClientMetricsMXBean;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.config.MemoramSourceConfig;
 import io.memoram.connect.util.Jmx;
+import io.memoram.connect.util.PluginMetricsBridge;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -52,6 +54,9 @@ public class MemoramSourceTask extends SourceTask {
     private ObjectName metricsName;
     private ObjectName clientMetricsName;
     private ClientMetrics clientMetrics;
+    /** The same metrics for the worker's metrics reporters (Connect 4.1+); removed in stop(). */
+    private AutoCloseable pluginMetrics = PluginMetricsBridge.NONE;
+    private AutoCloseable clientPluginMetrics = PluginMetricsBridge.NONE;
     private volatile boolean stopping;
 
     public MemoramSourceTask() {
@@ -101,9 +106,11 @@ public class MemoramSourceTask extends SourceTask {
         startStep.accept("metrics");
         metrics = new SourceTaskMetrics(clock);
         metricsName = Jmx.register(metrics, Jmx.name("source-task", connector, taskNumber));
+        pluginMetrics = PluginMetricsBridge.publish(context, "source-task", SourceTaskMetricsMXBean.class, metrics);
         startStep.accept("client-metrics");
         clientMetrics = new ClientMetrics();
         clientMetricsName = Jmx.register(clientMetrics, Jmx.name("client-source", connector, taskNumber));
+        clientPluginMetrics = PluginMetricsBridge.publish(context, "client-source", ClientMetricsMXBean.class, clientMetrics);
         startStep.accept("client");
         client = MemoramClient.create(config.clientConfig(clientMetrics)).withRetry(io.memoram.connect.client.RetryPolicy.CALLER_BACKS_OFF);
         startStep.accept("registry");
@@ -111,6 +118,7 @@ public class MemoramSourceTask extends SourceTask {
                 config.accessCheckInterval(), config.retryBackoff(), config.retryBackoffMax(), true), clock);
         metrics.gauges(() -> registry.servedUsers().size(), () -> registry.count(AccessStatus.PENDING),
                 () -> registry.count(AccessStatus.REVOKED, AccessStatus.REJECTED));
+        metrics.activeUsers(registry::servedUsers, config.pollInterval());
 
         UserStream.Settings settings = new UserStream.Settings(config.memoriesTopic(), config.tagsTopic(),
                 config.tagsEnabled(), config.tombstoneOnDelete(), config.behaviorOnDecryptionError());
@@ -245,6 +253,10 @@ public class MemoramSourceTask extends SourceTask {
         // Only our own beans: a restarted task of the same name may have registered its own meanwhile.
         Jmx.unregister(metricsName, metrics);
         Jmx.unregister(clientMetricsName, clientMetrics);
+        PluginMetricsBridge.close(pluginMetrics);
+        PluginMetricsBridge.close(clientPluginMetrics);
+        pluginMetrics = PluginMetricsBridge.NONE;
+        clientPluginMetrics = PluginMetricsBridge.NONE;
         if (client != null) {
             client.close();
         }

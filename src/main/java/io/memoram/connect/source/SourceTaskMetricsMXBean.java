@@ -51,7 +51,15 @@ public interface SourceTaskMetricsMXBean {
     @MetricDoc(value = "Estimated bytes of records fetched and not yet handed to Kafka (bounded by `memoram.fetch.buffer.max.bytes`).", gauge = true)
     long getFetchBufferBytes();
 
-    @MetricDoc(value = "Per user id: seconds since the last complete pass (-1 before the first); alert when it grows well past `poll.interval.ms`.",
+    @MetricDoc(value = "Per user id: seconds since the last complete pass (-1 before the first); for people (alerts use `OldestPassAgeSeconds` and `UsersOverdue`).",
             gauge = true)
     Map<String, Long> getSecondsSinceLastPass();
+
+    @MetricDoc(value = "Seconds since the least recent complete pass over the task's active users (since the user became active when it has had none yet); 0 without active users.",
+            gauge = true)
+    long getOldestPassAgeSeconds();
+
+    @MetricDoc(value = "Active users of this task without a complete pass for more than twice `poll.interval.ms` (at least 60 s); alert when above 0.",
+            gauge = true)
+    int getUsersOverdue();
 }

@@ -3,6 +3,7 @@ package io.memoram.connect.config;
 import io.memoram.connect.client.ClientMetricsMXBean;
 import io.memoram.connect.sink.SinkTaskMetricsMXBean;
 import io.memoram.connect.source.SourceTaskMetricsMXBean;
+import io.memoram.connect.util.MetricDefinition;
 import io.memoram.connect.util.MetricDoc;
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -62,20 +63,17 @@ public final class MetricsDocs {
     }
 
     /**
-     * The table of one bean.
+     * The table of one bean: one row per {@link MetricDefinition}, the same definitions the MXBean
+     * and the plugin metrics come from.
      *
      * @throws IllegalStateException naming a getter without {@link MetricDoc}
      */
     static String table(Bean bean) {
-        StringBuilder md = new StringBuilder("| attribute | kind | meaning |\n|---|---|---|\n");
-        for (Method getter : getters(bean.mxbean())) {
-            MetricDoc doc = getter.getAnnotation(MetricDoc.class);
-            if (doc == null) {
-                throw new IllegalStateException(bean.mxbean().getName() + "." + getter.getName()
-                        + " has no @MetricDoc: say what it means there (docs are generated from it)");
-            }
-            md.append("| `").append(attribute(getter)).append("` | ").append(doc.gauge() ? "gauge" : "counter")
-              .append(" | ").append(doc.value().replace("|", "\\|").replace("\n", " ").trim()).append(" |\n");
+        StringBuilder md = new StringBuilder("| attribute | kind | plugin metric | meaning |\n|---|---|---|---|\n");
+        for (MetricDefinition def : MetricDefinition.of(bean.mxbean())) {
+            md.append("| `").append(def.attribute()).append("` | ").append(def.doc().gauge() ? "gauge" : "counter")
+              .append(" | ").append(def.published() ? "`" + def.pluginName() + "`" : "(JMX only)")
+              .append(" | ").append(def.doc().value().replace("|", "\\|").replace("\n", " ").trim()).append(" |\n");
         }
         return md.toString();
     }
