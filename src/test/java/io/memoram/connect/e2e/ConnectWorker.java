@@ -27,10 +27,24 @@ public final class ConnectWorker implements AutoCloseable {
 
     /** What a worker needs; the rest of its config is the defaults a small cluster uses. */
     public record Spec(String name, String bootstrapServers, Path pluginPath, String groupId, String discovery,
-                       Map<String, String> env, Map<String, String> extraConfig, boolean jmx, boolean verboseLogs) {
+                       Map<String, String> env, Map<String, String> extraConfig, boolean jmx, boolean verboseLogs,
+                       List<String> extraJvmArgs) {
         public Spec {
             env = Map.copyOf(env);
             extraConfig = Map.copyOf(extraConfig);
+            extraJvmArgs = List.copyOf(extraJvmArgs);
+        }
+
+        public Spec(String name, String bootstrapServers, Path pluginPath, String groupId, String discovery,
+                    Map<String, String> env, Map<String, String> extraConfig, boolean jmx, boolean verboseLogs) {
+            this(name, bootstrapServers, pluginPath, groupId, discovery, env, extraConfig, jmx, verboseLogs, List.of());
+        }
+
+        /** This spec with JVM options added (a {@code -javaagent}, for example). */
+        public Spec withJvmArgs(List<String> args) {
+            List<String> all = new ArrayList<>(extraJvmArgs);
+            all.addAll(args);
+            return new Spec(name, bootstrapServers, pluginPath, groupId, discovery, env, extraConfig, jmx, verboseLogs, all);
         }
     }
 
@@ -87,6 +101,7 @@ public final class ConnectWorker implements AutoCloseable {
                     "-Dcom.sun.management.jmxremote.authenticate=false",
                     "-Dcom.sun.management.jmxremote.ssl=false"));
         }
+        jvm.addAll(spec.extraJvmArgs());
         JavaProcess process = JavaProcess.start(spec.name(), dist.libs(), jvm,
                 "org.apache.kafka.connect.cli.ConnectDistributed", List.of(config.toString()), spec.env(),
                 workDir.resolve(spec.name() + ".log"));

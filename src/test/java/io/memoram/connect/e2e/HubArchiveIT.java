@@ -146,6 +146,8 @@ class HubArchiveIT {
     @CsvSource({
         "etc/memoram-source.properties", "etc/memoram-sink.properties", "etc/memoram-source.json",
         "etc/memoram-sink.json", "etc/connect-standalone-memoram.properties",
+        "etc/monitoring/memoram-jmx-exporter.yml", "etc/monitoring/memoram-alerts.yml",
+        "etc/monitoring/memoram-grafana-dashboard.json",
         "doc/README.md", "doc/LICENSE", "doc/NOTICE", "doc/THIRD-PARTY-NOTICES.md", "doc/configuration.md",
         "doc/installation.md", "doc/access-flow.md", "doc/operations.md", "doc/security.md", "doc/troubleshooting.md",
         "doc/source.md", "doc/sink.md",
