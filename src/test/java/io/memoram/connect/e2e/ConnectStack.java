@@ -40,11 +40,17 @@ public final class ConnectStack implements AutoCloseable {
 
     /** Starts workers in parallel (each JVM start takes seconds) and waits until all serve REST. */
     public List<ConnectWorker> startWorkers(List<ConnectWorker.Spec> specs, Progress progress) throws IOException {
+        return startWorkers(dist, specs, progress);
+    }
+
+    /** Workers of another Connect release ({@link KafkaDistribution#ensure(Progress, String)}) with this stack's broker. */
+    public List<ConnectWorker> startWorkers(KafkaDistribution connect, List<ConnectWorker.Spec> specs, Progress progress)
+            throws IOException {
         List<ConnectWorker> started = new ArrayList<>();
         for (ConnectWorker.Spec spec : specs) {
-            progress.step("Starting Connect worker " + spec.name() + " (plugin.discovery="
+            progress.step("Starting Connect " + connect.version() + " worker " + spec.name() + " (plugin.discovery="
                     + (spec.discovery() == null ? "default" : spec.discovery()) + ")");
-            ConnectWorker w = ConnectWorker.start(dist, workDir.resolve(spec.name()), spec);
+            ConnectWorker w = ConnectWorker.start(connect, workDir.resolve(spec.name()), spec);
             workers.add(w);
             started.add(w);
         }

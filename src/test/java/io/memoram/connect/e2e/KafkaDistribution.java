@@ -17,30 +17,50 @@ import java.util.concurrent.TimeUnit;
 public final class KafkaDistribution {
     public static final String VERSION = "4.4.0";
 
-    private final Path home;
+    /** The oldest Connect the plugin supports (docs/installation.md): workers only, with the {@link #VERSION} broker. */
+    public static final String OLDEST_SUPPORTED = "3.6.2";
+    /** The Log4j of src/e2e/kafka-dist/pom.xml. */
+    private static final String LOG4J_VERSION = "2.25.5";
 
-    private KafkaDistribution(Path home) {
+    private final Path home;
+    private final String version;
+
+    private KafkaDistribution(Path home, String version) {
         this.home = home;
+        this.version = version;
     }
 
-    public static synchronized KafkaDistribution ensure(Progress progress) throws IOException, InterruptedException {
-        Path home = ProjectPaths.targetDir().resolve("kafka-dist-" + VERSION);
+    public static KafkaDistribution ensure(Progress progress) throws IOException, InterruptedException {
+        return ensure(progress, VERSION);
+    }
+
+    /**
+     * Another Kafka release from the same pom ({@code -Dkafka.version}), for workers of an older
+     * Connect; its SLF4J 1.7 binding to reload4j is left out so that log4j2 (the config above) logs,
+     * and Log4j 2's Log4j 1 bridge stands in for reload4j.
+     */
+    public static synchronized KafkaDistribution ensure(Progress progress, String version) throws IOException, InterruptedException {
+        Path home = ProjectPaths.targetDir().resolve("kafka-dist-" + version);
         Path libs = home.resolve("libs");
         Path marker = home.resolve(".complete");
         if (!Files.exists(marker)) {
-            progress.step("Fetching the Kafka " + VERSION + " jars from Maven Central into " + ProjectPaths.projectDir().relativize(libs)
+            progress.step("Fetching the Kafka " + version + " jars from Maven Central into " + ProjectPaths.projectDir().relativize(libs)
                     + " (first run only)");
             Files.createDirectories(home);
             Path log = home.resolve("fetch.log");
-            if (!copyDependencies(libs, log, true) && !copyDependencies(libs, log, false)) {
-                throw new IllegalStateException("Could not fetch the Kafka " + VERSION + " jars; see " + log);
+            if (!copyDependencies(version, libs, log, true) && !copyDependencies(version, libs, log, false)) {
+                throw new IllegalStateException("Could not fetch the Kafka " + version + " jars; see " + log);
             }
-            Files.writeString(marker, VERSION + "\n");
+            Files.writeString(marker, version + "\n");
         }
-        return new KafkaDistribution(home);
+        return new KafkaDistribution(home, version);
     }
 
-    private static boolean copyDependencies(Path libs, Path log, boolean offline) throws IOException, InterruptedException {
+    public String version() {
+        return version;
+    }
+
+    private static boolean copyDependencies(String version, Path libs, Path log, boolean offline) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(mavenExecutable());
         cmd.add("-B");
@@ -54,6 +74,13 @@ public final class KafkaDistribution {
             cmd.add("-Dmaven.repo.local=" + repo);
         }
         cmd.add("dependency:copy-dependencies");
+        if (!version.equals(VERSION)) {
+            // Connect 3.x calls the Log4j 1 API (its admin/loggers resource): Log4j 2's bridge for it.
+            cmd.add("-Dkafka.version=" + version);
+            cmd.add("-DexcludeArtifactIds=slf4j-reload4j,reload4j");
+            cmd.add("dependency:copy");
+            cmd.add("-Dartifact=org.apache.logging.log4j:log4j-1.2-api:" + LOG4J_VERSION);
+        }
         cmd.add("-DoutputDirectory=" + libs.toAbsolutePath());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
