@@ -1,0 +1,229 @@
+package io.memoram.connect.source.integration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.memoram.connect.ConnectClusterExtension;
+import io.memoram.connect.emulator.EmulatedUser;
+import io.memoram.connect.emulator.MemoramEmulator;
+import io.memoram.connect.source.SourceKit;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Signals on a real Connect cluster against the emulator (docs/source.md, "Signals"): a re-stream
+ * of one user emits exactly that user's live blobs and tags once more, as re-reads (op r), while
+ * changes keep flowing; it is announced and finished by notifications carrying its id; the same
+ * signal sent twice runs once, a malformed one is skipped, and a restart of the workers in the
+ * middle of a re-stream completes it exactly once.
+ */
+class SignalsClusterIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @RegisterExtension
+    static final MemoramEmulator emu = MemoramEmulator.start();
+    @RegisterExtension
+    static final ConnectClusterExtension cluster = ConnectClusterExtension.shared();
+    private static EmbeddedConnectCluster connect; // filled by the extension before the tests
+
+    @AfterEach
+    void noLatency() {
+        emu.latency(Duration.ZERO);
+    }
+
+    /** One record of the memories, tags or access topic as a test sees it. */
+    record Rec(String userId, String id, JsonNode value, String op, String keyText) {
+        boolean notification() {
+            return value != null && value.has("type") && value.has("signal_id");
+        }
+
+        String type() {
+            return value.get("type").asText();
+        }
+
+        String signalId() {
+            return value.get("signal_id").isNull() ? null : value.get("signal_id").asText();
+        }
+    }
+
+    private static List<Rec> readAll(String topic) {
+        try {
+            List<Rec> out = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> r : connect.kafka().consumeAll(30_000, Map.of("isolation.level", "read_committed"),
+                    Map.of(), topic)) {
+                JsonNode key = JSON.readTree(r.key());
+                JsonNode value = r.value() == null ? null : JSON.readTree(r.value());
+                Header op = r.headers().lastHeader("memoram.op");
+                out.add(new Rec(key.isObject() ? key.get("user_id").asText() : null, key.isObject() ? key.get("id").asText() : null,
+                        value, op == null ? null : new String(op.value(), StandardCharsets.UTF_8), key.isObject() ? null : key.asText()));
+            }
+            return out;
+        } catch (Exception e) {
+            throw new AssertionError("could not read " + topic, e);
+        }
+    }
+
+    private static List<Rec> notifications(String prefix, String type, String signalId) {
+        return readAll(prefix + ".access").stream()
+                .filter(r -> r.notification() && r.type().equals(type) && (signalId == null || signalId.equals(r.signalId())))
+                .collect(Collectors.toList());
+    }
+
+    private static List<String> rereads(List<Rec> recs, String userId) {
+        return recs.stream().filter(r -> "r".equals(r.op()) && userId.equals(r.userId())).map(Rec::id).collect(Collectors.toList());
+    }
+
+    private static Map<String, Long> counts(List<String> ids) {
+        return ids.stream().collect(Collectors.groupingBy(i -> i, LinkedHashMap::new, Collectors.counting()));
+    }
+
+    private static boolean running(String connector) {
+        try {
+            ConnectorStateInfo s = connect.connectorStatus(connector);
+            return s.connector().state().equals("RUNNING") && s.tasks().size() == 1 && s.tasks().get(0).state().equals("RUNNING");
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static void signal(String signalTopic, String connector, String json) {
+        connect.kafka().produce(signalTopic, connector, json);
+    }
+
+    private static String restream(String id, String... users) {
+        StringBuilder list = new StringBuilder();
+        for (String u : users) {
+            list.append(list.length() == 0 ? "" : ",").append('"').append(u).append('"');
+        }
+        return "{\"id\":\"" + id + "\",\"type\":\"restream\",\"data\":{\"users\":[" + list + "]}}";
+    }
+
+    private Map<String, String> start(String name, String prefix, String apiKey, List<EmulatedUser> users) {
+        SourceKit.createTopics(connect, prefix);
+        connect.kafka().createTopic(prefix + ".signals", 1);
+        Map<String, String> config = SourceKit.config(emu, apiKey, prefix);
+        List<String> requests = new ArrayList<>();
+        for (EmulatedUser u : users) {
+            requests.add(emu.grantAccess(apiKey, u));
+        }
+        config.put("memoram.access.request.ids", String.join(",", requests));
+        config.put("memoram.signal.topic", prefix + ".signals");
+        config.put("memoram.signal.bootstrap.servers", connect.kafka().bootstrapServers());
+        connect.configureConnector(name, config);
+        await().atMost(TIMEOUT).until(() -> running(name));
+        return config;
+    }
+
+    @Test
+    void restreamOfOneUserEmitsItsLiveBlobsOnceWhileChangesFlowAndRunsEachSignalOnce() {
+        String apiKey = emu.createApiKey();
+        EmulatedUser a = emu.createUser();
+        EmulatedUser b = emu.createUser();
+        List<String> blobsOfA = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            blobsOfA.add(emu.putBlob(a.userId(), "a memory " + i, "a" + i, List.of("alpha")));
+        }
+        for (int i = 0; i < 10; i++) {
+            emu.putBlob(b.userId(), "b memory " + i, "b" + i, List.of("beta"));
+        }
+        String name = "signals-restream";
+        String prefix = "sigrs";
+        start(name, prefix, apiKey, List.of(a, b));
+        String memories = prefix + ".memories";
+        await().atMost(TIMEOUT).until(() -> readAll(memories).size() == 20);
+        await().atMost(TIMEOUT).until(() -> notifications(prefix, "initial_load_complete", null).size() == 2);
+        long recordsOfB = readAll(memories).stream().filter(r -> r.userId().equals(b.userId())).count();
+
+        // Slow pages, so the changes below land while the re-stream runs.
+        emu.latency(Duration.ofMillis(150));
+        signal(prefix + ".signals", name, restream("rs-1", a.userId()));
+        await().atMost(TIMEOUT).until(() -> notifications(prefix, "restream_started", "rs-1").size() == 1);
+        String added = emu.putBlob(a.userId(), "added during the re-stream", "new", List.of());
+        emu.updateBlob(a.userId(), blobsOfA.get(9), "changed during the re-stream");
+        await().atMost(TIMEOUT).until(() -> notifications(prefix, "restream_complete", "rs-1").size() == 1);
+        emu.latency(Duration.ZERO);
+        await().atMost(TIMEOUT).until(() -> readAll(memories).stream().anyMatch(r -> added.equals(r.id())));
+        await().atMost(TIMEOUT).until(() -> readAll(memories).stream().filter(r -> blobsOfA.get(9).equals(r.id()))
+                .reduce((x, y) -> y).map(r -> r.value().get("content").asText()).orElse("").equals("changed during the re-stream"));
+
+        List<Rec> recs = readAll(memories);
+        assertThat(counts(rereads(recs, a.userId()))).as("re-reads of user A").containsOnlyKeys(blobsOfA)
+                .allSatisfy((id, n) -> assertThat(n).as("re-reads of %s", id).isEqualTo(1L));
+        assertThat(recs.stream().filter(r -> r.userId().equals(b.userId())).count()).as("records of user B").isEqualTo(recordsOfB);
+        assertThat(rereads(readAll(prefix + ".tags"), a.userId())).as("tags of A re-read").hasSize(1);
+        assertThat(rereads(readAll(prefix + ".tags"), b.userId())).as("tags of B re-read").isEmpty();
+        Rec complete = notifications(prefix, "restream_complete", "rs-1").get(0);
+        assertThat(complete.value().get("user_id").asText()).isEqualTo(a.userId());
+        assertThat(complete.value().get("blobs").asLong()).isEqualTo(10);
+
+        // The same signal again, then two that cannot run, then a new one: the task goes on, only the new one runs.
+        signal(prefix + ".signals", name, restream("rs-1", a.userId()));
+        signal(prefix + ".signals", name, "{not json at all");
+        signal(prefix + ".signals", name, "{\"id\":\"odd\",\"type\":\"explode\",\"data\":{}}");
+        signal(prefix + ".signals", name, restream("rs-2", a.userId()));
+        await().atMost(TIMEOUT).until(() -> notifications(prefix, "restream_complete", "rs-2").size() == 1);
+        assertThat(running(name)).as("task running after malformed signals").isTrue();
+        assertThat(notifications(prefix, "restream_started", "rs-1")).as("rs-1 started once").hasSize(1);
+        List<String> liveOfA = new ArrayList<>(blobsOfA);
+        liveOfA.add(added);
+        assertThat(counts(rereads(readAll(memories), a.userId()))).containsOnlyKeys(liveOfA)
+                .allSatisfy((id, n) -> assertThat(n).as("re-reads of %s", id).isEqualTo(id.equals(added) ? 1L : 2L));
+    }
+
+    @Test
+    void aWorkerRestartInTheMiddleOfARestreamCompletesItExactlyOnce() {
+        String apiKey = emu.createApiKey();
+        EmulatedUser a = emu.createUser();
+        List<String> blobsOfA = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            blobsOfA.add(emu.putBlob(a.userId(), "a memory " + i, "a" + i, List.of()));
+        }
+        String name = "signals-restart";
+        String prefix = "sigrestart";
+        start(name, prefix, apiKey, List.of(a));
+        String memories = prefix + ".memories";
+        await().atMost(TIMEOUT).until(() -> readAll(memories).size() == 40);
+
+        // 10 pages of 4 at 400 ms each: the workers go down with part of the re-stream out.
+        emu.latency(Duration.ofMillis(400));
+        signal(prefix + ".signals", name, restream("rs-restart", a.userId()));
+        await().atMost(TIMEOUT).until(() -> rereads(readAll(memories), a.userId()).size() >= 8);
+        assertThat(notifications(prefix, "restream_complete", "rs-restart")).as("not complete before the restart").isEmpty();
+        int workers = connect.workers().size();
+        for (var w : List.copyOf(connect.workers())) {
+            connect.removeWorker(w);
+        }
+        emu.latency(Duration.ZERO);
+        for (int i = 0; i < workers; i++) {
+            connect.addWorker();
+        }
+        await().atMost(TIMEOUT).until(() -> running(name));
+        await().atMost(TIMEOUT).until(() -> notifications(prefix, "restream_complete", "rs-restart").size() == 1);
+        assertThat(counts(rereads(readAll(memories), a.userId()))).containsOnlyKeys(blobsOfA)
+                .allSatisfy((id, n) -> assertThat(n).as("re-reads of %s", id).isEqualTo(1L));
+
+        // Done is done: a restart after it repeats nothing.
+        connect.restartConnectorAndTasks(name, false, true, false);
+        await().atMost(TIMEOUT).until(() -> running(name));
+        String marker = emu.putBlob(a.userId(), "after the restart", "marker", List.of());
+        await().atMost(TIMEOUT).until(() -> readAll(memories).stream().anyMatch(r -> marker.equals(r.id())));
+        assertThat(rereads(readAll(memories), a.userId())).hasSize(40);
+        assertThat(notifications(prefix, "restream_started", "rs-restart")).hasSize(1);
+        assertThat(notifications(prefix, "restream_complete", "rs-restart")).hasSize(1);
+    }
+}
