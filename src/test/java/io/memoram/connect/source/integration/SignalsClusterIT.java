@@ -9,6 +9,8 @@ import io.memoram.connect.ConnectClusterExtension;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
 import io.memoram.connect.source.SourceKit;
+import io.memoram.connect.util.Jmx;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
@@ -225,5 +229,52 @@ class SignalsClusterIT {
         assertThat(rereads(readAll(memories), a.userId())).hasSize(40);
         assertThat(notifications(prefix, "restream_started", "rs-restart")).hasSize(1);
         assertThat(notifications(prefix, "restream_complete", "rs-restart")).hasSize(1);
+    }
+
+    @Test
+    void aPauseHoldsAUserAcrossARestartUntilResumedThroughJmx() throws Exception {
+        String apiKey = emu.createApiKey();
+        EmulatedUser a = emu.createUser();
+        EmulatedUser b = emu.createUser();
+        emu.putBlob(a.userId(), "a memory", "a", List.of());
+        emu.putBlob(b.userId(), "b memory", "b", List.of());
+        String name = "signals-pause";
+        String prefix = "sigpause";
+        start(name, prefix, apiKey, List.of(a, b));
+        String memories = prefix + ".memories";
+        await().atMost(TIMEOUT).until(() -> readAll(memories).size() == 2);
+
+        signal(prefix + ".signals", name, "{\"id\":\"p-1\",\"type\":\"pause\",\"data\":{\"user\":\"" + a.userId() + "\"}}");
+        await().atMost(TIMEOUT).until(() -> notifications(prefix, "paused", "p-1").size() == 1);
+        String held = emu.putBlob(a.userId(), "written while paused", "held", List.of());
+        // B keeps flowing for two more arrivals (passes of the task that serves both), A's new blob does not.
+        for (int i = 0; i < 2; i++) {
+            String flows = emu.putBlob(b.userId(), "b flows " + i, "flows", List.of());
+            await().atMost(TIMEOUT).until(() -> readAll(memories).stream().anyMatch(r -> flows.equals(r.id())));
+        }
+        assertThat(readAll(memories)).noneMatch(r -> held.equals(r.id()));
+
+        // Kept across a restart.
+        connect.restartConnectorAndTasks(name, false, true, false);
+        await().atMost(TIMEOUT).until(() -> running(name));
+        String afterRestart = emu.putBlob(b.userId(), "b after the restart", "flows", List.of());
+        await().atMost(TIMEOUT).until(() -> readAll(memories).stream().anyMatch(r -> afterRestart.equals(r.id())));
+        assertThat(readAll(memories)).noneMatch(r -> held.equals(r.id()));
+
+        // Resumed through JMX (the operator without topic access); a malformed one is refused without quoting it.
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName bean = Jmx.name("source-signals", name, 0);
+        Object[] answer = new Object[1];
+        await().atMost(TIMEOUT).ignoreExceptions().until(() -> {
+            answer[0] = server.invoke(bean, "signal", new Object[] {"{oops secret-ish"}, new String[] {String.class.getName()});
+            return answer[0] != null;
+        });
+        assertThat((String) answer[0]).startsWith("rejected").doesNotContain("secret-ish");
+        String resume = "{\"id\":\"r-1\",\"type\":\"resume\",\"data\":{\"user\":\"" + a.userId() + "\"}}";
+        assertThat((String) server.invoke(bean, "signal", new Object[] {resume}, new String[] {String.class.getName()}))
+                .isEqualTo("accepted: 1 users of this task");
+        await().atMost(TIMEOUT).until(() -> readAll(memories).stream().anyMatch(r -> held.equals(r.id())));
+        assertThat(notifications(prefix, "resumed", "r-1")).hasSize(1);
+        assertThat(running(name)).isTrue();
     }
 }
