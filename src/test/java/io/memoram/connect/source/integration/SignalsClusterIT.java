@@ -1,28 +1,23 @@
 package io.memoram.connect.source.integration;
 
+import static io.memoram.connect.source.integration.SignalsKit.counts;
+import static io.memoram.connect.source.integration.SignalsKit.restream;
+import static io.memoram.connect.source.integration.SignalsKit.rereads;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.memoram.connect.ConnectClusterExtension;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
-import io.memoram.connect.source.SourceKit;
+import io.memoram.connect.source.integration.SignalsKit.Rec;
 import io.memoram.connect.util.Jmx;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +32,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class SignalsClusterIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
     static final MemoramEmulator emu = MemoramEmulator.start();
@@ -50,87 +44,24 @@ class SignalsClusterIT {
         emu.latency(Duration.ZERO);
     }
 
-    /** One record of the memories, tags or access topic as a test sees it. */
-    record Rec(String userId, String id, JsonNode value, String op, String keyText) {
-        boolean notification() {
-            return value != null && value.has("type") && value.has("signal_id");
-        }
-
-        String type() {
-            return value.get("type").asText();
-        }
-
-        String signalId() {
-            return value.get("signal_id").isNull() ? null : value.get("signal_id").asText();
-        }
-    }
-
     private static List<Rec> readAll(String topic) {
-        try {
-            List<Rec> out = new ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> r : connect.kafka().consumeAll(30_000, Map.of("isolation.level", "read_committed"),
-                    Map.of(), topic)) {
-                JsonNode key = JSON.readTree(r.key());
-                JsonNode value = r.value() == null ? null : JSON.readTree(r.value());
-                Header op = r.headers().lastHeader("memoram.op");
-                out.add(new Rec(key.isObject() ? key.get("user_id").asText() : null, key.isObject() ? key.get("id").asText() : null,
-                        value, op == null ? null : new String(op.value(), StandardCharsets.UTF_8), key.isObject() ? null : key.asText()));
-            }
-            return out;
-        } catch (Exception e) {
-            throw new AssertionError("could not read " + topic, e);
-        }
+        return SignalsKit.readAll(connect, topic);
     }
 
     private static List<Rec> notifications(String prefix, String type, String signalId) {
-        return readAll(prefix + ".access").stream()
-                .filter(r -> r.notification() && r.type().equals(type) && (signalId == null || signalId.equals(r.signalId())))
-                .collect(Collectors.toList());
-    }
-
-    private static List<String> rereads(List<Rec> recs, String userId) {
-        return recs.stream().filter(r -> "r".equals(r.op()) && userId.equals(r.userId())).map(Rec::id).collect(Collectors.toList());
-    }
-
-    private static Map<String, Long> counts(List<String> ids) {
-        return ids.stream().collect(Collectors.groupingBy(i -> i, LinkedHashMap::new, Collectors.counting()));
+        return SignalsKit.notifications(connect, prefix, type, signalId);
     }
 
     private static boolean running(String connector) {
-        try {
-            ConnectorStateInfo s = connect.connectorStatus(connector);
-            return s.connector().state().equals("RUNNING") && s.tasks().size() == 1 && s.tasks().get(0).state().equals("RUNNING");
-        } catch (Exception e) {
-            return false;
-        }
+        return SignalsKit.running(connect, connector);
     }
 
     private static void signal(String signalTopic, String connector, String json) {
         connect.kafka().produce(signalTopic, connector, json);
     }
 
-    private static String restream(String id, String... users) {
-        StringBuilder list = new StringBuilder();
-        for (String u : users) {
-            list.append(list.length() == 0 ? "" : ",").append('"').append(u).append('"');
-        }
-        return "{\"id\":\"" + id + "\",\"type\":\"restream\",\"data\":{\"users\":[" + list + "]}}";
-    }
-
     private Map<String, String> start(String name, String prefix, String apiKey, List<EmulatedUser> users) {
-        SourceKit.createTopics(connect, prefix);
-        connect.kafka().createTopic(prefix + ".signals", 1);
-        Map<String, String> config = SourceKit.config(emu, apiKey, prefix);
-        List<String> requests = new ArrayList<>();
-        for (EmulatedUser u : users) {
-            requests.add(emu.grantAccess(apiKey, u));
-        }
-        config.put("memoram.access.request.ids", String.join(",", requests));
-        config.put("memoram.signal.topic", prefix + ".signals");
-        config.put("memoram.signal.bootstrap.servers", connect.kafka().bootstrapServers());
-        connect.configureConnector(name, config);
-        await().atMost(TIMEOUT).until(() -> running(name));
-        return config;
+        return SignalsKit.start(connect, emu, name, prefix, apiKey, users, Map.of());
     }
 
     @Test
