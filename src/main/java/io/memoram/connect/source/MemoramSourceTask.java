@@ -130,7 +130,7 @@ public class MemoramSourceTask extends SourceTask {
             gate.admit(slot.stream);
         });
         startStep.accept("offsets");
-        // One read of everything this task resumes from: 33 partitions per user its config names (32 buckets, pending ids), one per request.
+        // One read of everything this task resumes from: 34 partitions per user its config names (32 buckets, pending ids, signals), one per request.
         TaskAccess.Admission initial = access.initial();
         Map<String, Map<String, String>> accessPartitions = new LinkedHashMap<>();
         Map<String, UserSlot> users = new LinkedHashMap<>();

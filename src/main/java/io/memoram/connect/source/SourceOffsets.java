@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  *   <li>{@code {"user_id": u, "stream": "pending", "bucket": "-"}} with offset
  *       {@code {"v": 1, "gen": n, "memories": "id:*,...", "tags": "id:*,..."}}: ids the task may have
  *       emitted beyond what the bucket offsets above are known to hold (see {@link CreateGate}).</li>
+ *   <li>{@code {"user_id": u, "stream": "signals", "bucket": "-"}}: what signals did to the user
+ *       ({@link SignalState}); a bucket offset written during a re-stream also names it ({@link #RESTREAM}).</li>
  *   <li>{@code {"memory_key_sha256": fp}} with offset {@code {"request_id": id, "status": s}}: the
  *       access request filed for a memory key (the key itself never appears).</li>
  *   <li>{@code {"access_request_id": id}} with offset {@code {"request_id": id, "status": s}}: the
