@@ -207,5 +207,15 @@ class SignalsClusterIT {
         await().atMost(TIMEOUT).until(() -> readAll(memories).stream().anyMatch(r -> held.equals(r.id())));
         assertThat(notifications(prefix, "resumed", "r-1")).hasSize(1);
         assertThat(running(name)).isTrue();
+
+        // A re-stream of all the connector's users: one complete notification per user, each live blob re-read once.
+        signal(prefix + ".signals", name, "{\"id\":\"all-1\",\"type\":\"restream\",\"data\":{\"all\":true}}");
+        await().atMost(TIMEOUT).until(() -> notifications(prefix, "restream_complete", "all-1").size() == 2);
+        List<Rec> recs = readAll(memories);
+        for (EmulatedUser u : List.of(a, b)) {
+            List<String> live = emu.blobs(u.userId()).stream().map(x -> x.id()).collect(java.util.stream.Collectors.toList());
+            assertThat(counts(rereads(recs, u.userId()))).as("re-reads of %s", u.userId()).containsOnlyKeys(live)
+                    .allSatisfy((id, n) -> assertThat(n).isEqualTo(1L));
+        }
     }
 }
