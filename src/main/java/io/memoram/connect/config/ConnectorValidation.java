@@ -57,6 +57,14 @@ public final class ConnectorValidation {
             }
         }
 
+        // A signal topic without a cluster to read it from would only show up as a task that never sees a signal.
+        ConfigValue signalTopic = byName.get(MemoramSourceConfig.SIGNAL_TOPIC_CONFIG);
+        ConfigValue signalServers = byName.get(MemoramSourceConfig.SIGNAL_BOOTSTRAP_SERVERS_CONFIG);
+        if (signalTopic != null && signalServers != null && isSet(signalTopic.value()) && !isSet(signalServers.value())) {
+            signalServers.addErrorMessage(MemoramSourceConfig.SIGNAL_BOOTSTRAP_SERVERS_CONFIG + " is required when "
+                    + MemoramSourceConfig.SIGNAL_TOPIC_CONFIG + " is set");
+        }
+
         // The live check sends the API key: only to a URL every rule above accepted.
         boolean fieldsFine = values.stream().allMatch(v -> v.errorMessages().isEmpty());
         if (fieldsFine && liveCheckTimeout != null && !liveCheckTimeout.isZero()) {
@@ -84,6 +92,10 @@ public final class ConnectorValidation {
         } catch (RuntimeException e) {
             url.addErrorMessage("Could not check the API key against " + url.value() + ": " + e.getClass().getSimpleName());
         }
+    }
+
+    private static boolean isSet(Object value) {
+        return value != null && !value.toString().isBlank();
     }
 
     private static boolean isEmptyList(Object value) {

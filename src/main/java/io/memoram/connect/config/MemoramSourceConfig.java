@@ -15,6 +15,16 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
     public static final String TOPICS_GROUP = "Topics";
     public static final String POLLING_GROUP = "Polling and filters";
     public static final String BEHAVIOR_GROUP = "Error and delete handling";
+    public static final String SIGNALS_GROUP = "Signals and notifications";
+
+    public static final String SIGNAL_TOPIC_CONFIG = "memoram.signal.topic";
+    private static final String SIGNAL_TOPIC_DOC = "Topic of signals to this connector (restream, pause, resume; see docs/source.md, \"Signals\"), read by every task with a consumer of its own. One partition; a record whose key is set must have the connector's name as key. Empty (default): no signal topic (the JMX operation still works).";
+    public static final String SIGNAL_BOOTSTRAP_SERVERS_CONFIG = "memoram.signal.bootstrap.servers";
+    private static final String SIGNAL_BOOTSTRAP_SERVERS_DOC = "Bootstrap servers of the Kafka cluster holding " + SIGNAL_TOPIC_CONFIG + "; required with it. Further consumer settings (security, SASL; secrets through config providers) go under the prefix " + "memoram.signal.consumer." + ".";
+    /** Consumer settings of the signal channel, e.g. memoram.signal.consumer.security.protocol. */
+    public static final String SIGNAL_CONSUMER_PREFIX = "memoram.signal.consumer.";
+    public static final String NOTIFICATION_TOPIC_CONFIG = "memoram.notification.topic";
+    private static final String NOTIFICATION_TOPIC_DOC = "Topic of the connector's notifications (initial load complete, restream started and complete with counts, paused, resumed; each with the id of its signal). Default: the access topic. Initial loads are notified only when this or " + SIGNAL_TOPIC_CONFIG + " is set.";
 
     public static final String TOPIC_PREFIX_CONFIG = "topic.prefix";
     public static final String TOPIC_PREFIX_DEFAULT = "memoram";
@@ -141,6 +151,14 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
                 Validators.oneOf(BEHAVIOR_ON_ACCESS_REVOKED_VALUES), Importance.MEDIUM, BEHAVIOR_ON_ACCESS_REVOKED_DOC,
                 BEHAVIOR_GROUP, ++order, Width.SHORT, "Behavior on access revoked",
                 Validators.recommend(BEHAVIOR_ON_ACCESS_REVOKED_VALUES));
+
+        order = 0;
+        def.define(SIGNAL_TOPIC_CONFIG, Type.STRING, null, Importance.LOW,
+                SIGNAL_TOPIC_DOC, SIGNALS_GROUP, ++order, Width.MEDIUM, "Signal topic");
+        def.define(SIGNAL_BOOTSTRAP_SERVERS_CONFIG, Type.STRING, null, Importance.LOW,
+                SIGNAL_BOOTSTRAP_SERVERS_DOC, SIGNALS_GROUP, ++order, Width.LONG, "Signal bootstrap servers");
+        def.define(NOTIFICATION_TOPIC_CONFIG, Type.STRING, null, Importance.LOW,
+                NOTIFICATION_TOPIC_DOC, SIGNALS_GROUP, ++order, Width.MEDIUM, "Notification topic");
         return def;
     }
 
@@ -152,6 +170,37 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
         onDelete = EnumSettings.parse(OnDelete.class, BEHAVIOR_ON_DELETE_CONFIG, getString(BEHAVIOR_ON_DELETE_CONFIG));
         onDecryptionError = EnumSettings.parse(OnDecryptionError.class, BEHAVIOR_ON_DECRYPTION_ERROR_CONFIG,
                 getString(BEHAVIOR_ON_DECRYPTION_ERROR_CONFIG));
+        if (signalTopic() != null && blankToNull(getString(SIGNAL_BOOTSTRAP_SERVERS_CONFIG)) == null) {
+            throw new org.apache.kafka.common.config.ConfigException(SIGNAL_BOOTSTRAP_SERVERS_CONFIG, null,
+                    "is required when " + SIGNAL_TOPIC_CONFIG + " is set");
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    /** The signal topic, or null when signals come through JMX only. */
+    public String signalTopic() {
+        return blankToNull(getString(SIGNAL_TOPIC_CONFIG));
+    }
+
+    /** The signal channel's consumer settings: the prefixed ones, then the bootstrap servers. Never log them. */
+    public Map<String, Object> signalConsumerConfig() {
+        Map<String, Object> c = new java.util.HashMap<>(originalsWithPrefix(SIGNAL_CONSUMER_PREFIX));
+        c.put("bootstrap.servers", blankToNull(getString(SIGNAL_BOOTSTRAP_SERVERS_CONFIG)));
+        return c;
+    }
+
+    /** Where notifications go: the notification topic, else the access topic. */
+    public String notificationTopic() {
+        String explicit = blankToNull(getString(NOTIFICATION_TOPIC_CONFIG));
+        return explicit != null ? explicit : accessTopic();
+    }
+
+    /** Whether an operator asked for signals or notifications (then initial loads are notified too). */
+    public boolean notifyInitialLoads() {
+        return signalTopic() != null || blankToNull(getString(NOTIFICATION_TOPIC_CONFIG)) != null;
     }
 
     private String topic(String explicitKey, String suffix) {

@@ -26,6 +26,12 @@ final class Manifest {
      * fingerprint, so it lives in {@link #other} and older versions read it as "changed".
      */
     static final String PENDING = "*";
+    /**
+     * The fingerprint of an id a re-stream signal asks to emit again (docs/source.md, "Signals"):
+     * like {@link #PENDING} it matches no blob, so the next listing that has the id emits it (as a
+     * re-read, op {@code r}); kept in the offset so a restart in the middle of a re-stream resumes it.
+     */
+    static final String REREAD = "r";
 
     /** The compact entries (almost all of them). */
     private final FingerprintTable table = new FingerprintTable();
@@ -56,6 +62,11 @@ final class Manifest {
     /** Whether {@code id} is in the manifest only as {@link #PENDING}. */
     boolean pending(String id) {
         return other != null && PENDING.equals(other.get(id));
+    }
+
+    /** Whether {@code id} is in the manifest only as {@link #REREAD}. */
+    boolean rereading(String id) {
+        return other != null && REREAD.equals(other.get(id));
     }
 
     void put(String id, String fingerprint) {

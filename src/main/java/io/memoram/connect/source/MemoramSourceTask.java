@@ -57,6 +57,9 @@ public class MemoramSourceTask extends SourceTask {
     /** The same metrics for the worker's metrics reporters (Connect 4.1+); removed in stop(). */
     private AutoCloseable pluginMetrics = PluginMetricsBridge.NONE;
     private AutoCloseable clientPluginMetrics = PluginMetricsBridge.NONE;
+    private TaskSignals signals;
+    private ObjectName signalsName;
+    private io.memoram.connect.source.signal.SignalChannel signalChannel;
     private volatile boolean stopping;
 
     public MemoramSourceTask() {
@@ -127,10 +130,15 @@ public class MemoramSourceTask extends SourceTask {
         gate = new CreateGate(config.accessTopic(), this::carrier, context.offsetStorageReader(), config.bufferMaxBytes());
         access = new TaskAccess(client, share, context.offsetStorageReader(), userId -> {
             metrics.userKnown(userId);
-            return new UserSlot(new UserStream(userId, settings, metrics), new Backoff(config.retryBackoff(), config.retryBackoffMax()));
-        }, slot -> gate.admit(slot.stream));
+            UserStream stream = new UserStream(userId, settings, metrics);
+            stream.notifyTo(config.notificationTopic(), config.notifyInitialLoads());
+            return new UserSlot(stream, new Backoff(config.retryBackoff(), config.retryBackoffMax()));
+        }, slot -> {
+            slot.paused = slot.stream.signals().paused; // a pause signal holds across restarts
+            gate.admit(slot.stream);
+        });
         startStep.accept("offsets");
-        // One read of everything this task resumes from: 33 partitions per user its config names (32 buckets, pending ids), one per request.
+        // One read of everything this task resumes from: 34 partitions per user its config names (32 buckets, pending ids, signals), one per request.
         TaskAccess.Admission initial = access.initial();
         Map<String, Map<String, String>> accessPartitions = new LinkedHashMap<>();
         Map<String, UserSlot> users = new LinkedHashMap<>();
@@ -145,6 +153,14 @@ public class MemoramSourceTask extends SourceTask {
         String threads = "memoram-source-" + connector + "-" + taskNumber + "-";
         pipeline = new PullPipeline(pipelineSettings, clock, new PullStep(client, config.blobQuery(), clock, maxRecordBytes(props)), registry, metrics,
                 users, accessPartitions, threads);
+        startStep.accept("signals");
+        signals = new TaskSignals(pipeline, clock);
+        signalsName = Jmx.register(signals, Jmx.name("source-signals", connector, taskNumber));
+        if (config.signalTopic() != null) {
+            signalChannel = new io.memoram.connect.source.signal.SignalChannel(config.signalTopic(), config.signalConsumerConfig(),
+                    connector, TaskSignals.readFrom(initial.slots()), signals, "memoram-source-signals-" + connector + "-" + taskNumber);
+            signalChannel.start();
+        }
         startStep.accept("access");
         access.start(pipeline, config.accessCheckInterval(), "memoram-source-access-" + connector + "-" + taskNumber + "-");
         log.info("Source task {} of {} started with {} access requests given and {} users known, discovery {}, up to {} calls in flight",
@@ -241,6 +257,10 @@ public class MemoramSourceTask extends SourceTask {
         if (gate != null) {
             gate.wake(); // a poll waiting for a commit returns now, not after access.close() waited for a listing
         }
+        if (signalChannel != null) {
+            signalChannel.close();
+        }
+        Jmx.unregister(signalsName, signals);
         if (access != null) {
             access.close(); // before the pipeline: it would otherwise hand the stopping pipeline new users
         }

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
@@ -50,6 +51,8 @@ final class PullPipeline {
     private final AccessRegistry registry;
     private final SourceTaskMetrics metrics;
     private final ExecutorService pool;
+    /** The task's users by id (guarded by the lock; {@link AccessEvents} adds to it). */
+    private final Map<String, UserSlot> users;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -72,6 +75,7 @@ final class PullPipeline {
         this.step = step;
         this.registry = registry;
         this.metrics = metrics;
+        this.users = users;
         this.accessEvents = new AccessEvents(settings, clock, metrics, users, accessPartitions, buffer, schedule);
         this.lag = new PassStartLag(settings, metrics, users::size);
         this.pool = Executors.newFixedThreadPool(settings.maxInFlight(), Threads.inheritingContext(threadPrefix));
@@ -133,6 +137,63 @@ final class PullPipeline {
             changed.signalAll();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Schedules {@code userId}'s pull now: the one way in from outside for a user (signals, an
+     * operator action). {@code action} (may be null) runs under the lock once no step of the user
+     * runs (at once, or when the step in flight ends: the stream is then the caller's to change) and
+     * returns records that go out behind the user's records so far; then the user is due now,
+     * unless it is paused ({@link UserSlot#paused}) or has no access. An action that throws is
+     * logged and skipped: nothing a signal does may fail the task.
+     *
+     * @return false when the task has no such user (or is stopping)
+     */
+    public boolean scheduleNow(String userId, Function<UserSlot, List<SourceRecord>> action) {
+        lock.lock();
+        try {
+            UserSlot slot = users.get(userId);
+            if (slot == null || stopping) {
+                return false;
+            }
+            if (slot.running) {
+                slot.deferred.add(action == null ? s -> List.of() : action);
+            } else {
+                runAction(slot, action);
+                pump();
+            }
+            changed.signalAll();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The ids of the task's users now (a copy). */
+    List<String> userIds() {
+        lock.lock();
+        try {
+            return List.copyOf(users.keySet());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs an action of {@link #scheduleNow} and queues the user (lock held, no step of the user running). */
+    private void runAction(UserSlot slot, Function<UserSlot, List<SourceRecord>> action) {
+        try {
+            List<SourceRecord> records = action == null ? List.of() : action.apply(slot);
+            if (!records.isEmpty()) {
+                buffer.add(records, PullStep.estimate(records));
+            }
+        } catch (RuntimeException e) {
+            log.error("User {}: an action scheduled from outside the pipeline failed; skipped", slot.userId(), e);
+        }
+        if (slot.paused) {
+            schedule.dequeue(slot);
+        } else if (slot.access != null) {
+            schedule.enqueue(slot, clock.millis());
         }
     }
 
@@ -318,6 +379,9 @@ final class PullPipeline {
             if (slot.access == null) {
                 // Withdrawn while the step ran, or just now: the pass starts over once granted again.
                 slot.stream.restartPass();
+            }
+            for (Function<UserSlot, List<SourceRecord>> a; (a = slot.deferred.poll()) != null; ) {
+                runAction(slot, a);
             }
             pump();
         } finally {

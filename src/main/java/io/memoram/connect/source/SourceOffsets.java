@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  *   <li>{@code {"user_id": u, "stream": "pending", "bucket": "-"}} with offset
  *       {@code {"v": 1, "gen": n, "memories": "id:*,...", "tags": "id:*,..."}}: ids the task may have
  *       emitted beyond what the bucket offsets above are known to hold (see {@link CreateGate}).</li>
+ *   <li>{@code {"user_id": u, "stream": "signals", "bucket": "-"}}: what signals did to the user
+ *       ({@link SignalState}); a bucket offset written during a re-stream also names it ({@link #RESTREAM}).</li>
  *   <li>{@code {"memory_key_sha256": fp}} with offset {@code {"request_id": id, "status": s}}: the
  *       access request filed for a memory key (the key itself never appears).</li>
  *   <li>{@code {"access_request_id": id}} with offset {@code {"request_id": id, "status": s}}: the
@@ -43,6 +45,13 @@ final class SourceOffsets {
     static final String PENDING = "pending";
     static final String PENDING_BUCKET = "-";
     static final String GENERATION = "gen";
+    /**
+     * Optional field of a bucket offset: the id of the re-stream signal in progress when it was
+     * written (its {@link Manifest#REREAD} entries are that re-stream's remaining ids). A bucket
+     * offset without it, while the user's signals offset says a re-stream runs, predates the
+     * re-stream: every id of it is re-read.
+     */
+    static final String RESTREAM = "restream";
     static final List<String> BUCKETS = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f");
 
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
@@ -110,10 +119,23 @@ final class SourceOffsets {
     }
 
     static Map<String, Object> streamOffset(String manifest) {
+        return streamOffset(manifest, null);
+    }
+
+    /** A bucket offset; {@code restream} (the signal id of a re-stream in progress) is written only when set. */
+    static Map<String, Object> streamOffset(String manifest, String restream) {
         Map<String, Object> m = new LinkedHashMap<>(4);
         m.put(VERSION, FORMAT_VERSION);
         m.put(MANIFEST, manifest);
+        if (restream != null) {
+            m.put(RESTREAM, restream);
+        }
         return m;
+    }
+
+    /** The re-stream signal id a bucket offset was written under, or null. */
+    static String restreamOf(Map<String, ?> offset) {
+        return offset != null && offset.get(RESTREAM) instanceof String s ? s : null;
     }
 
     static Map<String, String> keyPartition(String keyFingerprint) {
@@ -160,6 +182,16 @@ final class SourceOffsets {
             requireKeys(partition, List.of(USER_ID, STREAM, BUCKET));
             requireNonBlankString(partition, USER_ID);
             Object stream = partition.get(STREAM);
+            if (SignalState.STREAM.equals(stream)) {
+                if (!PENDING_BUCKET.equals(partition.get(BUCKET))) {
+                    throw new IllegalArgumentException("partition field 'bucket' of stream 'signals' must be '-' but is "
+                            + partition.get(BUCKET));
+                }
+                if (offset != null) {
+                    SignalState.parse(offset);
+                }
+                return;
+            }
             if (PENDING.equals(stream)) {
                 if (!PENDING_BUCKET.equals(partition.get(BUCKET))) {
                     throw new IllegalArgumentException("partition field 'bucket' of stream 'pending' must be '-' but is "
@@ -172,15 +204,20 @@ final class SourceOffsets {
                 return;
             }
             if (!STREAMS.contains(stream)) {
-                throw new IllegalArgumentException("partition field 'stream' must be one of " + STREAMS + " or '" + PENDING
-                        + "' but is " + stream);
+                throw new IllegalArgumentException("partition field 'stream' must be one of " + STREAMS + ", '" + PENDING
+                        + "' or '" + SignalState.STREAM + "' but is " + stream);
             }
             Object bucket = partition.get(BUCKET);
             if (!BUCKETS.contains(bucket)) {
                 throw new IllegalArgumentException("partition field 'bucket' must be one hex digit 0-f but is " + bucket);
             }
             if (offset != null) {
-                requireKeys(offset, List.of(VERSION, MANIFEST));
+                if (offset.containsKey(RESTREAM)) {
+                    requireKeys(offset, List.of(VERSION, MANIFEST, RESTREAM));
+                    requireNonBlankString(offset, RESTREAM);
+                } else {
+                    requireKeys(offset, List.of(VERSION, MANIFEST));
+                }
                 manifestOf(offset);
             }
         } else if (partition.containsKey(MEMORY_KEY_SHA256)) {

@@ -16,6 +16,8 @@ final class SourceRecords {
     static final String CREATE = "c";
     static final String UPDATE = "u";
     static final String DELETE = "d";
+    /** A re-read: the item as it is now, emitted again by a re-stream signal (Debezium's "r"). */
+    static final String READ = "r";
 
     private SourceRecords() { }
 

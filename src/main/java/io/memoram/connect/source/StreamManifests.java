@@ -21,6 +21,10 @@ final class StreamManifests {
      * rebuilt from the manifest and the batch's undo entries.
      */
     private final String[] encoded = new String[16];
+    /** The re-stream signal in progress (written into every bucket offset while set), or null. */
+    private String restream;
+    /** Per bucket, the re-stream signal id its stored offset was written under (see {@link #resumeRestream}). */
+    private final String[] loadedRestream = new String[16];
 
     StreamManifests(String userId, String stream) {
         this.userId = userId;
@@ -49,6 +53,7 @@ final class StreamManifests {
             String bucket = SourceOffsets.BUCKETS.get(b);
             Map<String, Object> offset = offsets.get(SourceOffsets.streamPartition(userId, stream, bucket));
             encoded[b] = null;
+            loadedRestream[b] = SourceOffsets.restreamOf(offset);
             try {
                 buckets[b] = SourceOffsets.manifestOf(offset);
             } catch (IllegalArgumentException e) {
@@ -104,6 +109,57 @@ final class StreamManifests {
             }
         }
         return added;
+    }
+
+    /** Whether {@code id} waits to be emitted again by the re-stream in progress ({@link Manifest#REREAD}). */
+    boolean rereading(int bucket, String id) {
+        return buckets[bucket].rereading(id);
+    }
+
+    /**
+     * A re-stream starts: every id (but pending ones, which come again as new anyway) is marked
+     * {@link Manifest#REREAD}, so the next listing emits it again; the offsets written from now on
+     * name the signal. Returns how many ids were marked.
+     */
+    int restream(String signalId) {
+        restream = signalId;
+        int marked = 0;
+        for (int b = 0; b < 16; b++) {
+            marked += markBucket(b);
+        }
+        return marked;
+    }
+
+    /**
+     * After a restart in the middle of re-stream {@code signalId}: a bucket whose stored offset was
+     * written under it holds its remaining ids as {@link Manifest#REREAD} already; one written before
+     * the re-stream started is re-read whole.
+     */
+    void resumeRestream(String signalId) {
+        restream = signalId;
+        for (int b = 0; b < 16; b++) {
+            if (!signalId.equals(loadedRestream[b])) {
+                markBucket(b);
+            }
+        }
+    }
+
+    private int markBucket(int b) {
+        encoded[b] = null; // the cached string predates the marks
+        int marked = 0;
+        for (String id : buckets[b].ids()) {
+            String fp = buckets[b].fingerprint(id);
+            if (!Manifest.PENDING.equals(fp)) {
+                buckets[b].put(id, Manifest.REREAD);
+                marked++;
+            }
+        }
+        return marked;
+    }
+
+    /** The re-stream ended: offsets written from now on name none. */
+    void restreamEnded() {
+        restream = null;
     }
 
     /** The pass ended: forget the cached strings (see {@link #encoded}). */
@@ -196,11 +252,11 @@ final class StreamManifests {
                 partition[b] = SourceOffsets.streamPartition(userId, stream, SourceOffsets.BUCKETS.get(b));
                 if (count[b] > 1) {
                     String was = encoded[b] != null ? encoded[b] : buckets[b].encode(undo.get(b));
-                    before[b] = SourceOffsets.streamOffset(was);
+                    before[b] = SourceOffsets.streamOffset(was, restream);
                 }
                 String now = buckets[b].encode();
                 encoded[b] = now;
-                after[b] = SourceOffsets.streamOffset(now);
+                after[b] = SourceOffsets.streamOffset(now, restream);
             }
             List<Position> positions = new ArrayList<>(records);
             for (int i = 0; i < records; i++) {

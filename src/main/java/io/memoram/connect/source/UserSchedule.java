@@ -17,6 +17,11 @@ final class UserSchedule {
 
     /** The slot is due at {@code at}, behind the slots already due then. */
     void enqueue(UserSlot slot, long at) {
+        if (slot.paused) {
+            // One check here instead of at every place that queues a user (passes, backoffs, grants).
+            dequeue(slot);
+            return;
+        }
         if (slot.queued) {
             queue.remove(slot);
         }
@@ -45,6 +50,9 @@ final class UserSchedule {
      * already started finish before new ones start.
      */
     void restore(UserSlot slot) {
+        if (slot.paused) {
+            return;
+        }
         slot.queued = true;
         queue.add(slot);
     }

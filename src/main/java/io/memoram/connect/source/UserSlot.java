@@ -24,6 +24,11 @@ final class UserSlot {
     long sequence;
     /** The next step starts a pass that follows a completed one, so its delay counts as lag. */
     boolean nextPassMeasured;
+    /** Paused by a signal: never queued (see {@link UserSchedule}) until resumed. */
+    boolean paused;
+    /** Actions for this user that wait for its step in flight to end ({@link PullPipeline#scheduleNow}). */
+    final java.util.ArrayDeque<java.util.function.Function<UserSlot, java.util.List<org.apache.kafka.connect.source.SourceRecord>>> deferred
+            = new java.util.ArrayDeque<>();
 
     UserSlot(UserStream stream, Backoff backoff) {
         this.stream = stream;

@@ -50,6 +50,12 @@ final class UserStream {
     private SourceOffsets.Pending pending = SourceOffsets.Pending.NONE;
     private List<String> pendingMemories = List.of();
     private List<String> pendingTags = List.of();
+    /** What signals did to this user (docs/source.md, "Signals"); its offset travels on notifications. */
+    private SignalState signals = new SignalState();
+    /** Where this user's notifications go; null: none are emitted (tests of the stream alone). */
+    private String notificationTopic;
+    /** Whether the initial load is notified (only where an operator asked for signals or notifications). */
+    private boolean notifyInitialLoad;
 
     // The pass in progress.
     private String cursor;
@@ -77,6 +83,7 @@ final class UserStream {
         List<Map<String, String>> p = new ArrayList<>(StreamManifests.partitions(userId, SourceOffsets.MEMORIES));
         p.addAll(StreamManifests.partitions(userId, SourceOffsets.TAGS));
         p.add(SourceOffsets.pendingPartition(userId));
+        p.add(SignalState.partition(userId));
         return p;
     }
 
@@ -96,6 +103,21 @@ final class UserStream {
         }
         pendingMemories = memories.markPending(pending.memories());
         pendingTags = tags.markPending(pending.tags());
+        Map<String, Object> stored = offsets.get(SignalState.partition(userId));
+        try {
+            signals = SignalState.parse(stored);
+        } catch (IllegalArgumentException e) {
+            signals = new SignalState();
+            problems.add("signals: " + e.getMessage());
+        }
+        if (stored == null) {
+            // A user streamed before signals existed had its initial load long ago: nothing to notify.
+            signals.loaded = memories.size() > 0 || tags.size() > 0;
+        }
+        if (signals.restream != null) {
+            memories.resumeRestream(signals.restream);
+            tags.resumeRestream(signals.restream);
+        }
         return problems;
     }
 
@@ -115,6 +137,38 @@ final class UserStream {
 
     int blobsKnown() {
         return memories.size();
+    }
+
+    /** Where notifications go (set by the task; without it the stream emits none). */
+    void notifyTo(String topic, boolean initialLoad) {
+        notificationTopic = topic;
+        notifyInitialLoad = initialLoad;
+    }
+
+    /** The user's signal state; touched like the stream (one thread at a time). */
+    SignalState signals() {
+        return signals;
+    }
+
+    /**
+     * Starts re-stream {@code signalId}: every id known is marked to be emitted again, and the pass
+     * starts over so that its complete listing is the re-stream's (call only while no step of the
+     * user runs). Returns the "restream_started" notification, which stores the state.
+     */
+    List<SourceRecord> startRestream(String signalId, long position, Instant now) {
+        signals.applied(signalId, position);
+        signals.restream = signalId;
+        signals.rereadBlobs = 0;
+        signals.rereadTags = 0;
+        long blobs = memories.restream(signalId);
+        long tagCount = tags.restream(signalId);
+        restartPass();
+        return List.of(notification(Notifications.RESTREAM_STARTED, signalId, blobs, tagCount, now));
+    }
+
+    /** A notification of this user carrying its signal state (to the notification topic, or the given fallback). */
+    SourceRecord notification(String type, String signalId, Long blobs, Long tagCount, Instant now) {
+        return Notifications.of(notificationTopic, type, userId, signalId, blobs, tagCount, signals, now);
     }
 
     /** Whether the pass still has to list tags before blobs. */
@@ -156,7 +210,11 @@ final class UserStream {
                 continue;
             }
             // A pending id may never have reached Kafka: it comes (again) as new.
-            String op = old == null || Manifest.PENDING.equals(old) ? SourceRecords.CREATE : SourceRecords.UPDATE;
+            String op = old == null || Manifest.PENDING.equals(old) ? SourceRecords.CREATE
+                    : Manifest.REREAD.equals(old) ? SourceRecords.READ : SourceRecords.UPDATE;
+            if (SourceRecords.READ.equals(op)) {
+                signals.rereadTags++;
+            }
             batch.put(t.id(), fp);
             pending.add(pos -> SourceRecords.tag(settings.tagsTopic(), pos, userId, t, op));
         }
@@ -229,7 +287,11 @@ final class UserStream {
                     // A pending id may never have reached Kafka: it comes (again) as new.
                     boolean known = memories.contains(d.bucket(), id) && !memories.pending(d.bucket(), id);
                     boolean raw = d.kind() == Kind.RAW;
-                    String op = known ? SourceRecords.UPDATE : SourceRecords.CREATE;
+                    String op = !known ? SourceRecords.CREATE
+                            : memories.rereading(d.bucket(), id) ? SourceRecords.READ : SourceRecords.UPDATE;
+                    if (SourceRecords.READ.equals(op)) {
+                        signals.rereadBlobs++;
+                    }
                     batch.put(d.bucket(), id, d.fp());
                     pending.add(pos -> SourceRecords.memory(settings.memoriesTopic(), pos, userId, d.blob(),
                             d.content(), d.keyVersion(), raw, op));
@@ -244,6 +306,27 @@ final class UserStream {
         }
         cursor = nextCursor;
         return build(batch, pending);
+    }
+
+    /**
+     * A complete listing ends the re-stream in progress and the initial load: their notifications,
+     * behind every record of the listing, store that in the user's signal state.
+     */
+    private List<SourceRecord> listingCompleted(Instant now) {
+        List<SourceRecord> out = new ArrayList<>(2);
+        if (!signals.loaded && notifyInitialLoad) {
+            signals.loaded = true;
+            out.add(notification(Notifications.INITIAL_LOAD_COMPLETE, null, (long) memories.size(), (long) tags.size(), now));
+        }
+        if (signals.restream != null) {
+            String id = signals.restream;
+            signals.restream = null;
+            memories.restreamEnded();
+            tags.restreamEnded();
+            log.info("User {}: re-stream {} complete ({} memory blobs, {} tags re-read)", userId, id, signals.rereadBlobs, signals.rereadTags);
+            out.add(notification(Notifications.RESTREAM_COMPLETE, id, signals.rereadBlobs, signals.rereadTags, now));
+        }
+        return notificationTopic == null ? List.of() : out;
     }
 
     private Decision decide(MemoryBlob b, Opener opener) {
@@ -301,6 +384,7 @@ final class UserStream {
             }
         }
         List<SourceRecord> out = build(batch, pending);
+        out.addAll(listingCompleted(now));
         memories.passEnded();
         suspects = nextSuspects;
         skipped.keySet().retainAll(seen);

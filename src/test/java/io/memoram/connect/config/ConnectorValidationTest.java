@@ -40,6 +40,24 @@ class ConnectorValidationTest {
     }
 
     @Test
+    void aSignalTopicWithoutBootstrapServersIsReportedOnTheServersFieldAndFailsAtStart() {
+        Map<String, String> props = base();
+        props.put(MemoramSourceConfig.SIGNAL_TOPIC_CONFIG, "signals");
+        assertThat(errors(validateSource(props), MemoramSourceConfig.SIGNAL_BOOTSTRAP_SERVERS_CONFIG))
+                .containsExactly(MemoramSourceConfig.SIGNAL_BOOTSTRAP_SERVERS_CONFIG + " is required when "
+                        + MemoramSourceConfig.SIGNAL_TOPIC_CONFIG + " is set");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MemoramSourceConfig(props))
+                .hasMessageContaining(MemoramSourceConfig.SIGNAL_BOOTSTRAP_SERVERS_CONFIG);
+        props.put(MemoramSourceConfig.SIGNAL_BOOTSTRAP_SERVERS_CONFIG, "broker:9092");
+        props.put(MemoramSourceConfig.SIGNAL_CONSUMER_PREFIX + "security.protocol", "SSL");
+        assertThat(validateSource(props).configValues()).allSatisfy(v -> assertThat(v.errorMessages()).as(v.name()).isEmpty());
+        MemoramSourceConfig config = new MemoramSourceConfig(props);
+        assertThat(config.signalConsumerConfig()).containsEntry("bootstrap.servers", "broker:9092").containsEntry("security.protocol", "SSL");
+        assertThat(config.notificationTopic()).isEqualTo(config.accessTopic());
+        assertThat(config.notifyInitialLoads()).isTrue();
+    }
+
+    @Test
     void noAccessConfiguredIsReportedOnBothAccessFields() {
         Map<String, String> props = base();
         props.remove(MemoramCommonConfig.ACCESS_REQUEST_IDS_CONFIG);

@@ -38,6 +38,8 @@ public final class MemoramDemo {
     static final String SOURCE = "memoram-source";
     static final String SINK = "memoram-sink";
     static final String MEMORIES_TOPIC = "memoram.memories";
+    static final String ACCESS_TOPIC = "memoram.access";
+    static final String SIGNAL_TOPIC = "memoram-signals";
     static final String CHAT_TOPIC = "chat-history";
     static final String DLQ_TOPIC = "memoram-sink-dlq";
     static final Duration STEP_TIMEOUT = Duration.ofSeconds(90);
@@ -107,7 +109,7 @@ public final class MemoramDemo {
     }
 
     private void runSource(ConnectStack stack, ConnectRest rest, MemoramEmulator emulator, DemoData data,
-                           String adaRequest, Path secrets) {
+                           String adaRequest, Path secrets) throws InterruptedException {
         Map<String, String> config = ExampleConfigs.withSecretsFile(ExampleConfigs.source(), secrets);
         config.put("memoram.api.url", emulator.baseUrl());
         config.put("memoram.access.request.ids", adaRequest);
@@ -116,6 +118,10 @@ public final class MemoramDemo {
         config.put("tasks.max", "1");
         // Everyone who approves a request with this pipeline's reason is streamed, listed or not.
         config.put("memoram.access.discovery", "reason");
+        // Signals (re-stream on demand) through a topic of the same cluster; notifications go to the access topic.
+        stack.broker().createTopic(SIGNAL_TOPIC, 1);
+        config.put("memoram.signal.topic", SIGNAL_TOPIC);
+        config.put("memoram.signal.bootstrap.servers", stack.broker().bootstrapServers());
         progress.step("Creating the source connector (config/memoram-source.json): Ada by her approved request id,"
                 + " Grace by her memory key, and anyone who approves this pipeline's reason (memoram.access.discovery=reason)");
         check(rest.putConnector(SOURCE, config));
@@ -172,6 +178,7 @@ public final class MemoramDemo {
                 + " by the connector, then approved)", data.seeded.size(), MEMORIES_TOPIC));
         summary.add(String.format("Discover %d memories of Katherine, who approved while the pipeline ran: no config change,"
                 + " no restart (memoram.access.discovery=reason)", data.seededLater.size()));
+        restream(stack, rest, data);
     }
 
     private void runSink(ConnectStack stack, ConnectRest rest, MemoramEmulator emulator, DemoData data,
@@ -227,6 +234,30 @@ public final class MemoramDemo {
         }
         summary.add(String.format("Sink     %d chat messages -> %d encrypted memories, read back decrypted;"
                 + " %d malformed record -> %s", DemoData.CHAT_MESSAGES.size(), written.size(), dead.size(), DLQ_TOPIC));
+    }
+
+    /** A re-stream of Ada on demand: one signal, her memories again as re-reads (op r), and its notification. */
+    private void restream(ConnectStack stack, ConnectRest rest, DemoData data) {
+        String ada = data.ada.user().userId();
+        String signal = "{\"id\":\"demo-restream-1\",\"type\":\"restream\",\"data\":{\"users\":[\"" + ada + "\"]}}";
+        progress.step("A downstream store lost Ada's rows: one signal to " + SIGNAL_TOPIC + " asks for a re-stream of her memories: "
+                + signal);
+        KafkaTopics.produce(stack.broker().bootstrapServers(), SIGNAL_TOPIC, SOURCE, signal);
+        JsonNode done = await("the restream_complete notification of demo-restream-1 in " + ACCESS_TOPIC, () -> failed(rest, SOURCE),
+                () -> KafkaTopics.readAll(stack.broker().bootstrapServers(), ACCESS_TOPIC).stream().map(KafkaTopics.Record::value)
+                        .filter(v -> "restream_complete".equals(v.path("type").asText())
+                                && "demo-restream-1".equals(v.path("signal_id").asText()))
+                        .findFirst().orElse(null));
+        long rereads = KafkaTopics.readAll(stack.broker().bootstrapServers(), MEMORIES_TOPIC).stream()
+                .filter(r -> "r".equals(r.headers().get("memoram.op")) && ada.equals(r.value().path("user_id").asText())).count();
+        progress.detail("notification: " + done);
+        progress.detail(rereads + " of Ada's memories emitted again with memoram.op=r; the connector kept running");
+        if (rereads != done.path("blobs").asLong()) {
+            throw new IllegalStateException("the notification counts " + done.path("blobs") + " re-read memories but "
+                    + rereads + " arrived with memoram.op=r");
+        }
+        summary.add(String.format("Restream %d memories of Ada on one signal, done when its notification said so"
+                + " (memoram.signal.topic)", rereads));
     }
 
     private static String messageFor(String title) {

@@ -81,7 +81,7 @@ class SourceTaskStartFailureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"metrics", "client-metrics", "client", "registry", "offsets", "pipeline", "access"})
+    @ValueSource(strings = {"metrics", "client-metrics", "client", "registry", "offsets", "pipeline", "signals", "access"})
     void aStartFailingAtEachStepLeavesNoThreadOrMBean(String step) throws Exception {
         String name = "start-fails-at-" + step;
         Map<String, String> props = taskProps(name);
@@ -144,7 +144,7 @@ class SourceTaskStartFailureTest {
         MemoramSourceTask t = new MemoramSourceTask();
         t.initialize(new Fakes.TaskContext(props));
         t.start(props);
-        assertThat(beans(name)).isEqualTo(2);
+        assertThat(beans(name)).as("source-task, client-source and source-signals").isEqualTo(3);
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             t.poll();
             return t.metrics().getUsersActive() == 1;

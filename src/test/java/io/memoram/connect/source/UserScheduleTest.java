@@ -31,4 +31,23 @@ class UserScheduleTest {
         assertThat(schedule.peek()).isSameAs(idle);
         assertThat(schedule.peek().dueAt).isGreaterThan(now);
     }
+
+    /** A paused user is never queued, whatever queues it (a pass ending, a backoff, a grant), and leaves the queue when paused. */
+    @Test
+    void aPausedUserIsNeverQueued() {
+        UserSchedule schedule = new UserSchedule();
+        UserSlot paused = slot("paused");
+        UserSlot other = slot("other");
+        schedule.enqueue(paused, 0);
+        paused.paused = true;
+        schedule.enqueue(paused, 5);
+        schedule.enqueue(other, 10);
+        assertThat(schedule.take()).isSameAs(other);
+        schedule.restore(paused);
+        assertThat(schedule.peek()).isNull();
+        assertThat(paused.queued).isFalse();
+        paused.paused = false;
+        schedule.enqueue(paused, 20);
+        assertThat(schedule.take()).isSameAs(paused);
+    }
 }

@@ -232,4 +232,36 @@ class UserStreamTest {
             assertThat(again).as("after %s acknowledged", acked).containsAll(notAcked);
         }
     }
+
+    /**
+     * A re-stream emits every live blob again as a re-read (op r) in the next complete listing, a
+     * change as usual, a deletion as usual, and ends with its notification; it then stops.
+     */
+    @Test
+    void aRestreamReReadsEveryLiveBlobOnceAndEndsWithItsNotification() {
+        UserStream s = stream("tombstone", "fail");
+        s.notifyTo("notes", false);
+        List<MemoryBlob> v1 = List.of(blob("a", "sealed(A)", 1), blob("b", "sealed(B)", 1), blob("c", "sealed(C)", 1));
+        pass(s, v1, 2);
+        List<SourceRecord> started = s.startRestream("rs", 5, NOW);
+        assertThat(started).hasSize(1);
+        assertThat(((Struct) started.get(0).value()).getString("type")).isEqualTo(Notifications.RESTREAM_STARTED);
+        assertThat(started.get(0).sourceOffset().get(SignalState.RESTREAM)).isEqualTo("rs");
+
+        List<MemoryBlob> v2 = List.of(blob("a", "sealed(A2)", 2), blob("c", "sealed(C)", 1), blob("d", "sealed(D)", 1));
+        List<SourceRecord> restream = pass(s, v2, 2);
+        Map<String, String> ops = new HashMap<>();
+        restream.stream().filter(r -> r.key() instanceof Struct).forEach(r -> ops.put(id(r), op(r)));
+        // "a" changed before the re-stream reached it: once, as it is now; "b" is gone (one missing listing: suspect).
+        assertThat(ops).containsExactlyInAnyOrderEntriesOf(Map.of("a", "r", "c", "r", "d", "c"));
+        assertThat(((Struct) restream.get(0).value()).getString("content")).isEqualTo("A2");
+        SourceRecord done = restream.get(restream.size() - 1);
+        assertThat(((Struct) done.value()).getString("type")).isEqualTo(Notifications.RESTREAM_COMPLETE);
+        assertThat(((Struct) done.value()).getInt64("blobs")).isEqualTo(2L);
+        assertThat(done.sourceOffset().get(SignalState.RESTREAM)).isEqualTo("");
+
+        List<SourceRecord> after = pass(s, v2, 2);
+        assertThat(after).extracting(UserStreamTest::op).containsExactly("d"); // b's tombstone, nothing re-read again
+        assertThat(after).extracting(UserStreamTest::id).containsExactly("b");
+    }
 }
