@@ -34,13 +34,14 @@ final class SinkPipelineBench {
     static final int USERS = 20;
     static final int IN_FLIGHT = 16;
     static final int CONTENT_BYTES = 1024;
-    static final int WARM_UP_RECORDS = 3_000;
+    static final int WARM_UP_RECORDS = Integer.getInteger("bench.sink.warmup", 3_000);
     /** Records per run at each latency: enough for several seconds of steady state at each. */
     static final Map<Integer, Integer> RECORDS_AT_LATENCY = Map.of(0, 10_000, 50, 4_000);
     static final String SECTION = "## 4. Sink pipeline and a plain client";
 
     record Run(String pipeline, int latencyMs, int inFlight, int records, int users, int contentBytes, double seconds,
-               long workerCpuNanos, long serverCpuNanos, long processCpuNanos, long creates, long requests) {
+               long workerCpuNanos, long serverCpuNanos, long processCpuNanos, long creates, long requests,
+               Map<String, ThreadGroupsCpu.Usage> threadGroups) {
         double recordsPerSecond() {
             return records / seconds;
         }
@@ -85,7 +86,7 @@ final class SinkPipelineBench {
             // all be charged to the first setting.
             sink(emu, apiKey, 0, WARM_UP_RECORDS);
             plain(emu, apiKey, 0, WARM_UP_RECORDS);
-            for (int latency : List.of(0, 50)) {
+            for (int latency : latencies()) {
                 emu.latency(Duration.ofMillis(latency));
                 int records = RECORDS_AT_LATENCY.get(latency);
                 runs.add(sink(emu, apiKey, latency, records));
@@ -94,6 +95,15 @@ final class SinkPipelineBench {
             emu.latency(Duration.ZERO);
         }
         return runs;
+    }
+
+    /** {@code -Dbench.sink.latencies=0} runs only the 0 ms rows (for a profile); default 0 and 50. */
+    static List<Integer> latencies() {
+        List<Integer> out = new ArrayList<>();
+        for (String l : System.getProperty("bench.sink.latencies", "0,50").split(",")) {
+            out.add(Integer.parseInt(l.strip()));
+        }
+        return out;
     }
 
     private record Data(List<EmulatedUser> users, List<String> requestIds, List<Map<String, Object>> values) { }
@@ -128,15 +138,17 @@ final class SinkPipelineBench {
         Data d = data(emu, apiKey, records);
         long creates0 = emu.requestCount("POST", "/memory-blobs");
         long requests0 = requests(emu);
+        ThreadGroupsCpu.Snapshot groups0 = ThreadGroupsCpu.snapshot();
         CpuMeter.Snapshot cpu0 = CpuMeter.snapshot();
         long t0 = System.nanoTime();
         long ownThreads = PlainClientBaseline.write(emu, apiKey, d.users(), d.values(), IN_FLIGHT);
         double seconds = (System.nanoTime() - t0) / 1e9;
         CpuMeter.Used used = CpuMeter.since(cpu0);
+        Map<String, ThreadGroupsCpu.Usage> groups = ThreadGroupsCpu.since(groups0);
         check(emu, d, records);
-        return new Run("plain client", latencyMs, IN_FLIGHT, records, USERS, CONTENT_BYTES, seconds,
+        return log(new Run("plain client", latencyMs, IN_FLIGHT, records, USERS, CONTENT_BYTES, seconds,
                 used.workerNanos() + ownThreads, used.serverNanos(), used.processNanos(),
-                emu.requestCount("POST", "/memory-blobs") - creates0, requests(emu) - requests0);
+                emu.requestCount("POST", "/memory-blobs") - creates0, requests(emu) - requests0, groups));
     }
 
     private static Run sink(MemoramEmulator emu, String apiKey, int latencyMs, int records) throws InterruptedException {
@@ -171,6 +183,7 @@ final class SinkPipelineBench {
         task.initialize(context);
         context.assignment.addAll(partitions);
         try {
+            ThreadGroupsCpu.Snapshot groups0 = ThreadGroupsCpu.snapshot();
             CpuMeter.Snapshot cpu0 = CpuMeter.snapshot();
             long t0 = System.nanoTime();
             task.start(props);
@@ -189,13 +202,28 @@ final class SinkPipelineBench {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             CpuMeter.Used used = CpuMeter.since(cpu0); // before stop(): the lanes are still alive
+            Map<String, ThreadGroupsCpu.Usage> groups = ThreadGroupsCpu.since(groups0);
             check(emu, d, records);
-            return new Run("sink task", latencyMs, IN_FLIGHT, records, USERS, CONTENT_BYTES, seconds, used.workerNanos(),
+            return log(new Run("sink task", latencyMs, IN_FLIGHT, records, USERS, CONTENT_BYTES, seconds, used.workerNanos(),
                     used.serverNanos(), used.processNanos(), emu.requestCount("POST", "/memory-blobs") - creates0,
-                    requests(emu) - requests0);
+                    requests(emu) - requests0, groups));
         } finally {
             task.stop();
         }
+    }
+
+    /** Prints where the run's CPU went, per thread group (/proc), per record. */
+    private static Run log(Run r) {
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "[sink bench] %s at %d ms: %.0f records/s; µs per record",
+                r.pipeline(), r.latencyMs(), r.recordsPerSecond()));
+        r.threadGroups().forEach((group, u) -> {
+            if (u.userTicks() + u.systemTicks() + u.switches() > 0) {
+                out.append(String.format(Locale.ROOT, "%n    %-24s user %6.1f  system %6.1f  switches %5.2f", group,
+                        u.userMs() * 1000 / r.records(), u.systemMs() * 1000 / r.records(), u.switches() / (double) r.records()));
+            }
+        });
+        System.out.println(out);
+        return r;
     }
 
     private static void check(MemoramEmulator emu, Data d, int records) {
