@@ -102,6 +102,9 @@ final class ThreadGroupsCpu {
         if (comm.startsWith("GC Thread") || comm.startsWith("G1 ") || comm.startsWith("VM Thread")) {
             return "GC and VM";
         }
+        if (comm.startsWith("ForkJoinPool")) {
+            return "ForkJoinPool common pool";
+        }
         if (comm.contains("CompilerThre")) {
             return "JIT";
         }
