@@ -34,7 +34,7 @@ final class SinkPipelineBench {
     static final int USERS = 20;
     static final int IN_FLIGHT = 16;
     static final int CONTENT_BYTES = 1024;
-    static final int WARM_UP_RECORDS = Integer.getInteger("bench.sink.warmup", 10_000);
+    static final int WARM_UP_RECORDS = Integer.getInteger("bench.sink.warmup", 30_000);
     /** Records per run at each latency: enough for several seconds of steady state at each. */
     static final Map<Integer, Integer> RECORDS_AT_LATENCY = Map.of(0, 10_000, 50, 4_000);
     static final String SECTION = "## 4. Sink pipeline and a plain client";
@@ -87,9 +87,13 @@ final class SinkPipelineBench {
     /** The plain client paced to the sink's rate at 0 ms, of the last {@link #run()}: reported apart from the pairs. */
     static final List<Run> paced = new ArrayList<>();
 
+    /** The load average when the last {@link #run()} started, and when it ended: this section's runs may be alone. */
+    static String load = "unknown";
+
     static List<Run> run() throws Exception {
         List<Run> runs = new ArrayList<>();
         paced.clear();
+        String loadBefore = BenchMain.loadAverage();
         try (MemoramEmulator emu = MemoramEmulator.start()) {
             String apiKey = emu.createApiKey();
             // Warm-up, not reported: class loading, first JIT compilations and connections would otherwise
@@ -110,6 +114,7 @@ final class SinkPipelineBench {
             }
             emu.latency(Duration.ZERO);
         }
+        load = loadBefore + " at the start, " + BenchMain.loadAverage() + " at the end";
         return runs;
     }
 
@@ -365,11 +370,11 @@ final class SinkPipelineBench {
                 + "also maps and validates the record, hashes the idempotency marker (one SHA-256), tracks the offset and\n"
                 + "schedules the lane: each a few percent of its threads' samples (see \"Sink profile\" below).\n");
         md.append("\nAt 0 ms both pipelines are bound by CPU on 2 cores shared with the emulator and, while these runs were made,\n"
-                + "with other builds (see the load average at the top): the rate ratio follows the ratio of *process* CPU per\n"
+                + "with other builds (load average (1, 5, 15 min) of this section's run: " + load + "): the rate ratio follows the ratio of *process* CPU per\n"
                 + "record, which includes JIT compilation that goes on for the whole run and so weighs on the slower pipeline,\n"
                 + "and swings by tens of percent between runs minutes apart. Against a remote API, where the round trip and not\n"
                 + "the worker's CPU is the limit, the 50 ms row is the one to read.\n");
-        md.append("\nRerun this section alone: `mvn -B -Pbench -Dbench.only=sink` (about 2 minutes).\n");
+        md.append("\nRerun this section alone: `mvn -B -Pbench -Dbench.only=sink` (about 3 minutes).\n");
         return md.toString();
     }
 }
