@@ -65,6 +65,12 @@ final class HttpTransport implements AutoCloseable {
                 .connectTimeout(config.connectTimeout())
                 // Never follow redirects: the Authorization header must not travel to another host.
                 .followRedirects(HttpClient.Redirect.NEVER)
+                // The exchange's steps run on the calling thread (sending) and the client's selector thread
+                // (reading), not on a pool of the JDK's: with its default executor every call was started on one
+                // pool thread and completed on another, about 9 thread switches per call against 2, which cost
+                // the sink twice a plain client's CPU per write (docs/benchmarks.md, section 4). Nothing of ours
+                // that runs there blocks: the body subscriber (Exchange.Bounded) only collects buffers.
+                .executor(Runnable::run)
                 .build();
         this.exchange = new Exchange(http, new ResponseBudget(config.responseBufferMaxBytes()));
         this.backoff = new ExponentialBackoff(config.retryBackoff(), config.retryBackoffMax());

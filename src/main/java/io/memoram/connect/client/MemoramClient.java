@@ -62,11 +62,14 @@ public final class MemoramClient implements AutoCloseable {
     private final SendGate gate;
     /** One view per policy, shared by the client and all its views, so withRetry allocates nothing. */
     private final Map<RetryPolicy, MemoramClient> views;
+    /** {@code POST /memory-blobs}'s URI, parsed once: the sink makes that call once per record. */
+    private final URI createBlobUri;
 
     private MemoramClient(MemoramClientConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.mapper = Json.mapper();
         this.transport = new HttpTransport(config, mapper);
+        this.createBlobUri = transport.uri("/memory-blobs");
         this.retryPolicy = RetryPolicy.STANDARD;
         this.maxRetries = retryPolicy.maxRetries(config.maxRetries());
         this.gate = SendGate.OPEN;
@@ -85,6 +88,7 @@ public final class MemoramClient implements AutoCloseable {
         this.config = shared.config;
         this.mapper = shared.mapper;
         this.transport = shared.transport;
+        this.createBlobUri = shared.createBlobUri;
         this.retryPolicy = policy;
         this.maxRetries = policy.maxRetries(config.maxRetries());
         this.gate = gate;
@@ -202,7 +206,7 @@ public final class MemoramClient implements AutoCloseable {
     /** Creates a blob; {@code blob.content()} must already be sealed. Answers only the new blob's id. */
     public WrittenBlob createMemoryBlob(NewMemoryBlob blob) {
         Objects.requireNonNull(blob, "blob");
-        ApiRequest request = new ApiRequest("POST", CALL_CREATE_BLOB, transport.uri("/memory-blobs"),
+        ApiRequest request = new ApiRequest("POST", CALL_CREATE_BLOB, createBlobUri,
                 Bodies.create(mapper.getFactory(), blob), HttpTransport.JSON, ApiRequest.Kind.API,
                 secrets(blob.memoryKey(), blob.content()));
         String id = transport.execute(request, maxRetries, gate, response -> readId(request, response));

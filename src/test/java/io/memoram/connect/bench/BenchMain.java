@@ -95,6 +95,12 @@ public final class BenchMain {
         if (b >= 0 && e > b) {
             doc = doc + "\n" + before.substring(b, e + io.memoram.connect.source.DiscoveryBench.END.length()) + "\n";
         }
+        // The sink's hand-written profile block is not generated: keep it too.
+        int pb = before.indexOf(SinkPipelineBench.PROFILE_BEGIN);
+        int pe = before.indexOf(SinkPipelineBench.PROFILE_END);
+        if (pb >= 0 && pe > pb) {
+            doc = doc + "\n" + before.substring(pb, pe + SinkPipelineBench.PROFILE_END.length()) + "\n";
+        }
         Files.writeString(out, doc, StandardCharsets.UTF_8);
         CryptoBench.splice(out, CryptoBench.section(jmh, cryptoCpu));
         log("source at scale");

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * CPU time of the live Java threads, split into the emulator's (the "server": threads named
- * {@code memoram-emulator-*}) and everything else (the "worker": the task's lanes, the HTTP
+ * {@code memoram-emulator-*} and the HTTP server's {@code HTTP-Dispatcher}) and everything else (the "worker": the task's lanes, the HTTP
  * client's threads, the bench's own). Threads that start and end between two snapshots are not
  * counted; the pipelines keep theirs alive until measured. GC and JIT threads are not Java threads:
  * {@link #processCpuNanos()} includes them.
@@ -32,7 +32,9 @@ final class CpuMeter {
             long t = THREADS.getThreadCpuTime(info.getThreadId());
             if (t >= 0) {
                 cpu.put(info.getThreadId(), t);
-                server.put(info.getThreadId(), info.getThreadName().startsWith("memoram-emulator-"));
+                // The JDK HttpServer's dispatcher accepts and selects the emulator's connections: the server's work.
+                server.put(info.getThreadId(), info.getThreadName().startsWith("memoram-emulator-")
+                        || info.getThreadName().startsWith("HTTP-Dispatcher"));
             }
         }
         return new Snapshot(cpu, server, processCpuNanos());

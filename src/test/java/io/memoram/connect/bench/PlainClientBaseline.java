@@ -38,6 +38,16 @@ final class PlainClientBaseline {
      */
     static long write(MemoramEmulator emu, String apiKey, List<EmulatedUser> users, List<Map<String, Object>> values,
                       int inFlight) throws Exception {
+        return write(emu, apiKey, users, values, inFlight, 0);
+    }
+
+    /**
+     * As {@link #write(MemoramEmulator, String, List, List, int)}, but no faster than {@code perSecond} records
+     * per second when that is positive: record i is not sent before i / perSecond seconds from the start. To
+     * compare what the API spends per write at the same rate as a slower pipeline.
+     */
+    static long write(MemoramEmulator emu, String apiKey, List<EmulatedUser> users, List<Map<String, Object>> values,
+                      int inFlight, double perSecond) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String token = token(http, emu.baseUrl(), apiKey);
         ContentCipher cipher = ContentCiphers.forName("aes-gcm");
@@ -52,11 +62,18 @@ final class PlainClientBaseline {
         AtomicReference<Exception> failure = new AtomicReference<>();
         AtomicLong cpu = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
+        long start = System.nanoTime();
         for (int t = 0; t < inFlight; t++) {
             Thread thread = new Thread(() -> {
                 try {
                     int i;
                     while ((i = next.getAndIncrement()) < values.size() && failure.get() == null) {
+                        if (perSecond > 0) {
+                            long due = start + (long) (i * 1e9 / perSecond);
+                            for (long left = due - System.nanoTime(); left > 0; left = due - System.nanoTime()) {
+                                java.util.concurrent.locks.LockSupport.parkNanos(left);
+                            }
+                        }
                         Map<String, Object> v = values.get(i);
                         String userId = (String) v.get("user_id");
                         Map<String, Object> body = new LinkedHashMap<>();
