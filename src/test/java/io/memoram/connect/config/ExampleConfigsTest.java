@@ -30,7 +30,7 @@ class ExampleConfigsTest {
             "name|connector\\.class|tasks\\.max|topics|topics\\.regex|config\\.action\\.reload"
             + "|(key|value|header)\\.converter(\\..+)?|transforms(\\..+)?|predicates(\\..+)?|errors\\..+"
             + "|(producer|consumer|admin)\\.override\\..+|exactly\\.once\\.support|transaction\\.boundary(\\..+)?"
-            + "|offsets\\.storage\\.topic");
+            + "|offsets\\.storage\\.topic|topic\\.creation\\..+");
     private static final Pattern PROVIDER_REFERENCE = Pattern.compile("\\$\\{(file|env):[^}]+}");
 
     @ParameterizedTest
@@ -81,6 +81,13 @@ class ExampleConfigsTest {
                 .containsEntry("errors.deadletterqueue.context.headers.enable", "true")
                 .containsKey("errors.deadletterqueue.topic.name");
         assertThat(sink.get("errors.deadletterqueue.topic.name")).isNotBlank();
+    }
+
+    @Test
+    void sourceExampleCreatesItsTopicsCompacted() throws IOException {
+        assertThat(properties("source")).containsEntry("topic.creation.default.cleanup.policy", "compact")
+                .containsEntry("topic.creation.default.replication.factor", "-1")
+                .containsEntry("topic.creation.default.partitions", "-1");
     }
 
     @Test
