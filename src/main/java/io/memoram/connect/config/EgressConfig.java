@@ -103,6 +103,21 @@ public final class EgressConfig {
         return new Egress(proxy, user, user == null ? null : Secret.of(password), ssl);
     }
 
+    /** The setting a message of {@link #parse} is about: the first one it names (each message starts with it). */
+    static String settingNamedIn(String message) {
+        String best = TRUSTSTORE_LOCATION_CONFIG;
+        int at = Integer.MAX_VALUE;
+        for (String key : List.of(PROXY_HOST_CONFIG, PROXY_PORT_CONFIG, PROXY_USER_CONFIG, PROXY_PASSWORD_CONFIG,
+                TRUSTSTORE_LOCATION_CONFIG, TRUSTSTORE_PASSWORD_CONFIG, TRUSTSTORE_TYPE_CONFIG)) {
+            int i = message == null ? -1 : message.indexOf(key);
+            if (i >= 0 && i < at) {
+                at = i;
+                best = key;
+            }
+        }
+        return best;
+    }
+
     private static SSLContext sslContext(String location, String password, String type) {
         if (location == null) {
             return null;
