@@ -243,7 +243,8 @@ class MemoramClientEgressTest {
         }
         try (MemoramClient client = client(settings(https, apiKey))) {
             assertThatThrownBy(client::listAccessRequests).isInstanceOf(MemoramException.class)
-                    .satisfies(e -> assertThat(e.getMessage()).containsIgnoringCase("certificate"));
+                    .satisfies(e -> assertThat(e.getMessage()).contains("PKIX path building failed")
+                            .contains(EgressConfig.TRUSTSTORE_LOCATION_CONFIG));
         }
     }
 
