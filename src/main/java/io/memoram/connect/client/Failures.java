@@ -122,7 +122,7 @@ final class Failures {
     MemoramException tlsRefused(ApiRequest request, String token, IOException e) {
         return new MemoramException(request.call(), 0, request.call() + " failed: TLS handshake with "
                 + request.uri().getHost() + " failed (" + ErrorText.safe(describe(e), secretsOf(request, token))
-                + "); check the URL and that the server's certificate is trusted by this JVM", e);
+                + "); check the URL and that the server's certificate is trusted (by this JVM, or by memoram.http.truststore.location when set)", e);
     }
 
     static boolean isTlsHandshakeFailure(Throwable e) {

@@ -50,6 +50,8 @@ final class HttpTransport implements AutoCloseable {
     private final RateLimit rateLimit;
     private final TokenManager tokens;
     private final Failures failures;
+    /** Sent with every request when the proxy takes credentials (see {@link Egress}); null otherwise. */
+    private final String proxyAuthorization;
     private volatile boolean closed;
     /** Counted down by {@link #close()}: ends every backoff and rate-limit wait at once. */
     private final CountDownLatch closedSignal = new CountDownLatch(1);
@@ -60,8 +62,9 @@ final class HttpTransport implements AutoCloseable {
         this.listener = new SafeListener(config.listener());
         String base = config.baseUrl().toString();
         this.baseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-        // Certificates and host names are verified by the JDK's default SSLContext; nothing here relaxes that.
-        this.http = HttpClient.newBuilder()
+        // Certificates and host names are verified by the JDK (against the JVM's trusted certificates, or the
+        // configured truststore's); nothing here relaxes that.
+        HttpClient.Builder httpBuilder = HttpClient.newBuilder()
                 .connectTimeout(config.connectTimeout())
                 // Never follow redirects: the Authorization header must not travel to another host.
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -70,8 +73,10 @@ final class HttpTransport implements AutoCloseable {
                 // pool thread and completed on another, about 9 thread switches per call against 2, which cost
                 // the sink twice a plain client's CPU per write (docs/benchmarks.md, section 4). Nothing of ours
                 // that runs there blocks: the body subscriber (Exchange.Bounded) only collects buffers.
-                .executor(Runnable::run)
-                .build();
+                .executor(Runnable::run);
+        config.egress().applyTo(httpBuilder, config.baseUrl());
+        this.http = httpBuilder.build();
+        this.proxyAuthorization = config.egress().proxyAuthorization();
         this.exchange = new Exchange(http, new ResponseBudget(config.responseBufferMaxBytes()));
         this.backoff = new ExponentialBackoff(config.retryBackoff(), config.retryBackoffMax());
         this.circuit = config.circuitBreakerFailureThreshold() > 0
@@ -327,6 +332,9 @@ final class HttpTransport implements AutoCloseable {
         }
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
+        }
+        if (proxyAuthorization != null) {
+            b.header("Proxy-Authorization", proxyAuthorization);
         }
         if (request.body() != null) {
             b.header("Content-Type", request.contentType());

@@ -27,7 +27,8 @@ public record MemoramClientConfig(
         Clock clock,
         RequestListener listener,
         String userAgent,
-        long responseBufferMaxBytes) {
+        long responseBufferMaxBytes,
+        Egress egress) {
 
     /** Time to open a TCP (and TLS) connection. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -71,6 +72,7 @@ public record MemoramClientConfig(
         listener = listener == null ? RequestListener.NONE : listener;
         responseBufferMaxBytes = responseBufferMaxBytes <= 0 ? DEFAULT_RESPONSE_BUFFER_MAX_BYTES
                 : Math.min(responseBufferMaxBytes, MAX_RESPONSE_BUFFER_MAX_BYTES);
+        egress = egress == null ? Egress.DIRECT : egress;
     }
 
     public static Builder builder(URI baseUrl, Secret apiKey) {
@@ -83,7 +85,7 @@ public record MemoramClientConfig(
                 .retryBackoff(retryBackoff, retryBackoffMax).rateLimitPerSecond(rateLimitPerSecond)
                 .circuitBreaker(circuitBreakerFailureThreshold, circuitBreakerOpenDuration)
                 .tokenRenewSkew(tokenRenewSkew).clock(clock).listener(listener).userAgent(userAgent)
-                .responseBufferMaxBytes(responseBufferMaxBytes);
+                .responseBufferMaxBytes(responseBufferMaxBytes).egress(egress);
     }
 
     private static Duration orDefault(Duration v, Duration fallback) {
@@ -106,6 +108,7 @@ public record MemoramClientConfig(
         private RequestListener listener = RequestListener.NONE;
         private String userAgent = DEFAULT_USER_AGENT;
         private long responseBufferMaxBytes = DEFAULT_RESPONSE_BUFFER_MAX_BYTES;
+        private Egress egress = Egress.DIRECT;
 
         private Builder(URI baseUrl, Secret apiKey) {
             this.baseUrl = baseUrl;
@@ -134,10 +137,13 @@ public record MemoramClientConfig(
          */
         public Builder responseBufferMaxBytes(long v) { responseBufferMaxBytes = v; return this; }
 
+        /** A proxy and a truststore for this client only ({@link Egress#DIRECT}: none). */
+        public Builder egress(Egress v) { egress = v; return this; }
+
         public MemoramClientConfig build() {
             return new MemoramClientConfig(baseUrl, apiKey, connectTimeout, requestTimeout, maxRetries,
                     retryBackoff, retryBackoffMax, rateLimitPerSecond, circuitBreakerFailureThreshold,
-                    circuitBreakerOpenDuration, tokenRenewSkew, clock, listener, userAgent, responseBufferMaxBytes);
+                    circuitBreakerOpenDuration, tokenRenewSkew, clock, listener, userAgent, responseBufferMaxBytes, egress);
         }
     }
 }

@@ -65,21 +65,33 @@ public final class ConnectorValidation {
                     + MemoramSourceConfig.SIGNAL_TOPIC_CONFIG + " is set");
         }
 
-        // The live check sends the API key: only to a URL every rule above accepted.
+        // The proxy and truststore as the tasks will use them (pairs of settings, the truststore file opened).
         boolean fieldsFine = values.stream().allMatch(v -> v.errorMessages().isEmpty());
+        io.memoram.connect.client.Egress egress = null;
+        if (fieldsFine) {
+            try {
+                egress = EgressConfig.parse(new org.apache.kafka.common.config.AbstractConfig(def, props));
+            } catch (org.apache.kafka.common.config.ConfigException e) {
+                byName.get(EgressConfig.settingNamedIn(e.getMessage())).addErrorMessage(e.getMessage());
+                fieldsFine = false;
+            }
+        }
+
+        // The live check sends the API key: only to a URL every rule above accepted.
         if (fieldsFine && liveCheckTimeout != null && !liveCheckTimeout.isZero()) {
-            liveCheck(byName, liveCheckTimeout);
+            liveCheck(byName, liveCheckTimeout, egress);
         }
         return new Config(values);
     }
 
-    private static void liveCheck(Map<String, ConfigValue> byName, Duration timeout) {
+    private static void liveCheck(Map<String, ConfigValue> byName, Duration timeout, io.memoram.connect.client.Egress egress) {
         ConfigValue url = byName.get(MemoramCommonConfig.API_URL_CONFIG);
         ConfigValue key = byName.get(MemoramCommonConfig.API_KEY_CONFIG);
         MemoramClientConfig clientConfig = MemoramClientConfig
                 .builder(URI.create(url.value().toString().trim()), Secret.of(((Password) key.value()).value()))
                 .connectTimeout(timeout)
                 .requestTimeout(timeout)
+                .egress(egress)
                 .build();
         // One attempt: validate() runs while the user waits on the REST call; the check is bounded by the timeout.
         try (MemoramClient client = MemoramClient.create(clientConfig).withRetry(RetryPolicy.NONE)) {

@@ -162,6 +162,7 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
                 RETRY_BACKOFF_MAX_MS_DOC, RETRY_GROUP, ++order, Width.SHORT, "Max retry backoff (ms)");
         def.define(RATE_LIMIT_CONFIG, Type.DOUBLE, RATE_LIMIT_DEFAULT, Validators.rateLimit(RATE_LIMIT_MIN, RATE_LIMIT_MAX), Importance.LOW,
                 RATE_LIMIT_DOC, RETRY_GROUP, ++order, Width.SHORT, "Rate limit (requests/s)");
+        EgressConfig.define(def);
         return def;
     }
 
@@ -184,6 +185,7 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
     private final URI apiUrl;
     private final ContentCipher contentCipher;
     private final OnAccessRevoked onAccessRevoked;
+    private final io.memoram.connect.client.Egress egress;
 
     protected MemoramCommonConfig(ConfigDef def, Map<?, ?> originals) {
         super(def, originals);
@@ -200,6 +202,7 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
         }
         onAccessRevoked = EnumSettings.parse(OnAccessRevoked.class, BEHAVIOR_ON_ACCESS_REVOKED_CONFIG,
                 getString(BEHAVIOR_ON_ACCESS_REVOKED_CONFIG));
+        egress = EgressConfig.parse(this);
     }
 
     public URI apiUrl() {
@@ -280,6 +283,11 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
         return Duration.ofMillis(getLong(RETRY_BACKOFF_MAX_MS_CONFIG));
     }
 
+    /** The proxy and truststore of this connector's client. */
+    public io.memoram.connect.client.Egress egress() {
+        return egress;
+    }
+
     /** The client settings these configs describe; {@code listener} receives traffic for metrics. */
     public MemoramClientConfig clientConfig(RequestListener listener) {
         return MemoramClientConfig.builder(apiUrl(), apiKey())
@@ -289,6 +297,7 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
                 .rateLimitPerSecond(getDouble(RATE_LIMIT_CONFIG))
                 .responseBufferMaxBytes(getLong(HTTP_RESPONSE_BUFFER_MAX_BYTES_CONFIG))
                 .listener(listener)
+                .egress(egress)
                 .build();
     }
 }

@@ -69,7 +69,19 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
 
     public static final String BEHAVIOR_ON_DELETE_CONFIG = "behavior.on.delete";
     public static final List<String> BEHAVIOR_ON_DELETE_VALUES = EnumSettings.spellings(OnDelete.class);
-    private static final String BEHAVIOR_ON_DELETE_DOC = "What a blob or tag that disappears produces: 'tombstone' (a null value on its key, header memoram.op=d) or 'ignore' (nothing).";
+    private static final String BEHAVIOR_ON_DELETE_DOC = "What a blob or tag that disappears produces: 'tombstone' (a null value on its key, header memoram.op=d), "
+            + "'rewrite' (first a record with the fields the connector still knows, the key's user_id and id, the rest null or empty, and "
+            + "__deleted=true, then the tombstone; every other record of the memories and tags topics carries __deleted=false, so "
+            + "sinks that drop headers or tombstones see deletions) or 'ignore' (nothing).";
+
+    /** The flag every memory and tag value carries with behavior.on.delete=rewrite (Debezium's name, which data teams know). */
+    public static final String DELETED_FIELD = "__deleted";
+
+    public static final String VALUE_OP_FIELD_CONFIG = "memoram.value.op.field";
+    private static final String VALUE_OP_FIELD_DOC = "When set, memory and tag values carry the operation in a field of this name "
+            + "(an optional string: 'c' new, 'u' changed, 'd' deleted; as the header memoram.op), for sinks that drop headers. "
+            + "Empty (the default): no such field, the values are exactly those without this setting. A name of letters, digits and "
+            + "underscores that no value field has, e.g. __op.";
 
     public static final String BEHAVIOR_ON_DECRYPTION_ERROR_CONFIG = "behavior.on.decryption.error";
     public static final List<String> BEHAVIOR_ON_DECRYPTION_ERROR_VALUES = EnumSettings.spellings(OnDecryptionError.class);
@@ -82,7 +94,9 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
         /** A null value on its key, header memoram.op=d. */
         TOMBSTONE,
         /** Nothing. */
-        IGNORE;
+        IGNORE,
+        /** A record flagged __deleted=true with what is known, then the tombstone; live records carry __deleted=false. */
+        REWRITE;
 
         @Override
         public String toString() {
@@ -104,6 +118,11 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
             return EnumSettings.spelling(this);
         }
     }
+
+    /** Field names of the memory and tag values, which the operation field must not take. */
+    static final java.util.Set<String> RESERVED_FIELD_NAMES = java.util.Set.of("id", "user_id", "title", "summary", "content",
+            "tags", "tag_ids", "importance", "confidence", "source", "created_at", "updated_at", "key_version", "name",
+            "description", "color", "is_enabled", DELETED_FIELD);
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -144,6 +163,8 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
         def.define(BEHAVIOR_ON_DELETE_CONFIG, Type.STRING, "tombstone", Validators.oneOf(BEHAVIOR_ON_DELETE_VALUES),
                 Importance.MEDIUM, BEHAVIOR_ON_DELETE_DOC, BEHAVIOR_GROUP, ++order, Width.SHORT, "Behavior on delete",
                 Validators.recommend(BEHAVIOR_ON_DELETE_VALUES));
+        def.define(VALUE_OP_FIELD_CONFIG, Type.STRING, "", Validators.valueFieldName(RESERVED_FIELD_NAMES),
+                Importance.LOW, VALUE_OP_FIELD_DOC, BEHAVIOR_GROUP, ++order, Width.SHORT, "Operation field in values");
         def.define(BEHAVIOR_ON_DECRYPTION_ERROR_CONFIG, Type.STRING, "fail", Validators.oneOf(BEHAVIOR_ON_DECRYPTION_ERROR_VALUES),
                 Importance.MEDIUM, BEHAVIOR_ON_DECRYPTION_ERROR_DOC, BEHAVIOR_GROUP, ++order, Width.SHORT,
                 "Behavior on decryption error", Validators.recommend(BEHAVIOR_ON_DECRYPTION_ERROR_VALUES));
@@ -243,8 +264,15 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
         return onDelete;
     }
 
+    /** Whether a deletion gets a tombstone (behavior.on.delete=tombstone or rewrite). */
     public boolean tombstoneOnDelete() {
-        return onDelete == OnDelete.TOMBSTONE;
+        return onDelete != OnDelete.IGNORE;
+    }
+
+    /** The name of the operation field of memory and tag values, or null when they carry none. */
+    public String valueOpField() {
+        String f = getString(VALUE_OP_FIELD_CONFIG);
+        return f == null || f.isBlank() ? null : f.trim();
     }
 
     public OnDecryptionError behaviorOnDecryptionError() {

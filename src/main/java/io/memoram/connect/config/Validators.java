@@ -200,4 +200,23 @@ public final class Validators {
     public static String normalized(String value) {
         return value.trim().toLowerCase(Locale.ROOT);
     }
+
+    /**
+     * Empty, or a field name every converter takes (Avro's rule: a letter or underscore, then
+     * letters, digits, underscores) that is none of {@code taken}.
+     */
+    public static ConfigDef.Validator valueFieldName(java.util.Set<String> taken) {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            String s = value == null ? "" : value.toString().trim();
+            if (s.isEmpty()) {
+                return;
+            }
+            if (!s.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new ConfigException(name, value, "must be a letter or underscore followed by letters, digits or underscores");
+            }
+            if (taken.contains(s)) {
+                throw new ConfigException(name, value, "is already a field of the values");
+            }
+        }, () -> "empty, or a field name ([A-Za-z_][A-Za-z0-9_]*) the values do not have");
+    }
 }

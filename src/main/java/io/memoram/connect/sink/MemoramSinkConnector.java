@@ -34,6 +34,18 @@ public class MemoramSinkConnector extends SinkConnector {
     private ConnectorAccess access;
     private AccessRefresher refresher;
 
+    /**
+     * Accepts every alteration and reset of its offsets (Connect's REST API, KIP-875): the sink keeps
+     * no offsets of its own anywhere (not in the API, not in a file); they are its consumer group's
+     * only, which Connect has already changed by the time this is called. Returning true tells the
+     * operator that nothing else needs resetting. A replay creates no duplicates (docs/sink.md).
+     */
+    @Override
+    public boolean alterOffsets(Map<String, String> connectorConfig,
+                                Map<org.apache.kafka.common.TopicPartition, Long> offsets) {
+        return true;
+    }
+
     @Override
     public String version() {
         return Version.get();

@@ -462,7 +462,8 @@ final class CreateGate {
         }
         Header op = r.headers().lastWithName(SourceRecords.OP_HEADER);
         boolean create = op != null && SourceRecords.CREATE.equals(op.value());
-        boolean delete = op != null && SourceRecords.DELETE.equals(op.value());
+        // Only the tombstone itself: the record flagged as deleted before it (behavior.on.delete=rewrite) is a plain change.
+        boolean delete = op != null && SourceRecords.DELETE.equals(op.value()) && r.value() == null;
         return new Item(k.getString("user_id"), stream + k.getString("id"), create, delete);
     }
 }

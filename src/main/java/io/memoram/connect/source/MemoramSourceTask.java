@@ -124,7 +124,7 @@ public class MemoramSourceTask extends SourceTask {
         metrics.activeUsers(registry::servedUsers, config.pollInterval());
 
         UserStream.Settings settings = new UserStream.Settings(config.memoriesTopic(), config.tagsTopic(),
-                config.tagsEnabled(), config.tombstoneOnDelete(), config.behaviorOnDecryptionError());
+                config.tagsEnabled(), config.tombstoneOnDelete(), config.behaviorOnDecryptionError(), ValueFields.of(config));
         // Before any user is loaded: each one's pending ids (restored into its manifests) must reach the gate
         // before its records do, whether it joins now or while the task runs.
         gate = new CreateGate(config.accessTopic(), this::carrier, context.offsetStorageReader(), config.bufferMaxBytes());

@@ -212,6 +212,16 @@ final class StreamManifests {
             add(b);
         }
 
+        /**
+         * The next record changes nothing: the record flagged as deleted that goes before the
+         * tombstone of {@code id} (behavior.on.delete=rewrite). Not its bucket's last record, it
+         * carries the bucket's offset from before the batch, which still names the id: a commit
+         * after it but before the tombstone leaves the id known, so the tombstone comes after a crash.
+         */
+        void keep(String id) {
+            add(Fingerprints.bucketIndex(id));
+        }
+
         private void remember(int bucket, String id) {
             Map<String, String> before = undo.computeIfAbsent(bucket, b -> new HashMap<>());
             if (!before.containsKey(id)) {

@@ -40,7 +40,13 @@ final class UserStream {
 
     /** What this connector emits and how it treats deletions and undecryptable blobs. */
     record Settings(String memoriesTopic, String tagsTopic, boolean tagsEnabled, boolean tombstoneOnDelete,
-                    io.memoram.connect.config.MemoramSourceConfig.OnDecryptionError onDecryptionError) { }
+                    io.memoram.connect.config.MemoramSourceConfig.OnDecryptionError onDecryptionError, ValueFields fields) {
+        /** Values without added fields (behavior.on.delete is not rewrite, no operation field). */
+        Settings(String memoriesTopic, String tagsTopic, boolean tagsEnabled, boolean tombstoneOnDelete,
+                 io.memoram.connect.config.MemoramSourceConfig.OnDecryptionError onDecryptionError) {
+            this(memoriesTopic, tagsTopic, tagsEnabled, tombstoneOnDelete, onDecryptionError, ValueFields.NONE);
+        }
+    }
 
     private final String userId;
     private final Settings settings;
@@ -221,6 +227,10 @@ final class UserStream {
         for (String id : tags.ids()) {
             if (!ids.contains(id)) {
                 if (settings.tombstoneOnDelete()) {
+                    if (settings.fields().rewritesDeletes()) {
+                        batch.keep(id);
+                        pending.add(pos -> settings.fields().deleted(SourceRecords.tagTombstone(settings.tagsTopic(), pos, userId, id, now)));
+                    }
                     batch.remove(id);
                     pending.add(pos -> SourceRecords.tagTombstone(settings.tagsTopic(), pos, userId, id, now));
                 } else {
@@ -235,11 +245,11 @@ final class UserStream {
         return out;
     }
 
-    private static List<SourceRecord> build(StreamManifests.Batch batch, List<Function<StreamManifests.Position, SourceRecord>> pending) {
+    private List<SourceRecord> build(StreamManifests.Batch batch, List<Function<StreamManifests.Position, SourceRecord>> pending) {
         List<StreamManifests.Position> positions = batch.close();
         List<SourceRecord> out = new ArrayList<>(pending.size());
         for (int i = 0; i < pending.size(); i++) {
-            out.add(pending.get(i).apply(positions.get(i)));
+            out.add(settings.fields().live(pending.get(i).apply(positions.get(i))));
         }
         return out;
     }
@@ -376,6 +386,10 @@ final class UserStream {
             if (!suspects.contains(id)) {
                 nextSuspects.add(id);
             } else if (settings.tombstoneOnDelete()) {
+                if (settings.fields().rewritesDeletes()) {
+                    batch.keep(id);
+                    pending.add(pos -> settings.fields().deleted(SourceRecords.memoryTombstone(settings.memoriesTopic(), pos, userId, id, now)));
+                }
                 batch.remove(id);
                 pending.add(pos -> SourceRecords.memoryTombstone(settings.memoriesTopic(), pos, userId, id, now));
                 metrics.deleted.incrementAndGet();

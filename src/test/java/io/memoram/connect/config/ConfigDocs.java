@@ -42,7 +42,7 @@ public final class ConfigDocs {
           .append("Every setting of `MemoramSourceConnector` and `MemoramSinkConnector`, by group, as the\n")
           .append("connectors define and validate them (`PUT /connector-plugins/{class}/config/validate` reports\n")
           .append("the same rules field by field). Settings without a default are required. Supply secrets\n")
-          .append("(type `password`) through config providers, e.g. `${file:/etc/kafka-connect/memoram-secrets.properties:api.key}`\n")
+          .append("(type `password`) through config providers, e.g. `${file:/etc/kafka-connect/secrets/memoram.properties:api.key}`\n")
           .append("or `${env:MEMORAM_MEMORY_KEYS}`, so that the REST API only shows the reference; see\n")
           .append("[security.md](security.md). Ready-to-edit examples are in `config/` (`etc/` in the archive).\n\n")
           .append("The framework's own settings (`name`, `connector.class`, `tasks.max`, `topics`, converters,\n")

@@ -73,7 +73,7 @@ class EnumSettingsTest {
 
     @Test
     void recommendersListExactlyTheEnumValues() {
-        assertRecommends(MemoramSourceConfig.CONFIG_DEF, MemoramSourceConfig.BEHAVIOR_ON_DELETE_CONFIG, "tombstone", "ignore");
+        assertRecommends(MemoramSourceConfig.CONFIG_DEF, MemoramSourceConfig.BEHAVIOR_ON_DELETE_CONFIG, "tombstone", "ignore", "rewrite");
         assertRecommends(MemoramSourceConfig.CONFIG_DEF, MemoramSourceConfig.BEHAVIOR_ON_DECRYPTION_ERROR_CONFIG, "fail", "skip", "raw");
         assertRecommends(MemoramSourceConfig.CONFIG_DEF, MemoramCommonConfig.BEHAVIOR_ON_ACCESS_REVOKED_CONFIG, "skip", "fail");
         assertRecommends(MemoramSourceConfig.CONFIG_DEF, MemoramCommonConfig.CONTENT_ENCRYPTION_CONFIG, "aes-gcm", "plaintext");

@@ -30,7 +30,7 @@ class ExampleConfigsTest {
             "name|connector\\.class|tasks\\.max|topics|topics\\.regex|config\\.action\\.reload"
             + "|(key|value|header)\\.converter(\\..+)?|transforms(\\..+)?|predicates(\\..+)?|errors\\..+"
             + "|(producer|consumer|admin)\\.override\\..+|exactly\\.once\\.support|transaction\\.boundary(\\..+)?"
-            + "|offsets\\.storage\\.topic");
+            + "|offsets\\.storage\\.topic|topic\\.creation\\..+");
     private static final Pattern PROVIDER_REFERENCE = Pattern.compile("\\$\\{(file|env):[^}]+}");
 
     @ParameterizedTest
@@ -84,6 +84,13 @@ class ExampleConfigsTest {
     }
 
     @Test
+    void sourceExampleCreatesItsTopicsCompacted() throws IOException {
+        assertThat(properties("source")).containsEntry("topic.creation.default.cleanup.policy", "compact")
+                .containsEntry("topic.creation.default.replication.factor", "-1")
+                .containsEntry("topic.creation.default.partitions", "-1");
+    }
+
+    @Test
     void workerExampleEnablesBothConfigProviders() throws IOException {
         Properties worker = load(CONFIG.resolve("connect-standalone-memoram.properties"));
         assertThat(worker.getProperty("config.providers")).isEqualTo("file,env");
@@ -92,6 +99,54 @@ class ExampleConfigsTest {
         assertThat(worker.getProperty("config.providers.env.class"))
                 .isEqualTo("org.apache.kafka.common.config.provider.EnvVarConfigProvider");
         assertThat(worker.getProperty("plugin.path")).isNotBlank();
+    }
+
+    /**
+     * The worker example lets the providers read only what the examples reference: environment
+     * variables MEMORAM_*, files under the secrets directory. Checked with the providers themselves,
+     * configured from the worker file's config.providers.*.param.* keys as a worker does.
+     */
+    @Test
+    void workerExampleRestrictsTheProvidersToOurVariablesAndTheSecretsDirectory(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws IOException {
+        Properties worker = load(CONFIG.resolve("connect-standalone-memoram.properties"));
+        String secretsDir = worker.getProperty("config.providers.file.param.allowed.paths");
+        assertThat(secretsDir).isEqualTo("/etc/kafka-connect/secrets");
+        for (String kind : List.of("source", "sink")) {
+            String ref = properties(kind).get(MemoramCommonConfig.API_KEY_CONFIG);
+            assertThat(ref).as("the %s example's file reference lies in the allowed directory", kind).startsWith("${file:" + secretsDir + "/");
+        }
+
+        Map<String, String> env = Map.of("MEMORAM_MEMORY_KEYS", "k1,k2", "AWS_SECRET_ACCESS_KEY", "not-ours");
+        try (org.apache.kafka.common.config.provider.EnvVarConfigProvider provider =
+                     new org.apache.kafka.common.config.provider.EnvVarConfigProvider(env)) {
+            provider.configure(params(worker, "env"));
+            assertThat(provider.get("", java.util.Set.of("MEMORAM_MEMORY_KEYS", "AWS_SECRET_ACCESS_KEY")).data())
+                    .containsExactly(Map.entry("MEMORAM_MEMORY_KEYS", "k1,k2"));
+        }
+
+        // The same restriction, pointed at a temporary directory: inside it reads, outside it does not.
+        Path secrets = Files.createDirectories(tmp.resolve("secrets"));
+        Files.writeString(secrets.resolve("memoram.properties"), "api.key=inside\n");
+        Files.writeString(tmp.resolve("other.properties"), "api.key=outside\n");
+        Map<String, Object> fileParams = new LinkedHashMap<>(params(worker, "file"));
+        fileParams.put("allowed.paths", secrets.toString());
+        try (org.apache.kafka.common.config.provider.FileConfigProvider provider =
+                     new org.apache.kafka.common.config.provider.FileConfigProvider()) {
+            provider.configure(fileParams);
+            assertThat(provider.get(secrets.resolve("memoram.properties").toString(), java.util.Set.of("api.key")).data())
+                    .containsEntry("api.key", "inside");
+            assertThat(provider.get(tmp.resolve("other.properties").toString(), java.util.Set.of("api.key")).data()).isEmpty();
+        }
+    }
+
+    /** The worker file's config.providers.<name>.param.* settings, as the worker hands them to the provider. */
+    private static Map<String, Object> params(Properties worker, String provider) {
+        String prefix = "config.providers." + provider + ".param.";
+        Map<String, Object> out = new LinkedHashMap<>();
+        worker.stringPropertyNames().stream().filter(k -> k.startsWith(prefix))
+                .forEach(k -> out.put(k.substring(prefix.length()), worker.getProperty(k)));
+        return out;
     }
 
     private static ConfigDef def(String kind) {

@@ -27,7 +27,7 @@ public final class ExampleConfigs {
     /** The secret references of the examples, pointed at {@code secretsFile}. */
     public static Map<String, String> withSecretsFile(Map<String, String> config, Path secretsFile) {
         Map<String, String> c = new LinkedHashMap<>(config);
-        c.replaceAll((k, v) -> v.replace("/etc/kafka-connect/memoram-secrets.properties", secretsFile.toAbsolutePath().toString()));
+        c.replaceAll((k, v) -> v.replace("/etc/kafka-connect/secrets/memoram.properties", secretsFile.toAbsolutePath().toString()));
         return c;
     }
 

@@ -55,6 +55,11 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback, A
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private MemoramEmulator(String host, int port) {
+        this(host, port, null);
+    }
+
+    /** @param tls when not null, served over HTTPS with this context's key and certificate */
+    private MemoramEmulator(String host, int port, javax.net.ssl.SSLContext tls) {
         int n = SERVER_COUNT.incrementAndGet();
         AtomicInteger threads = new AtomicInteger();
         // Cached pool: a delay fault parks a thread, and must not starve the requests behind it.
@@ -64,7 +69,13 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback, A
             return t;
         });
         try {
-            this.server = HttpServer.create(new InetSocketAddress(host, port), 128);
+            if (tls == null) {
+                this.server = HttpServer.create(new InetSocketAddress(host, port), 128);
+            } else {
+                com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress(host, port), 128);
+                https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+                this.server = https;
+            }
         } catch (IOException e) {
             executor.shutdownNow();
             throw new UncheckedIOException("cannot bind the Memoram emulator to " + host + ":" + port, e);
@@ -74,7 +85,7 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback, A
         server.createContext("/", router);
         server.setExecutor(executor);
         server.start();
-        this.root = "http://" + host + ":" + server.getAddress().getPort();
+        this.root = (tls == null ? "http://" : "https://") + host + ":" + server.getAddress().getPort();
     }
 
     /** Starts on 127.0.0.1 and a free port. */
@@ -85,6 +96,15 @@ public final class MemoramEmulator implements AutoCloseable, AfterAllCallback, A
     /** Starts on 127.0.0.1 and this port (0: a free one). */
     public static MemoramEmulator start(int port) {
         return start(DEFAULT_HOST, port);
+    }
+
+    /**
+     * Starts on 127.0.0.1 and a free port, over HTTPS with {@code tls}'s key and certificate: every
+     * address ({@link #baseUrl()} ...) is then https://. The test helpers of this emulator talk to its
+     * admin interface with their own client, which must trust that certificate.
+     */
+    public static MemoramEmulator startHttps(javax.net.ssl.SSLContext tls) {
+        return new MemoramEmulator(DEFAULT_HOST, 0, tls);
     }
 
     /** Starts on this host and port. Anything but loopback exposes the unauthenticated admin interface. */
