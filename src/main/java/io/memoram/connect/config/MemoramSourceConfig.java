@@ -79,7 +79,7 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
 
     public static final String VALUE_OP_FIELD_CONFIG = "memoram.value.op.field";
     private static final String VALUE_OP_FIELD_DOC = "When set, memory and tag values carry the operation in a field of this name "
-            + "(an optional string: 'c' new, 'u' changed, 'd' deleted; as the header memoram.op), for sinks that drop headers. "
+            + "(an optional string: 'c' new, 'u' changed, 'd' deleted, 'r' re-read by a re-stream signal; as the header memoram.op), for sinks that drop headers. "
             + "Empty (the default): no such field, the values are exactly those without this setting. A name of letters, digits and "
             + "underscores that no value field has, e.g. __op.";
 

@@ -119,6 +119,20 @@ class ValueFieldsTest {
         assertThat(gone.get(0).value()).isNull();
     }
 
+    /** A re-stream's re-read carries r in the value as in the header, for sinks that drop headers. */
+    @Test
+    void aReReadByARestreamCarriesRInTheOperationField() {
+        UserStream s = stream(ValueFields.of(true, "op"));
+        pass(s, List.of(blob("a", 1)));
+        s.startRestream("rs", 5, NOW);
+        List<SourceRecord> again = pass(s, List.of(blob("a", 1)));
+        SourceRecord reread = again.stream().filter(r -> r.valueSchema() != null && r.valueSchema().field("op") != null)
+                .findFirst().orElseThrow();
+        assertThat(op(reread)).isEqualTo("r");
+        assertThat(((Struct) reread.value()).getString("op")).isEqualTo("r");
+        assertThat(((Struct) reread.value()).getBoolean("__deleted")).isFalse();
+    }
+
     @Test
     void theOperationFieldMustBeAFreeFieldName() {
         for (String bad : List.of("content", "__deleted", "a-b", "1op")) {
