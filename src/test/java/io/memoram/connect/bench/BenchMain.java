@@ -62,6 +62,11 @@ public final class BenchMain {
             log("wrote the crypto section of " + out);
             System.exit(0);
         }
+        if ("source-rows".equals(System.getProperty("bench.only"))) {
+            // -Dbench.only=source-rows: the source throughput rows only, printed (for profiling; see SourceScaleBench.rowsOnly).
+            SourceScaleBench.rowsOnly();
+            System.exit(0);
+        }
         if ("source".equals(System.getProperty("bench.only"))) {
             // -Dbench.only=source: only the source-at-scale part, written into its own block of the file.
             SourceScaleBench.runAndSplice(out);
