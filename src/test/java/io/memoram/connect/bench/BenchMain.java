@@ -62,6 +62,11 @@ public final class BenchMain {
             log("wrote the crypto section of " + out);
             System.exit(0);
         }
+        if ("source-kafka".equals(System.getProperty("bench.only"))) {
+            // -Dbench.only=source-kafka: the source on an embedded worker and broker against a plain producer, its own block.
+            SourceKafkaBench.runAndSplice(out);
+            System.exit(0);
+        }
         if ("source-rows".equals(System.getProperty("bench.only"))) {
             // -Dbench.only=source-rows: the source throughput rows only, printed (for profiling; see SourceScaleBench.rowsOnly).
             SourceScaleBench.rowsOnly();

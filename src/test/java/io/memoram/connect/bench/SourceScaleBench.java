@@ -169,7 +169,7 @@ final class SourceScaleBench {
 
     // --- data ---
 
-    private static Map<String, EmulatedUser> populate(MemoramEmulator emu, String apiKey, int users, int blobs, int bytes, long seed) {
+    static Map<String, EmulatedUser> populate(MemoramEmulator emu, String apiKey, int users, int blobs, int bytes, long seed) {
         Map<String, EmulatedUser> out = new LinkedHashMap<>();
         Random random = new Random(seed);
         for (int u = 0; u < users; u++) {
