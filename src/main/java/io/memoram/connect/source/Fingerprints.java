@@ -3,6 +3,7 @@ package io.memoram.connect.source;
 import io.memoram.connect.client.MemoryBlob;
 import io.memoram.connect.client.Tag;
 import io.memoram.connect.util.Sha256;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 
@@ -114,6 +115,14 @@ final class Fingerprints {
         /** Appends {@code value} as UTF-8, as String.getBytes(UTF_8) does (an unpaired surrogate becomes '?'). */
         void utf8(String value) {
             int len = value.length();
+            if (len > 32) {
+                // Long text (the sealed content): the JDK's encoder has a vectorized path for Latin-1 strings.
+                byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+                ensure(bytes.length);
+                System.arraycopy(bytes, 0, buf, n, bytes.length);
+                n += bytes.length;
+                return;
+            }
             ensure(3 * len);
             byte[] b = buf;
             int at = n;
