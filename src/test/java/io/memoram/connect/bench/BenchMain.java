@@ -67,6 +67,11 @@ public final class BenchMain {
             SourceKafkaBench.runAndSplice(out);
             System.exit(0);
         }
+        if ("source-blob".equals(System.getProperty("bench.only"))) {
+            // -Dbench.only=source-blob: the task's own CPU per blob on one thread, without HTTP or Kafka (printed).
+            SourceBlobCpuBench.run();
+            System.exit(0);
+        }
         if ("source-rows".equals(System.getProperty("bench.only"))) {
             // -Dbench.only=source-rows: the source throughput rows only, printed (for profiling; see SourceScaleBench.rowsOnly).
             SourceScaleBench.rowsOnly();
