@@ -400,10 +400,13 @@ final class SourceScaleBench {
                 + "AES-GCM per blob; no Kafka, no Connect. **Pipeline**: `MemoramSourceTask` (initial load: every blob fetched,\n"
                 + "fingerprinted, decrypted, turned into a record with its offset) driven by `poll()` with offsets in a map.\n"
                 + "Both measured in this run, one after the other.\n\n", USERS, BLOBS, CONTENT_BYTES, PAGE));
-        md.append("| latency | in flight | baseline blobs/s | pipeline blobs/s | ratio |\n|---|---|---|---|---|\n");
+        md.append("CPU per blob: every thread of the JVM but the emulator's (the task's pipeline and HTTP client and the\n"
+                + "polling thread, or the baseline's threads and HTTP client), and the emulator's, measured while the run's\n"
+                + "threads are alive; unlike the rates it holds when the emulator competes for the cores.\n\n");
+        md.append("| latency | in flight | baseline blobs/s | pipeline blobs/s | ratio | CPU µs/blob: baseline | pipeline | ratio "
+                + "| emulator µs/blob: baseline | pipeline |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (Throughput t : throughput) {
-            md.append(String.format(Locale.ROOT, "| %d ms | %d | %,.0f | %,.0f | %.2f |\n", t.latencyMs(), t.inFlight(),
-                    t.baselineBlobsPerSecond(), t.pipelineBlobsPerSecond(), t.ratio()));
+            md.append(row(t)).append("\n");
         }
         md.append(String.format(Locale.ROOT, "\n**Idle cycle** (a pass over every user, nothing changed: what a restarted task does first),\n"
                 + "%d x %,d at 50 ms with 8 in flight: **%.1f s** (target: under 4 s; %d calls at 50 ms over 8 lanes take\n"
@@ -452,7 +455,8 @@ final class SourceScaleBench {
         StringBuilder md = new StringBuilder("\n**Targets.**\n\n");
         for (Throughput t : throughput) {
             if (t.inFlight() == 8) {
-                double goal = t.latencyMs() == 0 ? 0.5 : 0.7;
+                // Issue 17: 0.6 at 0 ms, 0.8 at 50 ms (issue 9 asked 0.5 and 0.7).
+                double goal = t.latencyMs() == 0 ? 0.6 : 0.8;
                 md.append(String.format(Locale.ROOT, "- %d ms, 8 in flight, at least %.1f of the baseline: %.2f, %s.\n", t.latencyMs(), goal,
                         t.ratio(), t.ratio() >= goal ? "met" : String.format(Locale.ROOT, "missed by %.0f %%", 100 * (1 - t.ratio() / goal))));
             }
@@ -469,9 +473,8 @@ final class SourceScaleBench {
                 heap <= 256 ? "met" : "missed"));
         md.append("Why the gaps: at 0 ms the task is CPU-bound on 2 cores it shares with the emulator (which serializes\n"
                 + "every page) while the baseline only parses and decrypts: per blob the task also fingerprints 11 fields\n"
-                + "(SHA-256), builds a validated Connect `Struct` record with headers, and re-encodes the manifest of every bucket\n"
-                + "a page touches, and the project's AES-GCM (Bouncy Castle, pure Java) costs several times the JDK's\n"
-                + "intrinsic AES-GCM the baseline uses (the largest single item in a JFR profile of this benchmark). At 50 ms the\n"
+                + "(SHA-256 over the sealed content), builds a validated Connect `Struct` record with headers and offsets, and\n"
+                + "hands records over through `poll()` (see \"Source CPU per blob\" below for the profile). At 50 ms the\n"
                 + "same CPU competes with the emulator answering 8 to 16 calls at once; successive runs on this loaded machine\n"
                 + "differed by tens of percent. The idle cycle after a restart also checks every access request and\n"
                 + "fetches its credentials before the first page.\n");
