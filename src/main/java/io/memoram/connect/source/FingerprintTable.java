@@ -17,9 +17,16 @@ final class FingerprintTable {
     private byte[][] keys = new byte[MIN_CAPACITY][];
     private long[] fingerprints = new long[MIN_CAPACITY];
     private int size;
+    /** Changes whenever entries move between slots (growth, shrinking, deletion's backward shift). */
+    private int layout;
 
     int size() {
         return size;
+    }
+
+    /** A number that changes whenever an entry moves to another slot: equal numbers, same slot for every entry kept. */
+    int layout() {
+        return layout;
     }
 
     /** Slots to walk with {@link #keyAt} (a power of two). */
@@ -51,18 +58,22 @@ final class FingerprintTable {
         }
     }
 
-    /** Adds or replaces; {@code id} must be {@link #latin1}. */
-    void put(String id, long fingerprint) {
+    /**
+     * Adds or replaces; {@code id} must be {@link #latin1}. Returns the slot of a replaced entry, or
+     * {@code ~slot} (negative) of an added one.
+     */
+    int put(String id, long fingerprint) {
         int slot = find(id);
         if (slot >= 0) {
             fingerprints[slot] = fingerprint;
-            return;
+            return slot;
         }
         if ((size + 1) * 4 > keys.length * 3) {
             resize(keys.length * 2);
         }
-        insert(toLatin1(id), id.hashCode(), fingerprint);
+        slot = insert(toLatin1(id), id.hashCode(), fingerprint);
         size++;
+        return ~slot;
     }
 
     boolean remove(String id) {
@@ -75,7 +86,7 @@ final class FingerprintTable {
         return true;
     }
 
-    private void insert(byte[] key, int hash, long fingerprint) {
+    private int insert(byte[] key, int hash, long fingerprint) {
         int mask = keys.length - 1;
         int i = mix(hash) & mask;
         while (keys[i] != null) {
@@ -83,9 +94,11 @@ final class FingerprintTable {
         }
         keys[i] = key;
         fingerprints[i] = fingerprint;
+        return i;
     }
 
     private void deleteSlot(int slot) {
+        layout++;
         int mask = keys.length - 1;
         int hole = slot;
         keys[hole] = null;
@@ -108,6 +121,7 @@ final class FingerprintTable {
     }
 
     private void resize(int capacity) {
+        layout++;
         byte[][] oldKeys = keys;
         long[] oldFps = fingerprints;
         keys = new byte[capacity][];

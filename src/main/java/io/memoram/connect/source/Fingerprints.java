@@ -26,33 +26,33 @@ final class Fingerprints {
 
     /** The fingerprint as the 64-bit value its 11 characters encode (what the manifest keeps in memory). */
     static long blobBits(MemoryBlob b) {
-        MessageDigest d = sha256();
-        field(d, "memory-blob/v1");
-        field(d, b.id());
-        field(d, b.updatedAt() == null ? null : b.updatedAt().toString());
-        field(d, b.content());
-        field(d, b.title());
-        field(d, b.summary());
-        list(d, b.tags());
-        list(d, b.tagIds());
-        field(d, b.importance() == null ? null : Double.toString(b.importance()));
-        field(d, b.confidence() == null ? null : Double.toString(b.confidence()));
-        field(d, b.source());
-        field(d, b.createdAt() == null ? null : b.createdAt().toString());
-        return first8(d.digest());
+        Scratch s = Scratch.get();
+        s.field("memory-blob/v1");
+        s.field(b.id());
+        s.field(b.updatedAt() == null ? null : b.updatedAt().toString());
+        s.field(b.content());
+        s.field(b.title());
+        s.field(b.summary());
+        s.list(b.tags());
+        s.list(b.tagIds());
+        s.field(b.importance() == null ? null : Double.toString(b.importance()));
+        s.field(b.confidence() == null ? null : Double.toString(b.confidence()));
+        s.field(b.source());
+        s.field(b.createdAt() == null ? null : b.createdAt().toString());
+        return s.digest();
     }
 
     static String tag(Tag t) {
-        MessageDigest d = sha256();
-        field(d, "tag/v1");
-        field(d, t.id());
-        field(d, t.name());
-        field(d, t.description());
-        field(d, t.color());
-        field(d, t.isEnabled() == null ? null : t.isEnabled().toString());
-        field(d, t.createdAt() == null ? null : t.createdAt().toString());
-        field(d, t.updatedAt() == null ? null : t.updatedAt().toString());
-        return encode(first8(d.digest()));
+        Scratch s = Scratch.get();
+        s.field("tag/v1");
+        s.field(t.id());
+        s.field(t.name());
+        s.field(t.description());
+        s.field(t.color());
+        s.field(t.isEnabled() == null ? null : t.isEnabled().toString());
+        s.field(t.createdAt() == null ? null : t.createdAt().toString());
+        s.field(t.updatedAt() == null ? null : t.updatedAt().toString());
+        return encode(s.digest());
     }
 
     /** Which of the 16 buckets an item id belongs to: the first hex digit of SHA-256(id). Fixed forever. */
@@ -62,27 +62,115 @@ final class Fingerprints {
 
     /** {@link #bucket} as 0..15. */
     static int bucketIndex(String id) {
-        byte[] h = sha256().digest(id.getBytes(StandardCharsets.UTF_8));
-        return (h[0] >> 4) & 0xf;
+        Scratch s = Scratch.get();
+        s.utf8(id);
+        return (int) (s.digest() >>> 60);
     }
 
-    private static void list(MessageDigest d, List<String> values) {
-        field(d, Integer.toString(values.size()));
-        for (String v : values) {
-            field(d, v);
-        }
-    }
+    /**
+     * One thread's digest and byte buffer, reused for every fingerprint it computes: the fields are
+     * written into the buffer in exactly the bytes the per-field form fed the digest (a length-
+     * prefixed UTF-8 encoding), then hashed in one call. Same value, no arrays per field and no
+     * provider look-up per blob. Fingerprints run on the pipeline's threads, a few per task.
+     */
+    private static final class Scratch {
+        private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
+        private final MessageDigest digest = Sha256.newDigest();
+        private byte[] buf = new byte[4096];
+        private int n;
 
-    /** Length-prefixed, with a null marker, so that field boundaries cannot be confused. */
-    private static void field(MessageDigest d, String value) {
-        if (value == null) {
-            d.update(NULL_MARK);
-            return;
+        static Scratch get() {
+            Scratch s = LOCAL.get();
+            s.n = 0;
+            return s;
         }
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        d.update(VALUE_MARK);
-        d.update(new byte[] {(byte) (bytes.length >>> 24), (byte) (bytes.length >>> 16), (byte) (bytes.length >>> 8), (byte) bytes.length});
-        d.update(bytes);
+
+        void list(List<String> values) {
+            field(Integer.toString(values.size()));
+            for (String v : values) {
+                field(v);
+            }
+        }
+
+        /** Length-prefixed, with a null marker, so that field boundaries cannot be confused. */
+        void field(String value) {
+            if (value == null) {
+                ensure(1);
+                buf[n++] = NULL_MARK[0];
+                return;
+            }
+            ensure(5);
+            buf[n++] = VALUE_MARK[0];
+            int lengthAt = n;
+            n += 4;
+            int start = n;
+            utf8(value);
+            int len = n - start;
+            buf[lengthAt] = (byte) (len >>> 24);
+            buf[lengthAt + 1] = (byte) (len >>> 16);
+            buf[lengthAt + 2] = (byte) (len >>> 8);
+            buf[lengthAt + 3] = (byte) len;
+        }
+
+        /** Appends {@code value} as UTF-8, as String.getBytes(UTF_8) does (an unpaired surrogate becomes '?'). */
+        void utf8(String value) {
+            int len = value.length();
+            if (len > 32) {
+                // Long text (the sealed content): the JDK's encoder has a vectorized path for Latin-1 strings.
+                byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+                ensure(bytes.length);
+                System.arraycopy(bytes, 0, buf, n, bytes.length);
+                n += bytes.length;
+                return;
+            }
+            ensure(3 * len);
+            byte[] b = buf;
+            int at = n;
+            for (int i = 0; i < len; i++) {
+                char c = value.charAt(i);
+                if (c < 0x80) {
+                    b[at++] = (byte) c;
+                } else if (c < 0x800) {
+                    b[at++] = (byte) (0xc0 | (c >> 6));
+                    b[at++] = (byte) (0x80 | (c & 0x3f));
+                } else if (Character.isSurrogate(c)) {
+                    int cp = -1;
+                    if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(value.charAt(i + 1))) {
+                        cp = Character.toCodePoint(c, value.charAt(++i));
+                    }
+                    if (cp < 0) {
+                        b[at++] = '?';
+                    } else {
+                        b[at++] = (byte) (0xf0 | (cp >> 18));
+                        b[at++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
+                        b[at++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
+                        b[at++] = (byte) (0x80 | (cp & 0x3f));
+                    }
+                } else {
+                    b[at++] = (byte) (0xe0 | (c >> 12));
+                    b[at++] = (byte) (0x80 | ((c >> 6) & 0x3f));
+                    b[at++] = (byte) (0x80 | (c & 0x3f));
+                }
+            }
+            n = at;
+        }
+
+        private void ensure(int more) {
+            if (buf.length - n < more) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, n + more));
+            }
+        }
+
+        /** The first 8 bytes of SHA-256 over what was written; the digest is ready for the next use. */
+        long digest() {
+            digest.update(buf, 0, n);
+            long v = first8(digest.digest());
+            if (buf.length > 1 << 20) {
+                buf = new byte[4096]; // one huge blob does not pin its size to the thread
+            }
+            n = 0;
+            return v;
+        }
     }
 
     private static long first8(byte[] digest) {

@@ -85,19 +85,25 @@ final class Manifest {
     void put(String id, long fingerprint) {
         if (other != null && other.remove(id) != null && other.isEmpty()) {
             other = null;
+            kept = null;
         }
         if (!FingerprintTable.latin1(id)) {
             if (other == null) {
                 other = new HashMap<>();
             }
             other.put(id, Fingerprints.encode(fingerprint));
+            kept = null;
             return;
         }
-        table.put(id, fingerprint);
+        int slot = table.put(id, fingerprint);
+        if (kept != null) {
+            kept.changed(slot);
+        }
     }
 
     boolean remove(String id) {
         if (other != null && other.containsKey(id)) {
+            kept = null;
             other.remove(id);
             if (other.isEmpty()) {
                 other = null;
@@ -131,12 +137,49 @@ final class Manifest {
         if (other != null) {
             return encode(Map.of());
         }
-        // The hot path (every page rewrites the buckets it touches): bytes straight into one array.
+        Kept k = encodeTable(null);
+        return new String(k.bytes, 0, k.length, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * {@link #encode()} for a manifest encoded again and again while it grows (a bucket during a
+     * pass: every page that touches it). The bytes of the last call and where each slot's entry
+     * starts are kept, so the next call splices the entries added since into them and overwrites
+     * the fingerprints that changed: copies of runs of bytes instead of writing every entry anew.
+     * The result is the same string as {@link #encode()}; anything that moves entries between
+     * slots (growth, a removal) makes the next call write it whole. {@link #forgetEncoding} drops
+     * what is kept (the bucket's pass ended: an idle user keeps only its compact table).
+     */
+    String encodeKept() {
+        if (other != null) {
+            kept = null;
+            return encode(Map.of());
+        }
+        Kept k = kept;
+        if (k == null || k.layout != table.layout() || k.length == 0) {
+            k = encodeTable(new int[table.capacity()]);
+            kept = k;
+        } else {
+            k.splice();
+        }
+        return new String(k.bytes, 0, k.length, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** Drops what {@link #encodeKept} keeps. */
+    void forgetEncoding() {
+        kept = null;
+    }
+
+    /** Every entry in slot order, written into one array; with {@code start}, records where each slot's entry starts (-1: empty). */
+    private Kept encodeTable(int[] start) {
         byte[] out = new byte[Math.max(16, table.size() * 40)];
         int n = 0;
         for (int i = 0; i < table.capacity(); i++) {
             byte[] k = table.keyAt(i);
             if (k == null) {
+                if (start != null) {
+                    start[i] = -1;
+                }
                 continue;
             }
             if (out.length - n < 3 * k.length + 2 + Fingerprints.LENGTH) {
@@ -145,18 +188,137 @@ final class Manifest {
             if (n > 0) {
                 out[n++] = ',';
             }
-            for (byte b : k) {
-                switch (b) {
-                    case '%' -> n = put3(out, n, '%', '2', '5');
-                    case ',' -> n = put3(out, n, '%', '2', 'C');
-                    case ':' -> n = put3(out, n, '%', '3', 'A');
-                    default -> out[n++] = b;
+            if (start != null) {
+                start[i] = n;
+            }
+            n = entry(out, n, i);
+        }
+        return new Kept(table.layout(), out, n, start);
+    }
+
+    /** Writes the entry of slot {@code slot} (escaped id, ':', fingerprint) at {@code n}; returns the index after it. */
+    private int entry(byte[] out, int n, int slot) {
+        for (byte b : table.keyAt(slot)) {
+            switch (b) {
+                case '%' -> n = put3(out, n, '%', '2', '5');
+                case ',' -> n = put3(out, n, '%', '2', 'C');
+                case ':' -> n = put3(out, n, '%', '3', 'A');
+                default -> out[n++] = b;
+            }
+        }
+        out[n++] = ':';
+        return Fingerprints.encodeTo(table.fingerprintAt(slot), out, n);
+    }
+
+    /** Bytes the entry of {@code slot} takes. */
+    private int entryLength(int slot) {
+        byte[] k = table.keyAt(slot);
+        int n = k.length + 1 + Fingerprints.LENGTH;
+        for (byte b : k) {
+            if (b == '%' || b == ',' || b == ':') {
+                n += 2;
+            }
+        }
+        return n;
+    }
+
+    /** What {@link #encodeKept} keeps between calls; null while nothing is kept. */
+    private Kept kept;
+
+    /** The last encoding, where each slot's entry starts in it, and the slots changed since. */
+    private final class Kept {
+        final int layout;
+        byte[] bytes;
+        int length;
+        final int[] start;
+        /** Slots added ({@code ~slot}) or whose fingerprint changed ({@code slot}) since the bytes were written. */
+        private int[] changes = new int[8];
+        private int changeCount;
+
+        Kept(int layout, byte[] bytes, int length, int[] start) {
+            this.layout = layout;
+            this.bytes = bytes;
+            this.length = length;
+            this.start = start;
+        }
+
+        void changed(int slotOrAdded) {
+            if (changeCount == changes.length) {
+                changes = java.util.Arrays.copyOf(changes, changeCount * 2);
+            }
+            changes[changeCount++] = slotOrAdded;
+        }
+
+        /** Brings the bytes up to date with the table (same layout, at least one entry written before). */
+        void splice() {
+            int[] added = new int[changeCount];
+            int addedCount = 0;
+            for (int i = 0; i < changeCount; i++) {
+                if (changes[i] < 0) {
+                    added[addedCount++] = ~changes[i];
                 }
             }
-            out[n++] = ':';
-            n = Fingerprints.encodeTo(table.fingerprintAt(i), out, n);
+            java.util.Arrays.sort(added, 0, addedCount);
+            int[] at = new int[addedCount];
+            int[] size = new int[addedCount];
+            long grow = 0;
+            int next = 0; // the slot scanned for the next entry written before
+            for (int a = 0; a < addedCount; a++) {
+                // An entry goes before the first entry written before that follows its slot, or at the end.
+                next = Math.max(next, added[a] + 1);
+                while (next < start.length && start[next] < 0) {
+                    next++;
+                }
+                at[a] = next < start.length ? start[next] : length;
+                size[a] = entryLength(added[a]) + 1; // and its comma
+                grow += size[a];
+            }
+            byte[] out = grow == 0 ? bytes : new byte[Math.toIntExact(length + grow)];
+            if (addedCount > 0) {
+                int src = 0;
+                int dst = 0;
+                int[] addedStart = new int[addedCount];
+                for (int a = 0; a < addedCount; a++) {
+                    System.arraycopy(bytes, src, out, dst, at[a] - src);
+                    dst += at[a] - src;
+                    src = at[a];
+                    if (at[a] == length) {
+                        out[dst++] = ',';
+                        addedStart[a] = dst;
+                        dst = entry(out, dst, added[a]);
+                    } else {
+                        addedStart[a] = dst;
+                        dst = entry(out, dst, added[a]);
+                        out[dst++] = ',';
+                    }
+                }
+                System.arraycopy(bytes, src, out, dst, length - src);
+                // Entries written before move by the bytes added at or before their start.
+                int a = 0;
+                long shift = 0;
+                for (int slot = 0; slot < start.length; slot++) {
+                    if (start[slot] < 0) {
+                        continue;
+                    }
+                    while (a < addedCount && at[a] <= start[slot] && at[a] < length) {
+                        shift += size[a++];
+                    }
+                    start[slot] += (int) shift;
+                }
+                for (int i = 0; i < addedCount; i++) {
+                    start[added[i]] = addedStart[i];
+                }
+                bytes = out;
+                length = out.length;
+            }
+            for (int i = 0; i < changeCount; i++) {
+                int slot = changes[i];
+                if (slot >= 0) {
+                    Fingerprints.encodeTo(table.fingerprintAt(slot), bytes, start[slot] + entryLength(slot) - Fingerprints.LENGTH);
+                }
+            }
+            changeCount = 0;
         }
-        return new String(out, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /**

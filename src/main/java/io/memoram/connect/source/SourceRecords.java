@@ -5,7 +5,9 @@ import io.memoram.connect.client.Tag;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.source.SourceRecord;
 
@@ -27,27 +29,68 @@ final class SourceRecords {
      */
     static SourceRecord memory(String topic, StreamManifests.Position pos, String userId, MemoryBlob b, String content,
                                Integer keyVersion, boolean raw, String op) {
+        // Fields by reference, not by name: Struct.put(String, ..) looks each name up before it validates.
         Struct value = new Struct(SourceSchemas.MEMORY)
-                .put("id", b.id())
-                .put("user_id", userId)
-                .put("title", b.title())
-                .put("summary", b.summary())
-                .put("content", content)
-                .put("tags", new ArrayList<>(b.tags()))
-                .put("tag_ids", new ArrayList<>(b.tagIds()))
-                .put("importance", b.importance())
-                .put("confidence", b.confidence())
-                .put("source", b.source())
-                .put("created_at", date(b.createdAt()))
-                .put("updated_at", date(b.updatedAt()))
-                .put("key_version", raw ? null : keyVersion);
+                .put(Memory.ID, b.id())
+                .put(Memory.USER_ID, userId)
+                .put(Memory.TITLE, b.title())
+                .put(Memory.SUMMARY, b.summary())
+                .put(Memory.CONTENT, content)
+                .put(Memory.TAGS, new ArrayList<>(b.tags()))
+                .put(Memory.TAG_IDS, new ArrayList<>(b.tagIds()))
+                .put(Memory.IMPORTANCE, b.importance())
+                .put(Memory.CONFIDENCE, b.confidence())
+                .put(Memory.SOURCE, b.source())
+                .put(Memory.CREATED_AT, date(b.createdAt()))
+                .put(Memory.UPDATED_AT, date(b.updatedAt()))
+                .put(Memory.KEY_VERSION, raw ? null : keyVersion);
         ConnectHeaders headers = new ConnectHeaders();
-        headers.addString(OP_HEADER, op);
+        headers.add(opHeader(op));
         if (raw) {
-            headers.addString(RAW_HEADER, "true");
+            headers.add(RAW_TRUE);
         }
         return new SourceRecord(pos.partition(), pos.offset(), topic, null, SourceSchemas.MEMORY_KEY,
                 memoryKey(userId, b.id()), SourceSchemas.MEMORY, value, millis(b.updatedAt()), headers);
+    }
+
+    /** The fields of {@link SourceSchemas#MEMORY}, looked up once. */
+    private static final class Memory {
+        static final Field ID = SourceSchemas.MEMORY.field("id");
+        static final Field USER_ID = SourceSchemas.MEMORY.field("user_id");
+        static final Field TITLE = SourceSchemas.MEMORY.field("title");
+        static final Field SUMMARY = SourceSchemas.MEMORY.field("summary");
+        static final Field CONTENT = SourceSchemas.MEMORY.field("content");
+        static final Field TAGS = SourceSchemas.MEMORY.field("tags");
+        static final Field TAG_IDS = SourceSchemas.MEMORY.field("tag_ids");
+        static final Field IMPORTANCE = SourceSchemas.MEMORY.field("importance");
+        static final Field CONFIDENCE = SourceSchemas.MEMORY.field("confidence");
+        static final Field SOURCE = SourceSchemas.MEMORY.field("source");
+        static final Field CREATED_AT = SourceSchemas.MEMORY.field("created_at");
+        static final Field UPDATED_AT = SourceSchemas.MEMORY.field("updated_at");
+        static final Field KEY_VERSION = SourceSchemas.MEMORY.field("key_version");
+        static final Field KEY_USER_ID = SourceSchemas.MEMORY_KEY.field("user_id");
+        static final Field KEY_ID = SourceSchemas.MEMORY_KEY.field("id");
+
+        private Memory() { }
+    }
+
+    // Headers are immutable: one instance per value, shared by every record, instead of one per record.
+    private static final Header OP_CREATE = header(OP_HEADER, CREATE);
+    private static final Header OP_UPDATE = header(OP_HEADER, UPDATE);
+    private static final Header OP_DELETE = header(OP_HEADER, DELETE);
+    private static final Header RAW_TRUE = header(RAW_HEADER, "true");
+
+    private static Header header(String key, String value) {
+        return new ConnectHeaders().addString(key, value).lastWithName(key);
+    }
+
+    private static Header opHeader(String op) {
+        return switch (op) {
+            case CREATE -> OP_CREATE;
+            case UPDATE -> OP_UPDATE;
+            case DELETE -> OP_DELETE;
+            default -> header(OP_HEADER, op);
+        };
     }
 
     /** A tombstone for a blob that disappeared: same key, null value and value schema, header op=d. */
@@ -66,7 +109,7 @@ final class SourceRecords {
                 .put("created_at", date(t.createdAt()))
                 .put("updated_at", date(t.updatedAt()));
         ConnectHeaders headers = new ConnectHeaders();
-        headers.addString(OP_HEADER, op);
+        headers.add(opHeader(op));
         return new SourceRecord(pos.partition(), pos.offset(), topic, null, SourceSchemas.TAG_KEY,
                 tagKey(userId, t.id()), SourceSchemas.TAG, value, millis(t.updatedAt()), headers);
     }
@@ -104,7 +147,7 @@ final class SourceRecords {
     }
 
     static Struct memoryKey(String userId, String id) {
-        return new Struct(SourceSchemas.MEMORY_KEY).put("user_id", userId).put("id", id);
+        return new Struct(SourceSchemas.MEMORY_KEY).put(Memory.KEY_USER_ID, userId).put(Memory.KEY_ID, id);
     }
 
     static Struct tagKey(String userId, String id) {
@@ -114,7 +157,7 @@ final class SourceRecords {
     private static SourceRecord tombstone(String topic, StreamManifests.Position pos, org.apache.kafka.connect.data.Schema keySchema,
                                           Struct key, Instant now) {
         ConnectHeaders headers = new ConnectHeaders();
-        headers.addString(OP_HEADER, DELETE);
+        headers.add(OP_DELETE);
         return new SourceRecord(pos.partition(), pos.offset(), topic, null, keySchema, key, null, null,
                 now.toEpochMilli(), headers);
     }

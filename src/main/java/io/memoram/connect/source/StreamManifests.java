@@ -165,6 +165,9 @@ final class StreamManifests {
     /** The pass ended: forget the cached strings (see {@link #encoded}). */
     void passEnded() {
         java.util.Arrays.fill(encoded, null);
+        for (Manifest m : buckets) {
+            m.forgetEncoding();
+        }
     }
 
     /** Starts the changes of one poll batch. */
@@ -264,7 +267,7 @@ final class StreamManifests {
                     String was = encoded[b] != null ? encoded[b] : buckets[b].encode(undo.get(b));
                     before[b] = SourceOffsets.streamOffset(was, restream);
                 }
-                String now = buckets[b].encode();
+                String now = buckets[b].encodeKept();
                 encoded[b] = now;
                 after[b] = SourceOffsets.streamOffset(now, restream);
             }

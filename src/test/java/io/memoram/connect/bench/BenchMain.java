@@ -34,6 +34,9 @@ public final class BenchMain {
     static final int SOURCE_BLOBS_PER_USER = 2_500;
     static final int SOURCE_PAGE_SIZE = 100;
     static final int CONTENT_BYTES = 1024;
+    /** A hand-written block (the source's CPU profile, from JFR) that a full run keeps. */
+    static final String SOURCE_PROFILE_BEGIN = "<!-- source-profile:begin (hand-written) -->";
+    static final String SOURCE_PROFILE_END = "<!-- source-profile:end -->";
 
     private BenchMain() { }
 
@@ -62,6 +65,21 @@ public final class BenchMain {
             log("wrote the crypto section of " + out);
             System.exit(0);
         }
+        if ("source-kafka".equals(System.getProperty("bench.only"))) {
+            // -Dbench.only=source-kafka: the source on an embedded worker and broker against a plain producer, its own block.
+            SourceKafkaBench.runAndSplice(out);
+            System.exit(0);
+        }
+        if ("source-blob".equals(System.getProperty("bench.only"))) {
+            // -Dbench.only=source-blob: the task's own CPU per blob on one thread, without HTTP or Kafka (printed).
+            SourceBlobCpuBench.run();
+            System.exit(0);
+        }
+        if ("source-rows".equals(System.getProperty("bench.only"))) {
+            // -Dbench.only=source-rows: the source throughput rows only, printed (for profiling; see SourceScaleBench.rowsOnly).
+            SourceScaleBench.rowsOnly();
+            System.exit(0);
+        }
         if ("source".equals(System.getProperty("bench.only"))) {
             // -Dbench.only=source: only the source-at-scale part, written into its own block of the file.
             SourceScaleBench.runAndSplice(out);
@@ -88,12 +106,16 @@ public final class BenchMain {
         String doc = BenchReport.render(new BenchReport.Inputs(started.truncatedTo(ChronoUnit.SECONDS), took,
                 machine() + "; load average (1, 5, 15 min) " + loadBefore + " at the start, " + loadAverage() + " at the end", jmh, sizes, OffsetSizes.sample(), source, sink));
         Files.createDirectories(out.toAbsolutePath().getParent());
-        // Discovery at scale runs only on request (-Dbench.only=discovery): keep its last block.
+        // Discovery at scale runs only on request (-Dbench.only=discovery): keep its last block. The source
+        // profile is written by hand (docs/benchmarks.md, from JFR): kept as it is.
         String before = Files.exists(out) ? Files.readString(out) : "";
-        int b = before.indexOf(io.memoram.connect.source.DiscoveryBench.BEGIN);
-        int e = before.indexOf(io.memoram.connect.source.DiscoveryBench.END);
-        if (b >= 0 && e > b) {
-            doc = doc + "\n" + before.substring(b, e + io.memoram.connect.source.DiscoveryBench.END.length()) + "\n";
+        for (String[] kept : new String[][] {{io.memoram.connect.source.DiscoveryBench.BEGIN, io.memoram.connect.source.DiscoveryBench.END},
+                {SOURCE_PROFILE_BEGIN, SOURCE_PROFILE_END}}) {
+            int b = before.indexOf(kept[0]);
+            int e = before.indexOf(kept[1]);
+            if (b >= 0 && e > b) {
+                doc = doc + "\n" + before.substring(b, e + kept[1].length()) + "\n";
+            }
         }
         // The sink's hand-written profile block is not generated: keep it too.
         int pb = before.indexOf(SinkPipelineBench.PROFILE_BEGIN);
@@ -107,6 +129,8 @@ public final class BenchMain {
         SourceScaleBench.runAndSplice(out);
         log("source pipeline bounds");
         PipelineBoundsBench.runAndSplice(out);
+        log("source with Kafka in the loop");
+        SourceKafkaBench.runAndSplice(out);
         log("wrote " + out + " (whole run " + Duration.between(started, Instant.now()).toSeconds() + " s)");
         // The emulator's and the clients' pools are daemon threads, but HttpClient selector threads may linger.
         System.exit(0);

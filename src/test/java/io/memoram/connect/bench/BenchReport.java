@@ -40,7 +40,10 @@ final class BenchReport {
         md.append("## How to rerun\n\n");
         md.append("    mvn -B -Pbench                              # everything but discovery (about 15 minutes); rewrites docs/benchmarks.md\n");
         md.append("    mvn -B -Pbench -Dbench.only=source|sink|crypto  # one section, rewritten in place\n");
-        md.append("    mvn -B -Pbench -Dbench.only=discovery       # discovery at scale (an embedded Connect cluster, minutes)\n\n");
+        md.append("    mvn -B -Pbench -Dbench.only=discovery       # discovery at scale (an embedded Connect cluster, minutes)\n");
+        md.append("    mvn -B -Pbench -Dbench.only=source-kafka    # the source on an embedded worker and broker against a plain producer (a few minutes)\n");
+        md.append("    mvn -B -Pbench -Dbench.only=source-rows     # the source rows only, printed (for profiling; -Dbench.rows.latencies, .inflight, .repeat)\n");
+        md.append("    mvn -B -Pbench -Dbench.only=source-blob     # the source task's own CPU per blob on one thread, printed\n\n");
         md.append("The profile compiles the test sources (no test runs) and starts `io.memoram.connect.bench.BenchMain` in a JVM\n");
         md.append("of its own (`exec:exec`, `-Xmx${bench.heap}`, 6 GiB by default for the source scale run) so that JMH can fork. The bench code lives in `src/test/java/io/memoram/connect/bench`\n");
         md.append("(plus `io.memoram.connect.source.SourceBenchAccess`, a bench-only window onto package-private source classes);\n");

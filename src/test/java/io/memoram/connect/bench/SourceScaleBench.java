@@ -62,9 +62,26 @@ final class SourceScaleBench {
     static final int SCALE_BLOBS = Integer.getInteger("bench.scale.blobs", 1_000);
     static final int SCALE_CONTENT_BYTES = 200;
 
-    record Throughput(int latencyMs, int inFlight, double baselineBlobsPerSecond, double pipelineBlobsPerSecond) {
+    /** One row: rates, and CPU per blob of the client side (every thread but the emulator's) and of the emulator. */
+    record Throughput(int latencyMs, int inFlight, double baselineBlobsPerSecond, double pipelineBlobsPerSecond,
+                      double baselineCpuMicros, double pipelineCpuMicros, double baselineServerMicros, double pipelineServerMicros) {
         double ratio() {
             return pipelineBlobsPerSecond / baselineBlobsPerSecond;
+        }
+
+        double cpuRatio() {
+            return pipelineCpuMicros / baselineCpuMicros;
+        }
+    }
+
+    /** A measured run: blobs per second, and CPU used while it ran. */
+    record Measured(double blobsPerSecond, CpuMeter.Used cpu, long blobs) {
+        double workerMicrosPerBlob() {
+            return cpu.workerNanos() / 1e3 / blobs;
+        }
+
+        double serverMicrosPerBlob() {
+            return cpu.serverNanos() / 1e3 / blobs;
         }
     }
 
@@ -77,23 +94,66 @@ final class SourceScaleBench {
 
     private SourceScaleBench() { }
 
-    static void runAndSplice(Path doc) throws Exception {
+    /**
+     * {@code -Dbench.only=source-rows}: only the throughput rows, printed (no file written), for
+     * profiling: {@code -Dbench.rows.latencies=0 -Dbench.rows.inflight=8 -Dbench.rows.repeat=3}.
+     */
+    static void rowsOnly() throws Exception {
+        List<Integer> latencies = ints(System.getProperty("bench.rows.latencies", "0,50"));
+        List<Integer> inFlights = ints(System.getProperty("bench.rows.inflight", "8"));
+        int repeat = Integer.getInteger("bench.rows.repeat", 1);
+        try (MemoramEmulator emu = MemoramEmulator.start()) {
+            emu.pageCap(PAGE);
+            String apiKey = emu.createApiKey();
+            Map<String, EmulatedUser> users = populate(emu, apiKey, USERS, BLOBS, CONTENT_BYTES, 11);
+            warmUp(emu, apiKey, users);
+            for (int r = 0; r < repeat; r++) {
+                for (Throughput t : rows(emu, apiKey, users, latencies, inFlights)) {
+                    System.out.println(row(t));
+                }
+            }
+        }
+    }
+
+    private static List<Integer> ints(String csv) {
+        List<Integer> out = new ArrayList<>();
+        for (String s : csv.split(",")) {
+            out.add(Integer.parseInt(s.trim()));
+        }
+        return out;
+    }
+
+    private static List<Throughput> rows(MemoramEmulator emu, String apiKey, Map<String, EmulatedUser> users,
+                                         List<Integer> latencies, List<Integer> inFlights) throws Exception {
         List<Throughput> throughput = new ArrayList<>();
+        for (int latency : latencies) {
+            emu.latency(Duration.ofMillis(latency));
+            for (int inFlight : inFlights) {
+                log("latency " + latency + " ms, in flight " + inFlight);
+                Measured base = baselineMeasured(emu, apiKey, users, inFlight);
+                Measured pipe = pipelineMeasured(emu, apiKey, users, inFlight);
+                throughput.add(new Throughput(latency, inFlight, base.blobsPerSecond(), pipe.blobsPerSecond(),
+                        base.workerMicrosPerBlob(), pipe.workerMicrosPerBlob(), base.serverMicrosPerBlob(), pipe.serverMicrosPerBlob()));
+            }
+        }
+        return throughput;
+    }
+
+    static String row(Throughput t) {
+        return String.format(Locale.ROOT, "| %d ms | %d | %,.0f | %,.0f | %.2f | %.0f | %.0f | %.2f | %.0f | %.0f |", t.latencyMs(), t.inFlight(),
+                t.baselineBlobsPerSecond(), t.pipelineBlobsPerSecond(), t.ratio(), t.baselineCpuMicros(), t.pipelineCpuMicros(),
+                t.cpuRatio(), t.baselineServerMicros(), t.pipelineServerMicros());
+    }
+
+    static void runAndSplice(Path doc) throws Exception {
+        List<Throughput> throughput;
         double idleCycle;
         try (MemoramEmulator emu = MemoramEmulator.start()) {
             emu.pageCap(PAGE);
             String apiKey = emu.createApiKey();
             Map<String, EmulatedUser> users = populate(emu, apiKey, USERS, BLOBS, CONTENT_BYTES, 11);
             warmUp(emu, apiKey, users);
-            for (int latency : LATENCIES_MS) {
-                emu.latency(Duration.ofMillis(latency));
-                for (int inFlight : IN_FLIGHT) {
-                    log("latency " + latency + " ms, in flight " + inFlight);
-                    double base = baseline(emu, apiKey, users, inFlight);
-                    double pipe = pipeline(emu, apiKey, users, inFlight, null).blobsPerSecond;
-                    throughput.add(new Throughput(latency, inFlight, base, pipe));
-                }
-            }
+            throughput = rows(emu, apiKey, users, LATENCIES_MS, IN_FLIGHT);
             emu.latency(Duration.ofMillis(50));
             log("idle cycle 20 x 2,000 at 50 ms, 8 in flight");
             Fakes.Offsets offsets = new Fakes.Offsets();
@@ -109,7 +169,7 @@ final class SourceScaleBench {
 
     // --- data ---
 
-    private static Map<String, EmulatedUser> populate(MemoramEmulator emu, String apiKey, int users, int blobs, int bytes, long seed) {
+    static Map<String, EmulatedUser> populate(MemoramEmulator emu, String apiKey, int users, int blobs, int bytes, long seed) {
         Map<String, EmulatedUser> out = new LinkedHashMap<>();
         Random random = new Random(seed);
         for (int u = 0; u < users; u++) {
@@ -131,6 +191,10 @@ final class SourceScaleBench {
     // --- the baseline: bare JDK HttpClient, Jackson tree, JDK AES-GCM ---
 
     static double baseline(MemoramEmulator emu, String apiKey, Map<String, EmulatedUser> users, int inFlight) throws Exception {
+        return baselineMeasured(emu, apiKey, users, inFlight).blobsPerSecond();
+    }
+
+    static Measured baselineMeasured(MemoramEmulator emu, String apiKey, Map<String, EmulatedUser> users, int inFlight) throws Exception {
         String token;
         try (MemoramClient c = MemoramClient.create(MemoramClientConfig.builder(URI.create(emu.baseUrl()), Secret.of(apiKey)).build())) {
             token = c.issueToken().token();
@@ -140,6 +204,7 @@ final class SourceScaleBench {
         ConcurrentLinkedQueue<EmulatedUser> queue = new ConcurrentLinkedQueue<>(users.values());
         AtomicLong opened = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(inFlight);
+        CpuMeter.Snapshot cpu0 = CpuMeter.snapshot();
         long t0 = System.nanoTime();
         List<Future<?>> done = new ArrayList<>();
         for (int i = 0; i < inFlight; i++) {
@@ -176,17 +241,35 @@ final class SourceScaleBench {
             f.get();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        CpuMeter.Used used = CpuMeter.since(cpu0); // before the pool's threads end
         pool.shutdown();
         long expected = users.size() * (long) BLOBS;
         if (opened.get() != expected) {
             throw new IllegalStateException("baseline opened " + opened.get() + " blobs, expected " + expected);
         }
-        return expected / seconds;
+        return new Measured(expected / seconds, used, expected);
     }
 
     // --- the pipeline: the real task, offsets in a map ---
 
     record Run(double seconds, double blobsPerSecond, long records) { }
+
+    /** A first pass over every user from empty offsets, with the CPU it used (measured before the task's threads end). */
+    static Measured pipelineMeasured(MemoramEmulator emu, String apiKey, Map<String, EmulatedUser> users, int inFlight)
+            throws InterruptedException {
+        Map<String, String> requestUsers = new LinkedHashMap<>();
+        users.forEach((r, u) -> requestUsers.put(r, u.userId()));
+        Map<String, String> config = connector(emu, apiKey, requestUsers, inFlight);
+        MemoramSourceTask task = new MemoramSourceTask();
+        CpuMeter.Snapshot cpu0 = CpuMeter.snapshot();
+        long t0 = System.nanoTime();
+        Driven d = drive(task, SourceBenchAccess.taskConfig(config, requestUsers), new Fakes.Offsets(), users.size());
+        double seconds = (d.endNanos() - t0) / 1e9;
+        CpuMeter.Used used = CpuMeter.since(cpu0);
+        task.stop();
+        long blobs = (long) users.size() * BLOBS;
+        return new Measured(blobs / seconds, used, blobs);
+    }
 
     /** A task's first pass over every user (from {@code offsets} when given, which it then updates). */
     static Run pipeline(MemoramEmulator emu, String apiKey, Map<String, EmulatedUser> users, int inFlight, Fakes.Offsets offsets)
@@ -317,10 +400,13 @@ final class SourceScaleBench {
                 + "AES-GCM per blob; no Kafka, no Connect. **Pipeline**: `MemoramSourceTask` (initial load: every blob fetched,\n"
                 + "fingerprinted, decrypted, turned into a record with its offset) driven by `poll()` with offsets in a map.\n"
                 + "Both measured in this run, one after the other.\n\n", USERS, BLOBS, CONTENT_BYTES, PAGE));
-        md.append("| latency | in flight | baseline blobs/s | pipeline blobs/s | ratio |\n|---|---|---|---|---|\n");
+        md.append("CPU per blob: every thread of the JVM but the emulator's (the task's pipeline and HTTP client and the\n"
+                + "polling thread, or the baseline's threads and HTTP client), and the emulator's, measured while the run's\n"
+                + "threads are alive; unlike the rates it holds when the emulator competes for the cores.\n\n");
+        md.append("| latency | in flight | baseline blobs/s | pipeline blobs/s | ratio | CPU µs/blob: baseline | pipeline | ratio "
+                + "| emulator µs/blob: baseline | pipeline |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (Throughput t : throughput) {
-            md.append(String.format(Locale.ROOT, "| %d ms | %d | %,.0f | %,.0f | %.2f |\n", t.latencyMs(), t.inFlight(),
-                    t.baselineBlobsPerSecond(), t.pipelineBlobsPerSecond(), t.ratio()));
+            md.append(row(t)).append("\n");
         }
         md.append(String.format(Locale.ROOT, "\n**Idle cycle** (a pass over every user, nothing changed: what a restarted task does first),\n"
                 + "%d x %,d at 50 ms with 8 in flight: **%.1f s** (target: under 4 s; %d calls at 50 ms over 8 lanes take\n"
@@ -369,7 +455,8 @@ final class SourceScaleBench {
         StringBuilder md = new StringBuilder("\n**Targets.**\n\n");
         for (Throughput t : throughput) {
             if (t.inFlight() == 8) {
-                double goal = t.latencyMs() == 0 ? 0.5 : 0.7;
+                // Issue 17: 0.6 at 0 ms, 0.8 at 50 ms (issue 9 asked 0.5 and 0.7).
+                double goal = t.latencyMs() == 0 ? 0.6 : 0.8;
                 md.append(String.format(Locale.ROOT, "- %d ms, 8 in flight, at least %.1f of the baseline: %.2f, %s.\n", t.latencyMs(), goal,
                         t.ratio(), t.ratio() >= goal ? "met" : String.format(Locale.ROOT, "missed by %.0f %%", 100 * (1 - t.ratio() / goal))));
             }
@@ -386,9 +473,8 @@ final class SourceScaleBench {
                 heap <= 256 ? "met" : "missed"));
         md.append("Why the gaps: at 0 ms the task is CPU-bound on 2 cores it shares with the emulator (which serializes\n"
                 + "every page) while the baseline only parses and decrypts: per blob the task also fingerprints 11 fields\n"
-                + "(SHA-256), builds a validated Connect `Struct` record with headers, and re-encodes the manifest of every bucket\n"
-                + "a page touches, and the project's AES-GCM (Bouncy Castle, pure Java) costs several times the JDK's\n"
-                + "intrinsic AES-GCM the baseline uses (the largest single item in a JFR profile of this benchmark). At 50 ms the\n"
+                + "(SHA-256 over the sealed content), builds a validated Connect `Struct` record with headers and offsets, and\n"
+                + "hands records over through `poll()` (see \"Source CPU per blob\" below for the profile). At 50 ms the\n"
                 + "same CPU competes with the emulator answering 8 to 16 calls at once; successive runs on this loaded machine\n"
                 + "differed by tens of percent. The idle cycle after a restart also checks every access request and\n"
                 + "fetches its credentials before the first page.\n");

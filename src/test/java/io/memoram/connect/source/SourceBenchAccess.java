@@ -109,4 +109,20 @@ public final class SourceBenchAccess {
     public static long contentEstimate(List<org.apache.kafka.connect.source.SourceRecord> records) {
         return PullStep.estimate(records);
     }
+
+    /**
+     * One user's first pass as the task's step does it, without HTTP: every page through
+     * UserStream.applyBlobs (fingerprints, decisions, {@code open} for the content, records and their
+     * offsets) and the listing completed. Returns the records made.
+     */
+    public static long applyPass(String userId, List<List<MemoryBlob>> pages, java.util.function.UnaryOperator<String> open) {
+        UserStream stream = new UserStream(userId, new UserStream.Settings("bench.memories", "bench.tags", false, true,
+                io.memoram.connect.config.MemoramSourceConfig.OnDecryptionError.FAIL), new SourceTaskMetrics(java.time.Clock.systemUTC()));
+        long records = 0;
+        for (int i = 0; i < pages.size(); i++) {
+            String next = i + 1 < pages.size() ? "cursor-" + (i + 1) : null;
+            records += stream.applyBlobs(pages.get(i), next, content -> new io.memoram.connect.crypto.KeyRing.Opened(open.apply(content), 1)).size();
+        }
+        return records + stream.completeListing(java.time.Instant.now()).size();
+    }
 }
