@@ -1,7 +1,7 @@
 package io.memoram.connect.access;
 
-import io.memoram.connect.client.AccessRequest;
-import io.memoram.connect.client.AccessRequestList;
+import io.memoram.connect.client.model.AccessRequest;
+import io.memoram.connect.client.model.AccessRequestList;
 import io.memoram.connect.client.MemoramClient;
 import java.util.List;
 import org.slf4j.Logger;

@@ -1,8 +1,8 @@
 package io.memoram.connect.access;
 
 import io.memoram.connect.access.AccessRegistry.Event;
-import io.memoram.connect.client.AccessRequest;
-import io.memoram.connect.client.AccessStatus;
+import io.memoram.connect.client.model.AccessRequest;
+import io.memoram.connect.client.model.AccessStatus;
 import io.memoram.connect.util.ExponentialBackoff;
 import java.time.Duration;
 import java.util.List;

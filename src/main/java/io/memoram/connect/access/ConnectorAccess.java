@@ -1,6 +1,6 @@
 package io.memoram.connect.access;
 
-import io.memoram.connect.client.AccessRequest;
+import io.memoram.connect.client.model.AccessRequest;
 import io.memoram.connect.client.MemoramAuthenticationException;
 import io.memoram.connect.client.MemoramBadRequestException;
 import io.memoram.connect.client.MemoramClient;

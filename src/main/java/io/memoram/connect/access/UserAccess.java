@@ -1,6 +1,6 @@
 package io.memoram.connect.access;
 
-import io.memoram.connect.client.Credentials;
+import io.memoram.connect.client.model.Credentials;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramException;
 import io.memoram.connect.client.MemoramUnavailableException;

@@ -1,5 +1,8 @@
 package io.memoram.connect.client;
 
+import io.memoram.connect.client.model.BlobQuery;
+import io.memoram.connect.client.model.MemoryBlob;
+import io.memoram.connect.client.model.MemoryBlobPage;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.NoSuchElementException;

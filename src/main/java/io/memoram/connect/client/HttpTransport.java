@@ -2,6 +2,7 @@ package io.memoram.connect.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.memoram.connect.client.model.TokenResponse;
 import io.memoram.connect.util.ExponentialBackoff;
 import io.memoram.connect.util.Saturating;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.memoram.connect.client;
 
+import io.memoram.connect.client.model.TokenResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

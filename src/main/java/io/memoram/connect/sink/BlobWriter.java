@@ -1,7 +1,7 @@
 package io.memoram.connect.sink;
 
 import io.memoram.connect.access.UserAccess;
-import io.memoram.connect.client.BlobQuery;
+import io.memoram.connect.client.model.BlobQuery;
 import io.memoram.connect.client.MemoramAccessDeniedException;
 import io.memoram.connect.client.MemoramAuthenticationException;
 import io.memoram.connect.client.MemoramBadRequestException;
@@ -10,8 +10,8 @@ import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramException;
 import io.memoram.connect.client.MemoramNotFoundException;
 import io.memoram.connect.client.MemoramUnavailableException;
-import io.memoram.connect.client.MemoryBlobPatch;
-import io.memoram.connect.client.NewMemoryBlob;
+import io.memoram.connect.client.model.MemoryBlobPatch;
+import io.memoram.connect.client.model.NewMemoryBlob;
 import io.memoram.connect.client.RetryPolicy;
 import io.memoram.connect.crypto.ContentCryptoException;
 import java.util.List;

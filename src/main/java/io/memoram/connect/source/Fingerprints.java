@@ -1,7 +1,7 @@
 package io.memoram.connect.source;
 
-import io.memoram.connect.client.MemoryBlob;
-import io.memoram.connect.client.Tag;
+import io.memoram.connect.client.model.MemoryBlob;
+import io.memoram.connect.client.model.Tag;
 import io.memoram.connect.util.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

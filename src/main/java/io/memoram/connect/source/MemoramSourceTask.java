@@ -5,7 +5,7 @@ import io.memoram.connect.access.AccessRegistry;
 import io.memoram.connect.access.AccessScope;
 import io.memoram.connect.access.AccessShare;
 import io.memoram.connect.access.AccessTaskConfig;
-import io.memoram.connect.client.AccessStatus;
+import io.memoram.connect.client.model.AccessStatus;
 import io.memoram.connect.client.ClientMetrics;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.config.MemoramSourceConfig;

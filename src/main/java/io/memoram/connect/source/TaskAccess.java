@@ -4,7 +4,7 @@ import io.memoram.connect.access.AccessListing;
 import io.memoram.connect.access.AccessRegistry;
 import io.memoram.connect.access.AccessShare;
 import io.memoram.connect.access.AccessTaskConfig.Request;
-import io.memoram.connect.client.AccessStatus;
+import io.memoram.connect.client.model.AccessStatus;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.util.Threads;
 import java.time.Duration;

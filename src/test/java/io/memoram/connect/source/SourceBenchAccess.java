@@ -2,7 +2,7 @@ package io.memoram.connect.source;
 
 import io.memoram.connect.access.AccessTaskConfig;
 
-import io.memoram.connect.client.MemoryBlob;
+import io.memoram.connect.client.model.MemoryBlob;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,8 +3,8 @@ package io.memoram.connect.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.memoram.connect.client.MemoryBlob;
-import io.memoram.connect.client.Tag;
+import io.memoram.connect.client.model.MemoryBlob;
+import io.memoram.connect.client.model.Tag;
 import io.memoram.connect.crypto.KeyRing;
 import io.memoram.connect.crypto.NoKeyOpensException;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package io.memoram.connect.client;
+package io.memoram.connect.client.model;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;

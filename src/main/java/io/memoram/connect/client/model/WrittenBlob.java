@@ -1,4 +1,4 @@
-package io.memoram.connect.client;
+package io.memoram.connect.client.model;
 
 /**
  * What a write ({@code POST} or {@code PATCH /memory-blobs}) answers that a writer needs: the blob's id.

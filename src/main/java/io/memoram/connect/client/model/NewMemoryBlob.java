@@ -1,4 +1,4 @@
-package io.memoram.connect.client;
+package io.memoram.connect.client.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;

@@ -1,4 +1,4 @@
-package io.memoram.connect.client;
+package io.memoram.connect.client.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
