@@ -10,6 +10,7 @@ import io.memoram.connect.client.RequestListener;
 import io.memoram.connect.client.RetryPolicy;
 import io.memoram.connect.config.ConnectorValidation;
 import io.memoram.connect.config.MemoramSourceConfig;
+import io.memoram.connect.source.offsets.SourceOffsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

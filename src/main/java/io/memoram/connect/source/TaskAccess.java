@@ -6,6 +6,7 @@ import io.memoram.connect.access.AccessShare;
 import io.memoram.connect.access.AccessTaskConfig.Request;
 import io.memoram.connect.client.model.AccessStatus;
 import io.memoram.connect.client.MemoramClient;
+import io.memoram.connect.source.offsets.SourceOffsets;
 import io.memoram.connect.util.Threads;
 import java.time.Duration;
 import java.util.ArrayList;

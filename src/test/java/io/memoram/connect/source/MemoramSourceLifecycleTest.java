@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.memoram.connect.access.AccessRequestResolver;
 import io.memoram.connect.client.Secret;
+import io.memoram.connect.source.offsets.SourceOffsets;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.Fault;
 import io.memoram.connect.emulator.MemoramEmulator;

@@ -7,6 +7,8 @@ import io.memoram.connect.client.model.MemoryBlob;
 import io.memoram.connect.client.model.Tag;
 import io.memoram.connect.crypto.KeyRing;
 import io.memoram.connect.crypto.NoKeyOpensException;
+import io.memoram.connect.source.offsets.Fingerprints;
+import io.memoram.connect.source.offsets.SourceOffsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.memoram.connect.source;
+package io.memoram.connect.source.offsets;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,21 +18,21 @@ import java.util.Map;
  * ever seen in hand-altered offsets) go to a plain map beside it, so every stored offset reads back
  * and is written again exactly.
  */
-final class Manifest {
+public final class Manifest {
     /**
      * The fingerprint of an id the task may have emitted without offset storage knowing it
      * (recovered after a crash, see {@link CreateGate}): it matches no blob, so a listing that has
      * the id emits it again (as new), and one that misses it tombstones it. Not an 11-character
      * fingerprint, so it lives in {@link #other} and older versions read it as "changed".
      */
-    static final String PENDING = "*";
+    public static final String PENDING = "*";
 
     /** The compact entries (almost all of them). */
     private final FingerprintTable table = new FingerprintTable();
     /** Entries the table cannot hold compactly (rare); null while none. */
     private Map<String, String> other;
 
-    String fingerprint(String id) {
+    public String fingerprint(String id) {
         if (other != null && other.containsKey(id)) {
             return other.get(id);
         }
@@ -58,7 +58,7 @@ final class Manifest {
         return other != null && PENDING.equals(other.get(id));
     }
 
-    void put(String id, String fingerprint) {
+    public void put(String id, String fingerprint) {
         long bits = Fingerprints.decode(fingerprint);
         if (bits == Fingerprints.NOT_CANONICAL || !FingerprintTable.latin1(id)) {
             remove(id);
@@ -71,7 +71,7 @@ final class Manifest {
         put(id, bits);
     }
 
-    void put(String id, long fingerprint) {
+    public void put(String id, long fingerprint) {
         if (other != null && other.remove(id) != null && other.isEmpty()) {
             other = null;
         }
@@ -96,12 +96,12 @@ final class Manifest {
         return table.remove(id);
     }
 
-    int size() {
+    public int size() {
         return table.size() + (other == null ? 0 : other.size());
     }
 
     /** Every id (a copy). */
-    List<String> ids() {
+    public List<String> ids() {
         List<String> out = new ArrayList<>(size());
         for (int i = 0; i < table.capacity(); i++) {
             byte[] k = table.keyAt(i);
@@ -116,7 +116,7 @@ final class Manifest {
     }
 
     /** The string form kept in the offset. */
-    String encode() {
+    public String encode() {
         if (other != null) {
             return encode(Map.of());
         }
@@ -152,7 +152,7 @@ final class Manifest {
      * The string form of this manifest with some entries as they were: {@code before} maps ids to
      * their earlier fingerprint, or to null for ids that were absent.
      */
-    String encode(Map<String, String> before) {
+    public String encode(Map<String, String> before) {
         StringBuilder sb = new StringBuilder(size() * 40);
         for (int i = 0; i < table.capacity(); i++) {
             byte[] k = table.keyAt(i);
@@ -222,7 +222,7 @@ final class Manifest {
     }
 
     /** @throws IllegalArgumentException when {@code encoded} is not a manifest */
-    static Manifest parse(String encoded) {
+    public static Manifest parse(String encoded) {
         Manifest m = new Manifest();
         if (encoded == null || encoded.isEmpty()) {
             return m;

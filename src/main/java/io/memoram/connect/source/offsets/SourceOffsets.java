@@ -1,4 +1,4 @@
-package io.memoram.connect.source;
+package io.memoram.connect.source.offsets;
 
 import java.util.Collections;
 import java.util.HashMap;
@@ -23,9 +23,9 @@ import java.util.regex.Pattern;
  *       last status seen of a configured request.</li>
  * </ul>
  */
-final class SourceOffsets {
-    static final String USER_ID = "user_id";
-    static final String STREAM = "stream";
+public final class SourceOffsets {
+    public static final String USER_ID = "user_id";
+    public static final String STREAM = "stream";
     static final String BUCKET = "bucket";
     static final String VERSION = "v";
     static final String MANIFEST = "manifest";
@@ -33,14 +33,14 @@ final class SourceOffsets {
 
     static final String MEMORY_KEY_SHA256 = "memory_key_sha256";
     static final String ACCESS_REQUEST_ID = "access_request_id";
-    static final String REQUEST_ID = "request_id";
-    static final String STATUS = "status";
+    public static final String REQUEST_ID = "request_id";
+    public static final String STATUS = "status";
 
-    static final String MEMORIES = "memories";
-    static final String TAGS = "tags";
+    public static final String MEMORIES = "memories";
+    public static final String TAGS = "tags";
     static final List<String> STREAMS = List.of(MEMORIES, TAGS);
     /** The stream name of a user's pending partition; its bucket is {@link #PENDING_BUCKET}. */
-    static final String PENDING = "pending";
+    public static final String PENDING = "pending";
     static final String PENDING_BUCKET = "-";
     static final String GENERATION = "gen";
     static final List<String> BUCKETS = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f");
@@ -56,7 +56,7 @@ final class SourceOffsets {
      * {@link HashMap}, whose order for these String keys is fixed, so this builds exactly that.
      * Never {@code Map.of}: its iteration order changes from one JVM run to the next.
      */
-    static Map<String, String> streamPartition(String userId, String stream, String bucket) {
+    public static Map<String, String> streamPartition(String userId, String stream, String bucket) {
         Map<String, String> m = new HashMap<>();
         m.put(USER_ID, userId);
         m.put(STREAM, stream);
@@ -65,7 +65,7 @@ final class SourceOffsets {
     }
 
     /** Where a user's pending ids live (one partition per user, beside its 32 bucket partitions). */
-    static Map<String, String> pendingPartition(String userId) {
+    public static Map<String, String> pendingPartition(String userId) {
         return streamPartition(userId, PENDING, PENDING_BUCKET);
     }
 
@@ -73,7 +73,7 @@ final class SourceOffsets {
      * A pending offset: the ids as two manifests whose fingerprints are all {@link Manifest#PENDING},
      * so they escape ids like a bucket's manifest does; {@code gen} grows with each one a task writes.
      */
-    static Map<String, Object> pendingOffset(long gen, String memories, String tags) {
+    public static Map<String, Object> pendingOffset(long gen, String memories, String tags) {
         Map<String, Object> m = new LinkedHashMap<>(8);
         m.put(VERSION, FORMAT_VERSION);
         m.put(GENERATION, gen);
@@ -83,12 +83,12 @@ final class SourceOffsets {
     }
 
     /** What a pending offset holds. */
-    record Pending(long gen, Manifest memories, Manifest tags) {
-        static final Pending NONE = new Pending(0, new Manifest(), new Manifest());
+    public record Pending(long gen, Manifest memories, Manifest tags) {
+        public static final Pending NONE = new Pending(0, new Manifest(), new Manifest());
     }
 
     /** The ids of a pending offset, {@link Pending#NONE} for a missing one. */
-    static Pending pendingOf(Map<String, ?> offset) {
+    public static Pending pendingOf(Map<String, ?> offset) {
         if (offset == null) {
             return Pending.NONE;
         }
@@ -109,22 +109,22 @@ final class SourceOffsets {
         return Manifest.parse(s);
     }
 
-    static Map<String, Object> streamOffset(String manifest) {
+    public static Map<String, Object> streamOffset(String manifest) {
         Map<String, Object> m = new LinkedHashMap<>(4);
         m.put(VERSION, FORMAT_VERSION);
         m.put(MANIFEST, manifest);
         return m;
     }
 
-    static Map<String, String> keyPartition(String keyFingerprint) {
+    public static Map<String, String> keyPartition(String keyFingerprint) {
         return Map.of(MEMORY_KEY_SHA256, keyFingerprint);
     }
 
-    static Map<String, String> requestPartition(String requestId) {
+    public static Map<String, String> requestPartition(String requestId) {
         return Map.of(ACCESS_REQUEST_ID, requestId);
     }
 
-    static Map<String, Object> accessOffset(String requestId, String status) {
+    public static Map<String, Object> accessOffset(String requestId, String status) {
         Map<String, Object> m = new LinkedHashMap<>(4);
         m.put(REQUEST_ID, requestId);
         m.put(STATUS, status);
@@ -132,7 +132,7 @@ final class SourceOffsets {
     }
 
     /** The manifest stored in a stream offset, or an empty one for a missing (reset) offset. */
-    static Manifest manifestOf(Map<String, ?> offset) {
+    public static Manifest manifestOf(Map<String, ?> offset) {
         if (offset == null) {
             return new Manifest();
         }
@@ -152,7 +152,7 @@ final class SourceOffsets {
      *
      * @throws IllegalArgumentException saying what is wrong
      */
-    static void validate(Map<String, ?> partition, Map<String, ?> offset) {
+    public static void validate(Map<String, ?> partition, Map<String, ?> offset) {
         if (partition == null || partition.isEmpty()) {
             throw new IllegalArgumentException("source partition must not be empty");
         }

@@ -1,4 +1,4 @@
-package io.memoram.connect.source;
+package io.memoram.connect.source.offsets;
 
 import io.memoram.connect.client.model.MemoryBlob;
 import io.memoram.connect.client.model.Tag;
@@ -13,19 +13,19 @@ import java.util.List;
  * per-item offset cost small while a false "unchanged" stays negligible (2^-64 per change).
  * The sealed content is hashed, not the plaintext: the fingerprint never depends on a key.
  */
-final class Fingerprints {
+public final class Fingerprints {
     static final int LENGTH = 11;
     private static final byte[] NULL_MARK = {0};
     private static final byte[] VALUE_MARK = {1};
 
     private Fingerprints() { }
 
-    static String blob(MemoryBlob b) {
+    public static String blob(MemoryBlob b) {
         return encode(blobBits(b));
     }
 
     /** The fingerprint as the 64-bit value its 11 characters encode (what the manifest keeps in memory). */
-    static long blobBits(MemoryBlob b) {
+    public static long blobBits(MemoryBlob b) {
         MessageDigest d = sha256();
         field(d, "memory-blob/v1");
         field(d, b.id());
@@ -42,7 +42,7 @@ final class Fingerprints {
         return first8(d.digest());
     }
 
-    static String tag(Tag t) {
+    public static String tag(Tag t) {
         MessageDigest d = sha256();
         field(d, "tag/v1");
         field(d, t.id());
@@ -56,12 +56,12 @@ final class Fingerprints {
     }
 
     /** Which of the 16 buckets an item id belongs to: the first hex digit of SHA-256(id). Fixed forever. */
-    static String bucket(String id) {
+    public static String bucket(String id) {
         return SourceOffsets.BUCKETS.get(bucketIndex(id));
     }
 
     /** {@link #bucket} as 0..15. */
-    static int bucketIndex(String id) {
+    public static int bucketIndex(String id) {
         byte[] h = sha256().digest(id.getBytes(StandardCharsets.UTF_8));
         return (h[0] >> 4) & 0xf;
     }
@@ -106,7 +106,7 @@ final class Fingerprints {
     }
 
     /** Base64url without padding of the 8 bytes, big-endian: 11 characters. */
-    static String encode(long v) {
+    public static String encode(long v) {
         StringBuilder sb = new StringBuilder(LENGTH);
         encodeTo(v, sb);
         return sb.toString();

@@ -1,4 +1,4 @@
-package io.memoram.connect.source;
+package io.memoram.connect.source.offsets;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,7 +10,7 @@ import java.util.Map;
  * through a {@link Batch}, which hands out the offsets of the records that report them. Lookups take
  * the bucket index ({@link Fingerprints#bucketIndex}) so a caller hashes each id once.
  */
-final class StreamManifests {
+public final class StreamManifests {
     private final String userId;
     private final String stream;
     private final Manifest[] buckets = new Manifest[16];
@@ -22,7 +22,7 @@ final class StreamManifests {
      */
     private final String[] encoded = new String[16];
 
-    StreamManifests(String userId, String stream) {
+    public StreamManifests(String userId, String stream) {
         this.userId = userId;
         this.stream = stream;
         for (int b = 0; b < 16; b++) {
@@ -31,7 +31,7 @@ final class StreamManifests {
     }
 
     /** The partitions to read at start. */
-    static List<Map<String, String>> partitions(String userId, String stream) {
+    public static List<Map<String, String>> partitions(String userId, String stream) {
         List<Map<String, String>> out = new ArrayList<>(SourceOffsets.BUCKETS.size());
         for (String b : SourceOffsets.BUCKETS) {
             out.add(SourceOffsets.streamPartition(userId, stream, b));
@@ -43,7 +43,7 @@ final class StreamManifests {
      * Loads what offset storage holds. A malformed offset is treated as empty (its bucket is read
      * again as new), with the reason returned so the caller can log it.
      */
-    List<String> load(Map<Map<String, String>, Map<String, Object>> offsets) {
+    public List<String> load(Map<Map<String, String>, Map<String, Object>> offsets) {
         List<String> problems = new ArrayList<>();
         for (int b = 0; b < 16; b++) {
             String bucket = SourceOffsets.BUCKETS.get(b);
@@ -67,25 +67,25 @@ final class StreamManifests {
         return stream;
     }
 
-    String fingerprint(String id) {
+    public String fingerprint(String id) {
         return buckets[Fingerprints.bucketIndex(id)].fingerprint(id);
     }
 
     /** Whether {@code id} (in bucket {@code bucket}) was emitted with exactly this fingerprint. */
-    boolean matches(int bucket, String id, long fingerprint) {
+    public boolean matches(int bucket, String id, long fingerprint) {
         return buckets[bucket].matches(id, fingerprint);
     }
 
-    boolean contains(String id) {
+    public boolean contains(String id) {
         return buckets[Fingerprints.bucketIndex(id)].contains(id);
     }
 
-    boolean contains(int bucket, String id) {
+    public boolean contains(int bucket, String id) {
         return buckets[bucket].contains(id);
     }
 
     /** Whether {@code id} is known only as possibly emitted ({@link Manifest#PENDING}). */
-    boolean pending(int bucket, String id) {
+    public boolean pending(int bucket, String id) {
         return buckets[bucket].pending(id);
     }
 
@@ -94,7 +94,7 @@ final class StreamManifests {
      * offset) as {@link Manifest#PENDING}, unless a bucket already names them: a listing that misses
      * them then tombstones them, one that has them emits them again. Returns the ids added.
      */
-    List<String> markPending(Manifest pending) {
+    public List<String> markPending(Manifest pending) {
         List<String> added = new ArrayList<>();
         for (String id : pending.ids()) {
             int b = Fingerprints.bucketIndex(id);
@@ -107,12 +107,12 @@ final class StreamManifests {
     }
 
     /** The pass ended: forget the cached strings (see {@link #encoded}). */
-    void passEnded() {
+    public void passEnded() {
         java.util.Arrays.fill(encoded, null);
     }
 
     /** Starts the changes of one poll batch. */
-    Batch batch() {
+    public Batch batch() {
         return new Batch();
     }
 
@@ -126,7 +126,7 @@ final class StreamManifests {
      * last offset per bucket is the one committed. One manifest string per bucket and batch, shared,
      * instead of one per record keeps CPU and memory proportional to the batches, not to the records.
      */
-    final class Batch {
+    public final class Batch {
         private int[] recordBuckets = new int[16];
         private int records;
         /** Per bucket touched: id -> its fingerprint before the batch (null: absent). */
@@ -134,7 +134,7 @@ final class StreamManifests {
         private boolean closed;
 
         /** {@code id} is emitted with {@code fingerprint} by the next record. */
-        void put(String id, String fingerprint) {
+        public void put(String id, String fingerprint) {
             int b = Fingerprints.bucketIndex(id);
             remember(b, id);
             buckets[b].put(id, fingerprint);
@@ -142,14 +142,14 @@ final class StreamManifests {
         }
 
         /** {@code id} (in bucket {@code bucket}) is emitted with {@code fingerprint} by the next record. */
-        void put(int bucket, String id, long fingerprint) {
+        public void put(int bucket, String id, long fingerprint) {
             remember(bucket, id);
             buckets[bucket].put(id, fingerprint);
             add(bucket);
         }
 
         /** {@code id} is gone; the next record is its tombstone. */
-        void remove(String id) {
+        public void remove(String id) {
             int b = Fingerprints.bucketIndex(id);
             remember(b, id);
             buckets[b].remove(id);
@@ -171,7 +171,7 @@ final class StreamManifests {
         }
 
         /** The {partition, offset} of each record, in the order the changes were made. */
-        List<Position> close() {
+        public List<Position> close() {
             if (closed) {
                 throw new IllegalStateException("batch already closed");
             }
@@ -212,14 +212,14 @@ final class StreamManifests {
     }
 
     /** Forgets {@code id} without a record (behavior.on.delete=ignore); the bucket's next record carries it. */
-    void forget(String id) {
+    public void forget(String id) {
         int b = Fingerprints.bucketIndex(id);
         // The cached "before" string still names it, which is what a later batch's earlier records must claim.
         buckets[b].remove(id);
     }
 
     /** Every id in every bucket (a copy). */
-    List<String> ids() {
+    public List<String> ids() {
         List<String> ids = new ArrayList<>();
         for (Manifest m : buckets) {
             ids.addAll(m.ids());
@@ -227,7 +227,7 @@ final class StreamManifests {
         return ids;
     }
 
-    int size() {
+    public int size() {
         int n = 0;
         for (Manifest m : buckets) {
             n += m.size();
@@ -236,5 +236,5 @@ final class StreamManifests {
     }
 
     /** Where a record sits in offset storage. */
-    record Position(Map<String, ?> partition, Map<String, ?> offset) { }
+    public record Position(Map<String, ?> partition, Map<String, ?> offset) { }
 }

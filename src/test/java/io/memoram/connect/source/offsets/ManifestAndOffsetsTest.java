@@ -1,4 +1,4 @@
-package io.memoram.connect.source;
+package io.memoram.connect.source.offsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
