@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 final class AccessRequestState {
     /** The registry's logger: operators (and tests) find access messages under one name. */
-    private static final Logger log = LoggerFactory.getLogger(AccessRegistry.class);
+    private static final Logger log = LoggerFactory.getLogger(AccessRequestState.class);
 
     final String requestId;
     /** The user named when the request was added (null while unknown). */

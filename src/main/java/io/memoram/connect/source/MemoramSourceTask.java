@@ -132,7 +132,7 @@ public class MemoramSourceTask extends SourceTask {
             registry.add(a.request().requestId(), a.request().userId(), a.reportedStatus());
         }
         startStep.accept("pipeline");
-        PullPipeline.Settings pipelineSettings = new PullPipeline.Settings(config.pollInterval(), config.maxInFlightRequests(),
+        PipelineSettings pipelineSettings = new PipelineSettings(config.pollInterval(), config.maxInFlightRequests(),
                 config.bufferMaxBytes(), config.failOnAccessRevoked(), config.accessTopic());
         String threads = "memoram-source-" + connector + "-" + taskNumber + "-";
         pipeline = new PullPipeline(pipelineSettings, clock, new PullStep(client, config.blobQuery(), clock, maxRecordBytes(props)), registry, metrics,
