@@ -111,7 +111,7 @@ public final class AccessRegistry {
      */
     public synchronized void add(String requestId, String userId, String reportedStatus) {
         Objects.requireNonNull(requestId, "requestId");
-        entries.computeIfAbsent(requestId, id -> new AccessRequestState(id, userId, reportedStatus, clock.millis()));
+        entries.computeIfAbsent(requestId, id -> new AccessRequestState(id, userId, reportedStatus, clock.millis(), backoff));
     }
 
     /**
@@ -245,10 +245,10 @@ public final class AccessRegistry {
     }
 
     private synchronized void failed(AccessRequestState e, MemoramException ex, String what, List<Event> events) {
-        Duration wait = e.failed(backoff, ex instanceof MemoramUnavailableException u ? u.retryAfter() : null, clock.millis());
+        Duration wait = e.failed(ex instanceof MemoramUnavailableException u ? u.retryAfter() : null, clock.millis());
         events.add(new Event.CallFailed(e.requestId, ex));
         log.warn("Could not {} {} ({} consecutive failures, next try in {} ms): {}",
-                what, e.requestId, e.failures, wait.toMillis(), ex.getMessage());
+                what, e.requestId, e.failures.consecutiveFailures(), wait.toMillis(), ex.getMessage());
     }
 
     private synchronized void later(AccessRequestState e, Duration wait) {

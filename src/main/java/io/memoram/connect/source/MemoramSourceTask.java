@@ -9,6 +9,7 @@ import io.memoram.connect.client.model.AccessStatus;
 import io.memoram.connect.client.ClientMetrics;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.config.MemoramSourceConfig;
+import io.memoram.connect.util.BackoffCounter;
 import io.memoram.connect.util.Jmx;
 import java.time.Clock;
 import java.time.Duration;
@@ -119,7 +120,7 @@ public class MemoramSourceTask extends SourceTask {
         gate = new CreateGate(config.accessTopic(), this::carrier, context.offsetStorageReader(), config.bufferMaxBytes());
         access = new TaskAccess(client, share, context.offsetStorageReader(), userId -> {
             metrics.userKnown(userId);
-            return new UserSlot(new UserStream(userId, settings, metrics), new Backoff(config.retryBackoff(), config.retryBackoffMax()));
+            return new UserSlot(new UserStream(userId, settings, metrics), new BackoffCounter(config.retryBackoff(), config.retryBackoffMax()));
         }, slot -> gate.admit(slot.stream));
         startStep.accept("offsets");
         // One read of everything this task resumes from: 33 partitions per user its config names (32 buckets, pending ids), one per request.

@@ -1,14 +1,14 @@
-package io.memoram.connect.source;
+package io.memoram.connect.util;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-class BackoffTest {
+class BackoffCounterTest {
     @Test
     void growsExponentiallyWithJitterUpToTheCapAndResets() {
-        Backoff b = new Backoff(Duration.ofMillis(100), Duration.ofMillis(1000), () -> 1.0);
+        BackoffCounter b = new BackoffCounter(Duration.ofMillis(100), Duration.ofMillis(1000), () -> 1.0);
         assertThat(b.onFailure(null)).isEqualTo(Duration.ofMillis(100));
         assertThat(b.onFailure(null)).isEqualTo(Duration.ofMillis(200));
         assertThat(b.onFailure(null)).isEqualTo(Duration.ofMillis(400));
@@ -16,21 +16,21 @@ class BackoffTest {
         assertThat(b.onFailure(null)).isEqualTo(Duration.ofMillis(1000));
         assertThat(b.consecutiveFailures()).isEqualTo(5);
         b.onSuccess();
-        Backoff low = new Backoff(Duration.ofMillis(100), Duration.ofMillis(1000), () -> 0.0);
+        BackoffCounter low = new BackoffCounter(Duration.ofMillis(100), Duration.ofMillis(1000), () -> 0.0);
         assertThat(low.onFailure(null)).isEqualTo(Duration.ofMillis(50));
         assertThat(b.onFailure(null)).isEqualTo(Duration.ofMillis(100));
     }
 
     @Test
     void aLongerRetryAfterWins() {
-        Backoff b = new Backoff(Duration.ofMillis(100), Duration.ofMillis(1000), () -> 0.5);
+        BackoffCounter b = new BackoffCounter(Duration.ofMillis(100), Duration.ofMillis(1000), () -> 0.5);
         assertThat(b.onFailure(Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(3));
         assertThat(b.onFailure(Duration.ofMillis(1))).isLessThan(Duration.ofMillis(201)).isGreaterThan(Duration.ofMillis(99));
     }
 
     @Test
     void aBackoffWithAHugeCapNeverWaitsANegativeTime() {
-        Backoff b = new Backoff(Duration.ofMillis(1), Duration.ofMillis(Long.MAX_VALUE), () -> 1.0);
+        BackoffCounter b = new BackoffCounter(Duration.ofMillis(1), Duration.ofMillis(Long.MAX_VALUE), () -> 1.0);
         for (int i = 0; i < 80; i++) {
             Duration wait = b.onFailure(null);
             assertThat(wait).as("wait after failure %d", i + 1).isPositive();
