@@ -12,10 +12,10 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * Turns a {@link SinkRecord} into a {@link WriteOp}, or says precisely why it cannot become a valid
  * blob ({@link InvalidRecordException}). Pure: no I/O, so every rule is unit-tested.
  */
-final class RecordMapper {
+public final class RecordMapper {
 
     /** Largest content accepted, in bytes of UTF-8 before encryption (1 MiB; documented in docs/sink.md). */
-    static final int MAX_CONTENT_BYTES = 1024 * 1024;
+    public static final int MAX_CONTENT_BYTES = 1024 * 1024;
 
     private final String fixedUserId;
     private final String userIdField;

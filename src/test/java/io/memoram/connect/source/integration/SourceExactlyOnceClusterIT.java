@@ -1,4 +1,4 @@
-package io.memoram.connect.source;
+package io.memoram.connect.source.integration;
 
 import static io.memoram.connect.source.SourceKit.readAll;
 import static io.memoram.connect.source.SourceKit.running;
@@ -10,6 +10,7 @@ import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.Fault;
 import io.memoram.connect.emulator.MemoramEmulator;
 import io.memoram.connect.source.SourceKit.Rec;
+import io.memoram.connect.source.SourceKit;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Exactly-once delivery on a worker with exactly.once.source.support=enabled, across a task restart mid-load. */
-class MemoramSourceExactlyOnceTest {
+class SourceExactlyOnceClusterIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     /** Started with the class, closed after all its tests. */
     @RegisterExtension

@@ -1,7 +1,8 @@
-package io.memoram.connect;
+package io.memoram.connect.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.memoram.connect.ConnectClusterExtension;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.Fault;
 import io.memoram.connect.emulator.MemoramEmulator;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * does), the next test starts with no connector, all workers and no pending emulator fault.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ConnectClusterExtensionTest {
+class ConnectClusterExtensionClusterIT {
     @RegisterExtension
     static final MemoramEmulator emu = MemoramEmulator.start();
     @RegisterExtension

@@ -1,7 +1,7 @@
-package io.memoram.connect.sink;
+package io.memoram.connect.sink.integration;
 
-import static io.memoram.connect.sink.SinkClusterSupport.json;
-import static io.memoram.connect.sink.SinkClusterSupport.map;
+import static io.memoram.connect.sink.integration.SinkClusterSupport.json;
+import static io.memoram.connect.sink.integration.SinkClusterSupport.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Exactly once in effect: injected 429s, 5xx, dropped connections and lost responses, a task
  * restart and a worker stop in mid-stream; afterwards every record is in Memoram exactly once.
  */
-class SinkResilienceClusterTest {
+class SinkResilienceClusterIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     /** Started with the class, closed after all its tests. */

@@ -1,13 +1,13 @@
-package io.memoram.connect.sink;
+package io.memoram.connect.sink.integration;
 
 import io.memoram.connect.access.AccessTaskConfig;
 
-import static io.memoram.connect.sink.SinkClusterSupport.CLASS_HEADER;
-import static io.memoram.connect.sink.SinkClusterSupport.REASON_HEADER;
-import static io.memoram.connect.sink.SinkClusterSupport.header;
-import static io.memoram.connect.sink.SinkClusterSupport.json;
-import static io.memoram.connect.sink.SinkClusterSupport.key;
-import static io.memoram.connect.sink.SinkClusterSupport.map;
+import static io.memoram.connect.sink.integration.SinkClusterSupport.CLASS_HEADER;
+import static io.memoram.connect.sink.integration.SinkClusterSupport.REASON_HEADER;
+import static io.memoram.connect.sink.integration.SinkClusterSupport.header;
+import static io.memoram.connect.sink.integration.SinkClusterSupport.json;
+import static io.memoram.connect.sink.integration.SinkClusterSupport.key;
+import static io.memoram.connect.sink.integration.SinkClusterSupport.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -16,6 +16,9 @@ import io.memoram.connect.ConnectClusterExtension;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
 import io.memoram.connect.emulator.StoredBlob;
+import io.memoram.connect.sink.BlobMarker;
+import io.memoram.connect.sink.InvalidRecordException;
+import io.memoram.connect.sink.RecordMapper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,7 +40,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The sink in a real Connect cluster (one broker, two workers) writing to the emulator over HTTP:
  * mapping of Maps, Structs and Strings, upserts and tombstones, the dead letter queue, revoked access.
  */
-class SinkClusterTest {
+class SinkClusterIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     /** Started with the class, closed after all its tests. */

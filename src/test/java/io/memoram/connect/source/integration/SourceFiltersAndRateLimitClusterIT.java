@@ -1,4 +1,4 @@
-package io.memoram.connect.source;
+package io.memoram.connect.source.integration;
 
 import static io.memoram.connect.source.SourceKit.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +8,7 @@ import io.memoram.connect.ConnectClusterExtension;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
 import io.memoram.connect.source.SourceKit.Rec;
+import io.memoram.connect.source.SourceKit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * emulator: memoram.filter.importance.min, memoram.filter.search and
  * memoram.rate.limit.requests.per.second.
  */
-class SourceFiltersAndRateLimitClusterTest {
+class SourceFiltersAndRateLimitClusterIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     @RegisterExtension
     static final MemoramEmulator emu = MemoramEmulator.start();

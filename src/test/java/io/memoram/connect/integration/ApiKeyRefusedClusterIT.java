@@ -1,11 +1,12 @@
-package io.memoram.connect;
+package io.memoram.connect.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.memoram.connect.ConnectClusterExtension;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
-import io.memoram.connect.sink.SinkClusterSupport;
+import io.memoram.connect.sink.integration.SinkClusterSupport;
 import io.memoram.connect.source.SourceKit;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * refuses fails the task"; docs/troubleshooting.md: the message names the setting and the call,
  * never the secret): the running task fails with that message instead of retrying forever.
  */
-class ApiKeyRefusedClusterTest {
+class ApiKeyRefusedClusterIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     @RegisterExtension
     static final MemoramEmulator emu = MemoramEmulator.start();

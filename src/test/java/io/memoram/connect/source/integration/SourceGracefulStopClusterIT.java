@@ -1,4 +1,4 @@
-package io.memoram.connect.source;
+package io.memoram.connect.source.integration;
 
 import static io.memoram.connect.source.SourceKit.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +8,7 @@ import io.memoram.connect.ConnectClusterExtension;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
 import io.memoram.connect.source.SourceKit.Rec;
+import io.memoram.connect.source.SourceKit;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * flush would come again: after the restart, no memory may come twice. (New ids wait for an offset
  * flush before they go out, at most the task's buffer bound at a time: the load takes a few flushes.)
  */
-class MemoramSourceGracefulStopTest {
+class SourceGracefulStopClusterIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     /** Connect's default task.shutdown.graceful.timeout.ms: a stop slower than this loses the final commit. */
     private static final long GRACEFUL_TIMEOUT_MS = 5_000;

@@ -1,7 +1,8 @@
-package io.memoram.connect.sink;
+package io.memoram.connect.sink.integration;
 
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
+import io.memoram.connect.sink.MemoramSinkConnector;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +17,9 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
 /** Shared helpers of the sink cluster tests (the cluster itself: ConnectClusterExtension). */
 public final class SinkClusterSupport {
-    static final int MAX_MESSAGE_BYTES = io.memoram.connect.ConnectClusterExtension.MAX_MESSAGE_BYTES;
-    static final String REASON_HEADER = "__connect.errors.exception.message";
-    static final String CLASS_HEADER = "__connect.errors.exception.class.name";
+    public static final int MAX_MESSAGE_BYTES = io.memoram.connect.ConnectClusterExtension.MAX_MESSAGE_BYTES;
+    public static final String REASON_HEADER = "__connect.errors.exception.message";
+    public static final String CLASS_HEADER = "__connect.errors.exception.class.name";
 
     private SinkClusterSupport() { }
 
@@ -49,21 +50,21 @@ public final class SinkClusterSupport {
     }
 
     /** The user's blobs as the sink wrote them, decrypted and sorted, to compare with what was sent. */
-    static List<String> decrypted(MemoramEmulator emu, EmulatedUser u) {
+    public static List<String> decrypted(MemoramEmulator emu, EmulatedUser u) {
         return emu.blobs(u.userId()).stream().map(b -> emu.decrypt(u.userId(), b.content())).sorted().toList();
     }
 
-    static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+    public static String header(ConsumerRecord<byte[], byte[]> r, String name) {
         Header h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    static String key(ConsumerRecord<byte[], byte[]> r) {
+    public static String key(ConsumerRecord<byte[], byte[]> r) {
         return r.key() == null ? null : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Produces a record too large for the harness's default producer. */
-    static void produceLarge(EmbeddedConnectCluster connect, String topic, String key, String value) throws Exception {
+    public static void produceLarge(EmbeddedConnectCluster connect, String topic, String key, String value) throws Exception {
         Map<String, Object> props = new HashMap<>();
         props.put("max.request.size", MAX_MESSAGE_BYTES);
         try (KafkaProducer<byte[], byte[]> p = connect.kafka().createProducer(props)) {
@@ -72,7 +73,7 @@ public final class SinkClusterSupport {
         }
     }
 
-    static String json(Map<String, ?> m) {
+    public static String json(Map<String, ?> m) {
         try {
             return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(m);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -80,7 +81,7 @@ public final class SinkClusterSupport {
         }
     }
 
-    static Map<String, Object> map(Object... kv) {
+    public static Map<String, Object> map(Object... kv) {
         Map<String, Object> m = new HashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
             m.put((String) kv[i], kv[i + 1]);
@@ -88,7 +89,7 @@ public final class SinkClusterSupport {
         return m;
     }
 
-    static String describe(Map<String, String> reasons) {
+    public static String describe(Map<String, String> reasons) {
         return reasons.entrySet().stream().map(e -> e.getKey() + " -> " + e.getValue()).collect(Collectors.joining("\n"));
     }
 }

@@ -1,4 +1,4 @@
-package io.memoram.connect.source;
+package io.memoram.connect.source.integration;
 
 import static io.memoram.connect.source.SourceKit.readAll;
 import static io.memoram.connect.source.SourceKit.running;
@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.memoram.connect.access.AccessShare;
 import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.emulator.EmulatedUser;
+import io.memoram.connect.source.SourceKit;
 import io.memoram.connect.util.Jmx;
 import java.lang.management.ManagementFactory;
 import javax.management.MBeanServer;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * revocation that stops one user while the others go on, with no duplicate and no gap, a user
  * removed by updating the config, and a memory key the API refuses.
  */
-class DiscoveryClusterTest {
+class DiscoveryClusterIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final String OURS = "Acme analytics would like to copy your memories into its warehouse";
 

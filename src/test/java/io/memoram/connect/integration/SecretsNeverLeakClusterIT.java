@@ -1,8 +1,9 @@
-package io.memoram.connect;
+package io.memoram.connect.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.memoram.connect.ConnectClusterExtension;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
 import io.memoram.connect.emulator.StoredBlob;
@@ -43,7 +44,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Connect's), exception messages, task configs, offsets or the REST API. Secrets are supplied the
  * way the docs tell users to: through the FileConfigProvider.
  */
-class SecretsNeverLeakTest {
+class SecretsNeverLeakClusterIT {
     private static final String SENTINEL = "PLAINTEXT-SENTINEL-7f3a";
     private static final String DISCOVERY_REASON = "Secrets test pipeline would like to read your memories";
 

@@ -1,12 +1,13 @@
-package io.memoram.connect;
+package io.memoram.connect.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.memoram.connect.ConnectClusterExtension;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.Fault;
 import io.memoram.connect.emulator.MemoramEmulator;
-import io.memoram.connect.sink.SinkClusterSupport;
+import io.memoram.connect.sink.integration.SinkClusterSupport;
 import io.memoram.connect.source.SourceKit;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * CircuitState, SecondsSinceLastPass, UsersRevoked, UsersPending (source); RecordsReported,
  * OldestUnconfirmedAgeMs (sink).
  */
-class AlertMetricsClusterTest {
+class AlertMetricsClusterIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     @RegisterExtension
     static final MemoramEmulator emu = MemoramEmulator.start();

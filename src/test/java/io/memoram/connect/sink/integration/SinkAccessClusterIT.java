@@ -1,7 +1,7 @@
-package io.memoram.connect.sink;
+package io.memoram.connect.sink.integration;
 
-import static io.memoram.connect.sink.SinkClusterSupport.json;
-import static io.memoram.connect.sink.SinkClusterSupport.map;
+import static io.memoram.connect.sink.integration.SinkClusterSupport.json;
+import static io.memoram.connect.sink.integration.SinkClusterSupport.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * user approved after the sink started (discovery), a re-approved user resumed without a restart,
  * and a connector started while the API is down.
  */
-class SinkAccessClusterTest {
+class SinkAccessClusterIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final String REASON = "Acme support assistant would like to save notes to your memories";
 

@@ -1,4 +1,4 @@
-package io.memoram.connect.source;
+package io.memoram.connect.source.integration;
 
 import static io.memoram.connect.source.SourceKit.passes;
 import static io.memoram.connect.source.SourceKit.readAll;
@@ -12,6 +12,7 @@ import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.Fault;
 import io.memoram.connect.emulator.MemoramEmulator;
 import io.memoram.connect.source.SourceKit.Rec;
+import io.memoram.connect.source.SourceKit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * emulator over HTTP. One cluster for the class; each test has its own API key, users, connector
  * name and topic prefix.
  */
-class MemoramSourceIntegrationTest {
+class SourceClusterIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     /** Started with the class, closed after all its tests. */
     @RegisterExtension

@@ -1,4 +1,4 @@
-package io.memoram.connect.source;
+package io.memoram.connect.source.integration;
 
 import io.memoram.connect.access.AccessTaskConfig;
 
@@ -11,6 +11,7 @@ import io.memoram.connect.ConnectClusterExtension;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
 import io.memoram.connect.source.SourceKit.Rec;
+import io.memoram.connect.source.SourceKit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two workers, two tasks: the users are split, each served by exactly one task. */
-class MemoramSourceTwoWorkersTest {
+class SourceTwoWorkersClusterIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     /** Started with the class, closed after all its tests. */
     @RegisterExtension

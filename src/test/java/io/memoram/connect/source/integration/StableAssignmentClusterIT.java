@@ -1,4 +1,4 @@
-package io.memoram.connect.source;
+package io.memoram.connect.source.integration;
 
 import static io.memoram.connect.source.SourceKit.readAll;
 import static io.memoram.connect.source.SourceKit.running;
@@ -9,6 +9,7 @@ import io.memoram.connect.ConnectClusterExtension;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
 import io.memoram.connect.source.SourceKit.Rec;
+import io.memoram.connect.source.SourceKit;
 import io.memoram.connect.util.Jmx;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * connector, by the registrations of its tasks' MBeans (every start registers one), so a
  * reconfiguration cannot go unseen. Deletions are still tombstoned while approvals keep arriving.
  */
-class StableAssignmentClusterTest {
+public class StableAssignmentClusterIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final String OURS = "Acme analytics would like to copy your memories into its warehouse";
 
@@ -53,13 +54,13 @@ class StableAssignmentClusterTest {
     }
 
     /** Counts registrations of the source-task MBeans of one connector: one per task start. */
-    static final class TaskStarts implements AutoCloseable {
+    public static final class TaskStarts implements AutoCloseable {
         private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         private final AtomicInteger count = new AtomicInteger();
         private final NotificationListener listener;
         private final NotificationFilter filter;
 
-        TaskStarts(String connector) throws Exception {
+        public TaskStarts(String connector) throws Exception {
             ObjectName pattern = new ObjectName(Jmx.DOMAIN + ":type=source-task,connector=" + ObjectName.quote(connector) + ",*");
             listener = (n, handback) -> {
                 if (n instanceof MBeanServerNotification m && pattern.apply(m.getMBeanName())) {
@@ -70,7 +71,7 @@ class StableAssignmentClusterTest {
             server.addNotificationListener(MBeanServerDelegate.DELEGATE_NAME, listener, filter, null);
         }
 
-        int count() {
+        public int count() {
             return count.get();
         }
 

@@ -1,7 +1,7 @@
-package io.memoram.connect.sink;
+package io.memoram.connect.sink.integration;
 
-import static io.memoram.connect.sink.SinkClusterSupport.json;
-import static io.memoram.connect.sink.SinkClusterSupport.map;
+import static io.memoram.connect.sink.integration.SinkClusterSupport.json;
+import static io.memoram.connect.sink.integration.SinkClusterSupport.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * restart. (Before, a restarted task with discovery took the tombstones for "nothing to delete"
  * and committed them: the blobs stayed for good.)
  */
-class SinkRestartClusterTest {
+class SinkRestartClusterIT {
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final String REASON = "Acme chat history, kept in your memories";
     private static final int PER_USER = 20;
