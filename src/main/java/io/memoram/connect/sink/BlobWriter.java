@@ -64,7 +64,16 @@ final class BlobWriter implements LaneScheduler.Executor {
     @Override
     public Outcome execute(WriteOp op) {
         try {
-            return op.kind() == WriteOp.Kind.DELETE ? delete(op) : write(op);
+            switch (op.kind()) {
+                case DELETE:
+                    return delete(op);
+                case PATCH_ID:
+                    return patchById(op);
+                case WRITE:
+                    return write(op);
+                default:
+                    throw new IllegalStateException("unknown write " + op.kind());
+            }
         } catch (UserDirectory.UserNotAuthorizedException e) {
             return new Outcome.Rejected("user", e.getMessage(), true);
         } catch (MemoramAuthenticationException e) {
@@ -106,33 +115,43 @@ final class BlobWriter implements LaneScheduler.Executor {
                 + e.getMessage() + " (check memoram.api.url: it must be the API's base URL, reached without redirects)", e);
     }
 
+    private Outcome patchById(WriteOp op) throws InterruptedException {
+        // The op is the write calls' send gate: the client asks it right before each request goes out.
+        MemoramClient writes = this.writes.withGate(op);
+        UserAccess access = users.require(op.userId());
+        BlobFields f = op.fields();
+        try {
+            return guarded(op, access, a -> writes.patchMemoryBlob(f.blobId(), patch(a, f, f.source())), x -> updated());
+        } catch (MemoramNotFoundException e) {
+            return new Outcome.Rejected("id", "blob '" + f.blobId() + "' named by the record's id field does not exist "
+                    + "for user '" + op.userId() + "'");
+        }
+    }
+
     private Outcome write(WriteOp op) throws InterruptedException {
         // The op is the write calls' send gate: the client asks it right before each request goes out.
         MemoramClient writes = this.writes.withGate(op);
         MemoramClient creates = this.creates.withGate(op);
         UserAccess access = users.require(op.userId());
         BlobFields f = op.fields();
-        if (op.kind() == WriteOp.Kind.PATCH_ID) {
-            try {
-                return guarded(op, access, a -> writes.patchMemoryBlob(f.blobId(), patch(a, f, f.source())), x -> updated());
-            } catch (MemoramNotFoundException e) {
-                return new Outcome.Rejected("id", "blob '" + f.blobId() + "' named by the record's id field does not exist "
-                        + "for user '" + op.userId() + "'");
-            }
-        }
         UserBlobIndex index = indexes.forUser(op.userId());
         String source = BlobMarker.markedSource(f.source() != null ? f.source() : sourceDefault, op.marker());
         String existing = index.lookup(op.marker(), () -> reads.iterateMemoryBlobs(op.userId(), LISTING));
         if (existing != null) {
-            if (op.kind() == WriteOp.Kind.INSERT) {
-                metrics.alreadyWritten();
-                return new Outcome.Done(Outcome.Effect.ALREADY_WRITTEN);
-            }
-            try {
-                return guarded(op, access, a -> writes.patchMemoryBlob(existing, patch(a, f, source)), x -> updated());
-            } catch (MemoramNotFoundException e) {
-                // Deleted behind our back: the key gets a new blob.
-                index.remove(op.marker());
+            switch (op.mode()) {
+                case INSERT:
+                    metrics.alreadyWritten();
+                    return new Outcome.Done(Outcome.Effect.ALREADY_WRITTEN);
+                case UPSERT:
+                    try {
+                        return guarded(op, access, a -> writes.patchMemoryBlob(existing, patch(a, f, source)), x -> updated());
+                    } catch (MemoramNotFoundException e) {
+                        // Deleted behind our back: the key gets a new blob.
+                        index.remove(op.marker());
+                    }
+                    break;
+                default:
+                    throw new IllegalStateException("unknown write mode " + op.mode());
             }
         }
         try {

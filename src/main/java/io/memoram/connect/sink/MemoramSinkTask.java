@@ -119,7 +119,7 @@ public class MemoramSinkTask extends SinkTask {
         warmUp.shutdown();
         startHook.accept("warm-up");
         log.info("Memoram sink task {} started: {} access request(s), mode {}, up to {} requests in flight",
-                taskNumber, config.accessRequestIds().size(), config.upsert() ? "upsert" : "insert",
+                taskNumber, config.accessRequestIds().size(), config.writeMode(),
                 config.maxInFlightRequests());
     }
 
