@@ -1,5 +1,6 @@
 package io.memoram.connect.access;
 
+import io.memoram.connect.client.ApiCall;
 import io.memoram.connect.client.model.AccessRequest;
 import io.memoram.connect.client.model.AccessStatus;
 import io.memoram.connect.client.MemoramAccessDeniedException;
@@ -206,7 +207,7 @@ public final class AccessRegistry {
                         requestId, ex.getMessage(), settings.checkInterval().toMillis());
                 later(e, settings.checkInterval());
                 // Reported like any failed call, so the sink names this request and why in its refusals.
-                events.add(new Event.CallFailed(requestId, new MemoramException("GET /access-requests/{id}/credentials", 200,
+                events.add(new Event.CallFailed(requestId, new MemoramException(ApiCall.GET_CREDENTIALS.toString(), 200,
                         "the credentials hold an unusable encryption key (" + ex.getMessage() + ")", null)));
                 return events;
             }
