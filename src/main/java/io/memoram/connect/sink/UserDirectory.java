@@ -50,12 +50,26 @@ import org.slf4j.LoggerFactory;
 public final class UserDirectory {
     private static final Logger log = LoggerFactory.getLogger(UserDirectory.class);
 
-    /** A user the task may not write to; the message is the reason a record gets (no secrets). */
-    public static final class UserNotAuthorizedException extends RuntimeException {
-        public UserNotAuthorizedException(String message) {
-            super(message);
-        }
+    /** What {@link #find(String)} knows of a user: served, refused, or not answerable yet. */
+    public sealed interface Lookup {
+        /** The user's access: write. */
+        record Served(UserAccess access) implements Lookup { }
+
+        /** A user the task may not write to; the reason is what the record is refused with (no secrets). */
+        record Refused(String reason) implements Lookup { }
     }
+
+    /** The users a tombstone naming no user is looked for in, once all of them are known. */
+    public sealed interface Targets {
+        record All(List<String> userIds) implements Targets { }
+    }
+
+    /**
+     * Not answerable now: ask again later. {@code counted} false when the answer is being worked out
+     * (a check or look-up under way or not made yet): a wait, not a failure of the API, so it uses up
+     * none of the record's retries. {@code retryAfter} (may be null): when to ask again at the earliest.
+     */
+    public record Wait(String reason, Duration retryAfter, boolean counted) implements Lookup, Targets { }
 
     private final MemoramClient client;
     private final AccessRegistry registry;
@@ -75,7 +89,7 @@ public final class UserDirectory {
     /** Request id to why it cannot be used now. */
     private final Map<String, String> problems = new LinkedHashMap<>();
     /** Request id to the API failure of its last check, while the API cannot tell. */
-    private final Map<String, MemoramUnavailableException> unavailable = new LinkedHashMap<>();
+    private final Map<String, Wait> unavailable = new LinkedHashMap<>();
     /** Unknown users waiting for a look-up made after their record arrived: user to when it arrived. */
     private final Map<String, Long> waitingSince = new HashMap<>();
     /** Request id to when its last completed check started (records that arrived before it are answered by it). */
@@ -147,51 +161,53 @@ public final class UserDirectory {
     }
 
     /**
-     * The user's access.
-     *
-     * @throws UserNotAuthorizedException when no approved request of this connector covers the user
-     * @throws MemoramUnavailableException when the API cannot tell now, or (discovery) the record
-     *                                     waits for the next look-up: retry later
+     * The user's access, or why not: {@link Lookup.Refused} when no approved request of this
+     * connector covers the user, a {@link Wait} when the API cannot tell now or (discovery) the
+     * record waits for the next look-up. Failed API calls of a look-up are thrown as they came.
      */
-    public UserAccess require(String userId) {
+    public Lookup find(String userId) {
         UserAccess access = registry.access(userId);
         if (access != null) {
-            return access;
+            return new Lookup.Served(access);
         }
         checkDue();
         access = registry.access(userId);
         if (access == null && discovery.enabled()) {
-            if (undecided(userId) instanceof NotYetKnown wait) {
-                throw wait; // a request that may be this user's is being checked: no look-up needed for that
+            Wait undecided = undecided(userId);
+            if (undecided != null && !undecided.counted()) {
+                return undecided; // a request that may be this user's is being checked: no look-up needed for that
             }
-            lookUpFor(userId);
+            Wait notDue = lookUpFor(userId);
+            if (notDue != null) {
+                return notDue;
+            }
             access = registry.access(userId);
         }
         synchronized (this) {
             if (access != null) {
                 waitingSince.remove(userId);
                 unknownSince.remove(userId);
-                return access;
+                return new Lookup.Served(access);
             }
             AccessStatus status = statusByUser.get(userId);
             if (status != null && status != AccessStatus.APPROVED) {
-                throw new UserNotAuthorizedException("user '" + userId + "' is not authorised: the access request of "
+                return new Lookup.Refused("user '" + userId + "' is not authorised: the access request of "
                         + "this connector for that user is " + status.wire());
             }
-            MemoramUnavailableException undecided = undecided(userId);
+            Wait undecided = undecided(userId);
             if (undecided != null) {
                 // A request whose check has not ended (or failed) may be this user's: the record waits rather than being refused.
-                throw undecided;
+                return undecided;
             }
             if (pendingOfUnknownUserCheckedBefore(unknownSince.computeIfAbsent(userId, u -> nanoTime.getAsLong()))) {
                 // A pending request whose user is not known yet may be this user's, approved since its last check
                 // (a request filed for a memory key, approved right after the task looked): the record waits for
                 // the next check, at most memoram.access.check.interval.ms, rather than being refused.
-                throw notYet("user '" + userId + "' is not known yet: waiting for the next check of the pending access "
+                return notYet("user '" + userId + "' is not known yet: waiting for the next check of the pending access "
                         + "requests whose user is not known");
             }
             unknownSince.remove(userId);
-            throw new UserNotAuthorizedException("user '" + userId + "' is unknown: no approved access request of this "
+            return new Lookup.Refused("user '" + userId + "' is unknown: no approved access request of this "
                     + "connector (memoram.access.request.ids, memoram.memory.keys"
                     + (discovery.enabled() ? ", memoram.access.discovery=" + discovery.wire() : "") + ") is for that user"
                     + problemsText());
@@ -202,7 +218,7 @@ public final class UserDirectory {
      * Why a request that may be {@code userId}'s (null: any user's) cannot be judged yet, or null
      * when every such request was checked: never checked, being checked, or its last check failed.
      */
-    private synchronized MemoramUnavailableException undecided(String userId) {
+    private synchronized Wait undecided(String userId) {
         for (String id : requestIds) {
             if (problems.containsKey(id)) {
                 continue;
@@ -211,7 +227,7 @@ public final class UserDirectory {
             if (userId != null && user != null && !user.equals(userId) && !unavailable.containsKey(id)) {
                 continue; // another user's request
             }
-            MemoramUnavailableException failed = unavailable.get(id);
+            Wait failed = unavailable.get(id);
             if (failed != null) {
                 return failed;
             }
@@ -237,18 +253,9 @@ public final class UserDirectory {
         return false;
     }
 
-    private static MemoramUnavailableException notYet(String why) {
-        return new NotYetKnown(why);
-    }
-
-    /**
-     * The answer is being worked out on another thread (a check or a look-up under way, or not made
-     * yet): a wait, not a failure of the API, so it uses up none of the record's retries.
-     */
-    static final class NotYetKnown extends MemoramUnavailableException {
-        NotYetKnown(String why) {
-            super("GET /access-requests", 0, why, null, null);
-        }
+    /** The answer is being worked out on another thread (a check or a look-up under way, or not made yet). */
+    private static Wait notYet(String why) {
+        return new Wait(why, null, false);
     }
 
     /** Checks the requests that are due on the calling thread, outside the lock; each is checked by one thread at a time. */
@@ -281,38 +288,43 @@ public final class UserDirectory {
      * interval for all unknown users together; a record that arrived after the last look-up waits
      * for the next one.
      */
-    private void lookUpFor(String userId) {
+    private Wait lookUpFor(String userId) {
         long now = nanoTime.getAsLong();
         synchronized (this) {
             long since = waitingSince.computeIfAbsent(userId, u -> now);
             if (lastLookUp != Long.MIN_VALUE && lastLookUp > since) {
                 waitingSince.remove(userId); // a look-up made after the record arrived did not find the user
-                return;
+                return null;
             }
         }
-        lookUp(false);
+        Wait notNow = lookUp(false);
+        if (notNow != null) {
+            return notNow;
+        }
         synchronized (this) {
             waitingSince.remove(userId); // answered by this look-up
         }
+        return null;
     }
 
     /**
      * One listing of the account's requests (at most one per check interval unless {@code force}),
      * then a check of the requests it added.
      *
-     * @throws MemoramUnavailableException when the look-up is not due yet, under way on another thread, or failed
+     * @return null once looked up; a {@link Wait} when the look-up is not due yet or under way on another thread
+     * @throws MemoramException when the look-up failed
      */
-    private void lookUp(boolean force) {
+    private Wait lookUp(boolean force) {
         long started;
         synchronized (this) {
             long now = nanoTime.getAsLong();
             if (lookingUp) {
-                throw notYet("waiting for the look-up of the account's access requests under way");
+                return notYet("waiting for the look-up of the account's access requests under way");
             }
             long next = force || lastLookUp == Long.MIN_VALUE ? now : lastLookUp + checkInterval.toNanos();
             if (now < next) {
-                throw new MemoramUnavailableException("GET /access-requests", 0, "users not known yet: "
-                        + "waiting for the next look-up of the account's access requests", Duration.ofNanos(next - now), null);
+                return new Wait("users not known yet: waiting for the next look-up of the account's access requests",
+                        Duration.ofNanos(next - now), true);
             }
             lookingUp = true;
             started = now;
@@ -343,6 +355,7 @@ public final class UserDirectory {
             log.info("Discovery ({}): {} new access requests in scope", discovery.wire(), added);
         }
         checkDue();
+        return null;
     }
 
     /**
@@ -350,29 +363,31 @@ public final class UserDirectory {
      * delete may find "nothing to delete" only when every request the task may serve was checked
      * (and with discovery, the account's requests were listed completely since the task started).
      *
-     * @throws MemoramUnavailableException while that is not so: the tombstone waits and retries like a write
+     * @return the users, or a {@link Wait} while that is not so: the tombstone waits and retries like a write
      */
-    public List<String> usersForDelete() {
+    public Targets usersForDelete() {
         checkDue();
         boolean listed;
         synchronized (this) {
             listed = !discovery.enabled() || listedAll;
         }
         if (!listed) {
-            lookUp(false);
+            Wait notNow = lookUp(false);
+            if (notNow != null) {
+                return notNow;
+            }
             synchronized (this) {
                 if (!listedAll) {
-                    throw notYet("the account's access requests were not listed completely yet");
+                    return notYet("the account's access requests were not listed completely yet");
                 }
             }
         }
-        MemoramUnavailableException undecided = undecided(null);
+        Wait undecided = undecided(null);
         if (undecided != null) {
-            String why = "a tombstone names no user, and not every user of this task is known yet (" + undecided.getMessage() + ")";
-            throw undecided instanceof NotYetKnown ? notYet(why)
-                    : new MemoramUnavailableException(undecided.call(), undecided.status(), why, undecided.retryAfter(), undecided);
+            String why = "a tombstone names no user, and not every user of this task is known yet (" + undecided.reason() + ")";
+            return new Wait(why, undecided.retryAfter(), undecided.counted());
         }
-        return registry.servedUsers();
+        return new Targets.All(registry.servedUsers());
     }
 
     /** Forget the user's credentials after a 403 that a credentials refresh confirmed; its requests are checked again. */
@@ -409,7 +424,7 @@ public final class UserDirectory {
                     throw auth;
                 }
                 if (f.error() instanceof MemoramUnavailableException u) {
-                    unavailable.put(f.requestId(), u);
+                    unavailable.put(f.requestId(), new Wait(u.getMessage(), u.retryAfter(), true));
                 } else {
                     unavailable.remove(f.requestId());
                     String reason = String.valueOf(f.error().getMessage());

@@ -53,7 +53,7 @@ class SinkTaskWipesKeysTest {
                 return o != null && o.offset() == 1;
             });
             assertThat(emu.blobs(user.userId())).hasSize(1);
-            access = ((UserDirectory) WipedKeys.field(task, "users")).require(user.userId());
+            access = ((UserDirectory.Lookup.Served) ((UserDirectory) WipedKeys.field(task, "users")).find(user.userId())).access();
             assertThat(WipedKeys.allZero(access)).isFalse();
         } finally {
             task.stop();
