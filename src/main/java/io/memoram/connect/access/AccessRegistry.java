@@ -1,6 +1,5 @@
 package io.memoram.connect.access;
 
-import io.memoram.connect.client.ApiCall;
 import io.memoram.connect.client.model.AccessRequest;
 import io.memoram.connect.client.model.AccessStatus;
 import io.memoram.connect.client.MemoramAccessDeniedException;
@@ -62,6 +61,12 @@ public final class AccessRegistry {
 
         /** A call of the check failed; the request is checked again after its backoff (or {@code Retry-After}). */
         record CallFailed(String requestId, MemoramException error) implements Event { }
+
+        /**
+         * The credentials were read but cannot be used (an unusable encryption key): this request waits
+         * for its next check, the task's other requests go on. {@code reason} names it, never the key.
+         */
+        record Unusable(String requestId, String reason) implements Event { }
     }
 
     /**
@@ -206,9 +211,9 @@ public final class AccessRegistry {
                 log.error("Access request {}: the credentials hold an unusable encryption key ({}); checking again in {} ms",
                         requestId, ex.getMessage(), settings.checkInterval().toMillis());
                 later(e, settings.checkInterval());
-                // Reported like any failed call, so the sink names this request and why in its refusals.
-                events.add(new Event.CallFailed(requestId, new MemoramException(ApiCall.GET_CREDENTIALS.toString(), 200,
-                        "the credentials hold an unusable encryption key (" + ex.getMessage() + ")", null)));
+                // Reported, so the sink names this request and why in its refusals.
+                events.add(new Event.Unusable(requestId,
+                        "the credentials hold an unusable encryption key (" + ex.getMessage() + ")"));
                 return events;
             }
             opened(e, access, events);

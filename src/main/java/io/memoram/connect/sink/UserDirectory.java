@@ -419,6 +419,11 @@ public final class UserDirectory {
                 log.info("Access request {} is approved: writing to user {}", g.requestId(), g.access().userId());
             } else if (e instanceof AccessRegistry.Event.Refused r) {
                 settled(r.requestId());
+            } else if (e instanceof AccessRegistry.Event.Unusable u) {
+                unavailable.remove(u.requestId());
+                if (!u.reason().equals(problems.put(u.requestId(), u.reason()))) {
+                    log.warn("Access request {} cannot be used: {}; the other requests are not affected", u.requestId(), u.reason());
+                }
             } else if (e instanceof AccessRegistry.Event.CallFailed f) {
                 if (f.error() instanceof MemoramAuthenticationException auth) {
                     throw auth;

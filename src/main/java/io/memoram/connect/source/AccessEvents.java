@@ -79,7 +79,7 @@ final class AccessEvents {
                     slot.stream.restartPass();
                 }
             }
-        } else if (event instanceof AccessRegistry.Event.CallFailed) {
+        } else if (event instanceof AccessRegistry.Event.CallFailed || event instanceof AccessRegistry.Event.Unusable) {
             metrics.failedCalls.incrementAndGet();
         }
         return null;
