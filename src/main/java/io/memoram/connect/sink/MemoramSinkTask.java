@@ -36,7 +36,6 @@ public class MemoramSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(MemoramSinkTask.class);
 
     /** Set by the connector in each task config: the task's number, for JMX names. */
-    public static final String TASK_NUMBER_CONFIG = AccessTaskConfig.TASK_NUMBER_CONFIG;
 
     /** Ops buffered (queued, retrying or in flight) above which put() waits, then pauses consumption. */
     static final int MAX_BUFFERED = 10_000;
@@ -87,7 +86,7 @@ public class MemoramSinkTask extends SinkTask {
         config = new MemoramSinkConfig(props);
         mapper = new RecordMapper(config);
         String connector = props.getOrDefault("name", "memoram-sink");
-        int taskNumber = taskNumber(props);
+        int taskNumber = AccessTaskConfig.ofTask(props).taskNumber();
         startHook.accept("config");
 
         MemoramClientConfig clientConfig = config.clientConfig(clientMetrics);
@@ -121,14 +120,6 @@ public class MemoramSinkTask extends SinkTask {
         log.info("Memoram sink task {} started: {} access request(s), mode {}, up to {} requests in flight",
                 taskNumber, config.accessRequestIds().size(), config.writeMode(),
                 config.maxInFlightRequests());
-    }
-
-    private static int taskNumber(Map<String, String> props) {
-        try {
-            return Integer.parseInt(props.getOrDefault(TASK_NUMBER_CONFIG, ""));
-        } catch (NumberFormatException e) {
-            return Jmx.taskNumber(Thread.currentThread().getName(), 0);
-        }
     }
 
     private ErrantRecordReporter errantRecordReporter(Map<String, String> props) {

@@ -93,7 +93,7 @@ public class MemoramSourceTask extends SourceTask {
 
     private void startOrThrow(Map<String, String> props) {
         MemoramSourceConfig config = new MemoramSourceConfig(props);
-        AccessTaskConfig task = TaskAssignment.parse(props);
+        AccessTaskConfig task = AccessTaskConfig.parse(props);
         String connector = props.getOrDefault("name", "memoram-source");
         int taskNumber = task.taskNumber();
         AccessShare share = new AccessShare(taskNumber, task.taskCount(), task.requests(),
