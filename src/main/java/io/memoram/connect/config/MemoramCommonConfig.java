@@ -184,6 +184,7 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
     private final URI apiUrl;
     private final ContentCipher contentCipher;
     private final OnAccessRevoked onAccessRevoked;
+    private final AccessDiscovery accessDiscovery;
 
     protected MemoramCommonConfig(ConfigDef def, Map<?, ?> originals) {
         super(def, originals);
@@ -200,6 +201,7 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
         }
         onAccessRevoked = EnumSettings.parse(OnAccessRevoked.class, BEHAVIOR_ON_ACCESS_REVOKED_CONFIG,
                 getString(BEHAVIOR_ON_ACCESS_REVOKED_CONFIG));
+        accessDiscovery = AccessDiscovery.parse(getString(ACCESS_DISCOVERY_CONFIG));
     }
 
     public URI apiUrl() {
@@ -247,7 +249,7 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
     }
 
     public AccessDiscovery accessDiscovery() {
-        return AccessDiscovery.parse(getString(ACCESS_DISCOVERY_CONFIG));
+        return accessDiscovery;
     }
 
     /** The configured scheme's name, lower case ({@code aes-gcm} or {@code plaintext}). */

@@ -2,6 +2,7 @@ package io.memoram.connect.sink;
 
 import io.memoram.connect.access.AccessListing;
 import io.memoram.connect.access.AccessRegistry;
+import io.memoram.connect.access.AccessScope;
 import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.access.ConnectorAccess;
 import io.memoram.connect.access.UserAccess;
@@ -9,7 +10,6 @@ import io.memoram.connect.client.model.AccessStatus;
 import io.memoram.connect.client.MemoramAuthenticationException;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramUnavailableException;
-import io.memoram.connect.config.AccessDiscovery;
 import io.memoram.connect.config.MemoramSinkConfig;
 import io.memoram.connect.crypto.ContentCipher;
 import java.time.Clock;
@@ -74,8 +74,7 @@ public final class UserDirectory {
     private final MemoramClient client;
     private final AccessRegistry registry;
     private final Duration checkInterval;
-    private final AccessDiscovery discovery;
-    private final String scopeReason;
+    private final AccessScope scope;
     private final LongSupplier nanoTime;
     // All guarded by this, which is never held across an API call: a check that retries for minutes
     // during an outage must not stall the lanes of users already served, deletes, or close().
@@ -105,16 +104,15 @@ public final class UserDirectory {
     public UserDirectory(MemoramClient client, ContentCipher cipher, List<String> requestIds, Duration checkInterval,
                          LongSupplier nanoTime) {
         this(client, cipher, requestIds, new AccessRegistry.Settings(checkInterval, Duration.ofMillis(500),
-                Duration.ofSeconds(60), false), AccessDiscovery.OFF, null, nanoTime);
+                Duration.ofSeconds(60), false), AccessScope.OFF, nanoTime);
     }
 
     UserDirectory(MemoramClient client, ContentCipher cipher, List<String> requestIds, AccessRegistry.Settings settings,
-                  AccessDiscovery discovery, String scopeReason, LongSupplier nanoTime) {
+                  AccessScope scope, LongSupplier nanoTime) {
         this.client = client;
         this.registry = new AccessRegistry(client, cipher, settings, Clock.systemUTC());
         this.checkInterval = settings.checkInterval();
-        this.discovery = discovery;
-        this.scopeReason = scopeReason;
+        this.scope = scope;
         this.nanoTime = nanoTime;
         for (String id : requestIds) {
             add(id, null);
@@ -126,7 +124,7 @@ public final class UserDirectory {
                                        MemoramSinkConfig config) {
         return new UserDirectory(client, cipher, requestIds(taskProps, config), new AccessRegistry.Settings(
                 config.accessCheckInterval(), config.retryBackoff(), config.retryBackoffMax(), false),
-                config.accessDiscovery(), config.accessRequestReason(), System::nanoTime);
+                AccessScope.of(config), System::nanoTime);
     }
 
     /**
@@ -151,7 +149,7 @@ public final class UserDirectory {
      */
     public void warmUp() {
         try {
-            if (discovery.enabled()) {
+            if (scope.enabled()) {
                 lookUp(true);
             }
             checkDue();
@@ -172,7 +170,7 @@ public final class UserDirectory {
         }
         checkDue();
         access = registry.access(userId);
-        if (access == null && discovery.enabled()) {
+        if (access == null && scope.enabled()) {
             Wait undecided = undecided(userId);
             if (undecided != null && !undecided.counted()) {
                 return undecided; // a request that may be this user's is being checked: no look-up needed for that
@@ -209,7 +207,7 @@ public final class UserDirectory {
             unknownSince.remove(userId);
             return new Lookup.Refused("user '" + userId + "' is unknown: no approved access request of this "
                     + "connector (memoram.access.request.ids, memoram.memory.keys"
-                    + (discovery.enabled() ? ", memoram.access.discovery=" + discovery.wire() : "") + ") is for that user"
+                    + (scope.enabled() ? ", memoram.access.discovery=" + scope : "") + ") is for that user"
                     + problemsText());
         }
     }
@@ -343,7 +341,7 @@ public final class UserDirectory {
             lookingUp = false;
             lastLookUp = started;
             listedAll |= listing.complete();
-            for (Map.Entry<String, String> e : ConnectorAccess.inScope(listing, discovery, scopeReason).entrySet()) {
+            for (Map.Entry<String, String> e : scope.of(listing).entrySet()) {
                 if (requestIds.add(e.getKey())) {
                     userByRequest.put(e.getKey(), e.getValue());
                     registry.add(e.getKey(), e.getValue(), null);
@@ -352,7 +350,7 @@ public final class UserDirectory {
             }
         }
         if (added > 0) {
-            log.info("Discovery ({}): {} new access requests in scope", discovery.wire(), added);
+            log.info("Discovery ({}): {} new access requests in scope", scope, added);
         }
         checkDue();
         return null;
@@ -369,7 +367,7 @@ public final class UserDirectory {
         checkDue();
         boolean listed;
         synchronized (this) {
-            listed = !discovery.enabled() || listedAll;
+            listed = !scope.enabled() || listedAll;
         }
         if (!listed) {
             Wait notNow = lookUp(false);

@@ -97,7 +97,7 @@ public class MemoramSourceTask extends SourceTask {
         String connector = props.getOrDefault("name", "memoram-source");
         int taskNumber = task.taskNumber();
         AccessShare share = new AccessShare(taskNumber, task.taskCount(), task.requests(),
-                new AccessScope(config.accessDiscovery(), config.accessRequestReason()));
+                AccessScope.of(config));
 
         startStep.accept("metrics");
         metrics = new SourceTaskMetrics(clock);

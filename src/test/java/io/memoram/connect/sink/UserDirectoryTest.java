@@ -120,7 +120,7 @@ class UserDirectoryTest {
         UserDirectory users = new UserDirectory(client, ContentCiphers.forName("aes-gcm"), List.of(),
                 new io.memoram.connect.access.AccessRegistry.Settings(Duration.ofSeconds(60), Duration.ofMillis(10),
                         Duration.ofMillis(50), false),
-                io.memoram.connect.config.AccessDiscovery.REASON, reason, now::get);
+                new io.memoram.connect.access.AccessScope(io.memoram.connect.config.AccessDiscovery.REASON, reason), now::get);
 
         int before = listings();
         assertThat(served(users, early.userId()).userId()).isEqualTo(early.userId());
@@ -155,7 +155,7 @@ class UserDirectoryTest {
         UserDirectory users = new UserDirectory(client, ContentCiphers.forName("aes-gcm"), List.of(request),
                 new io.memoram.connect.access.AccessRegistry.Settings(Duration.ofMillis(200), Duration.ofMillis(10),
                         Duration.ofMillis(50), false),
-                io.memoram.connect.config.AccessDiscovery.OFF, null, System::nanoTime);
+                io.memoram.connect.access.AccessScope.OFF, System::nanoTime);
         assertThat(served(users, user.userId()).requestId()).isEqualTo(request);
 
         emu.revoke(request);
