@@ -1,7 +1,6 @@
 package io.memoram.connect.sink;
 
 import io.memoram.connect.Version;
-import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.client.ClientMetrics;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramClientConfig;
@@ -45,7 +44,7 @@ public class MemoramSinkTask extends SinkTask {
     /** How long close()/stop() wait for in-flight calls, so the partitions' next owner sees their blobs. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
-    private MemoramSinkConfig config;
+    private MemoramSinkTaskConfig config;
     private RecordMapper mapper;
     private MemoramClient client;
     private UserDirectory users;
@@ -83,10 +82,10 @@ public class MemoramSinkTask extends SinkTask {
     }
 
     private void startUp(Map<String, String> props) {
-        config = new MemoramSinkConfig(props);
+        config = new MemoramSinkTaskConfig(props);
         mapper = new RecordMapper(config);
-        String connector = props.getOrDefault("name", "memoram-sink");
-        int taskNumber = AccessTaskConfig.ofTask(props).taskNumber();
+        String connector = config.connectorName();
+        int taskNumber = config.taskNumber();
         startHook.accept("config");
 
         MemoramClientConfig clientConfig = config.clientConfig(clientMetrics);
@@ -94,7 +93,7 @@ public class MemoramSinkTask extends SinkTask {
         // breaker, one connection pool. The writer picks the retry policy per call.
         client = MemoramClient.create(clientConfig);
         startHook.accept("client");
-        users = UserDirectory.forTask(client, config.contentCipher(), props, config);
+        users = UserDirectory.forTask(client, config.contentCipher(), config);
         startHook.accept("users");
         BlobWriter writer = new BlobWriter(client, users, indexes, config.sourceDefault(), metrics);
         scheduler = new LaneScheduler(config.maxInFlightRequests(), config.retryBackoff(), config.retryBackoffMax(),

@@ -3,14 +3,11 @@ package io.memoram.connect.sink;
 import io.memoram.connect.access.AccessListing;
 import io.memoram.connect.access.AccessRegistry;
 import io.memoram.connect.access.AccessScope;
-import io.memoram.connect.access.AccessTaskConfig;
-import io.memoram.connect.access.ConnectorAccess;
 import io.memoram.connect.access.UserAccess;
 import io.memoram.connect.client.model.AccessStatus;
 import io.memoram.connect.client.MemoramAuthenticationException;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramUnavailableException;
-import io.memoram.connect.config.MemoramSinkConfig;
 import io.memoram.connect.crypto.ContentCipher;
 import java.time.Clock;
 import java.time.Duration;
@@ -120,20 +117,10 @@ public final class UserDirectory {
     }
 
     /** The directory of a sink task: its request ids, the check interval, discovery and retry settings of its config. */
-    public static UserDirectory forTask(MemoramClient client, ContentCipher cipher, Map<String, String> taskProps,
-                                       MemoramSinkConfig config) {
-        return new UserDirectory(client, cipher, requestIds(taskProps, config), new AccessRegistry.Settings(
+    static UserDirectory forTask(MemoramClient client, ContentCipher cipher, MemoramSinkTaskConfig config) {
+        return new UserDirectory(client, cipher, config.requestIds(), new AccessRegistry.Settings(
                 config.accessCheckInterval(), config.retryBackoff(), config.retryBackoffMax(), false),
                 AccessScope.of(config), System::nanoTime);
-    }
-
-    /**
-     * The request ids a task serves: the connector's task keys, or (a task started directly, as in
-     * tests) the configured {@code memoram.access.request.ids}.
-     */
-    public static List<String> requestIds(Map<String, String> taskProps, MemoramSinkConfig config) {
-        return taskProps.containsKey(AccessTaskConfig.REQUEST_IDS_CONFIG)
-                ? AccessTaskConfig.requestIds(taskProps) : config.accessRequestIds();
     }
 
     private synchronized void add(String requestId, String userId) {

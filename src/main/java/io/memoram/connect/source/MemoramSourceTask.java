@@ -8,7 +8,6 @@ import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.client.model.AccessStatus;
 import io.memoram.connect.client.ClientMetrics;
 import io.memoram.connect.client.MemoramClient;
-import io.memoram.connect.config.MemoramSourceConfig;
 import io.memoram.connect.util.BackoffCounter;
 import io.memoram.connect.util.Jmx;
 import java.time.Clock;
@@ -92,9 +91,9 @@ public class MemoramSourceTask extends SourceTask {
     }
 
     private void startOrThrow(Map<String, String> props) {
-        MemoramSourceConfig config = new MemoramSourceConfig(props);
-        AccessTaskConfig task = AccessTaskConfig.parse(props);
-        String connector = props.getOrDefault("name", "memoram-source");
+        MemoramSourceTaskConfig config = new MemoramSourceTaskConfig(props);
+        AccessTaskConfig task = config.task();
+        String connector = config.connectorName();
         int taskNumber = task.taskNumber();
         AccessShare share = new AccessShare(taskNumber, task.taskCount(), task.requests(),
                 AccessScope.of(config));
@@ -136,7 +135,7 @@ public class MemoramSourceTask extends SourceTask {
         PipelineSettings pipelineSettings = new PipelineSettings(config.pollInterval(), config.maxInFlightRequests(),
                 config.bufferMaxBytes(), config.failOnAccessRevoked(), config.accessTopic());
         String threads = "memoram-source-" + connector + "-" + taskNumber + "-";
-        pipeline = new PullPipeline(pipelineSettings, clock, new PullStep(client, config.blobQuery(), clock, maxRecordBytes(props)), registry, metrics,
+        pipeline = new PullPipeline(pipelineSettings, clock, new PullStep(client, config.blobQuery(), clock, config.maxRecordBytes()), registry, metrics,
                 users, accessPartitions, threads);
         startStep.accept("access");
         access.start(pipeline, config.accessCheckInterval(), "memoram-source-access-" + connector + "-" + taskNumber + "-");
@@ -158,16 +157,6 @@ public class MemoramSourceTask extends SourceTask {
             status = access.formerStatus(requestId);
         }
         return new CreateGate.Carrier(requestId == null ? userId : requestId, (status == null ? AccessStatus.UNKNOWN : status).wire());
-    }
-
-    /** The producer's limit for one record: the connector's override, else Kafka's default. */
-    private static long maxRecordBytes(Map<String, String> props) {
-        String override = props.get(PullStep.MAX_REQUEST_SIZE_OVERRIDE);
-        try {
-            return override == null ? PullStep.DEFAULT_MAX_REQUEST_SIZE : Long.parseLong(override.trim());
-        } catch (NumberFormatException e) {
-            return PullStep.DEFAULT_MAX_REQUEST_SIZE;
-        }
     }
 
     /**
