@@ -1,7 +1,8 @@
 package io.memoram.connect.access;
 
-import io.memoram.connect.client.AccessRequest;
-import io.memoram.connect.client.AccessRequestList;
+import io.memoram.connect.client.ApiCall;
+import io.memoram.connect.client.model.AccessRequest;
+import io.memoram.connect.client.model.AccessRequestList;
 import io.memoram.connect.client.MemoramClient;
 import java.util.List;
 import org.slf4j.Logger;
@@ -33,8 +34,8 @@ public record AccessListing(List<AccessRequest> items, int total, boolean comple
         int total = list.total() == null ? returned : list.total();
         boolean complete = total <= returned;
         if (!complete) {
-            log.warn("GET /access-requests returned {} of {} access requests (the API documents no paging): "
-                    + "requests missing from it are neither filed again nor dropped until a listing is complete", returned, total);
+            log.warn("{} returned {} of {} access requests (the API documents no paging): "
+                    + "requests missing from it are neither filed again nor dropped until a listing is complete", ApiCall.LIST_ACCESS_REQUESTS, returned, total);
         }
         return new AccessListing(list.items(), total, complete);
     }

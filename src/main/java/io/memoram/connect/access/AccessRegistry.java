@@ -1,7 +1,7 @@
 package io.memoram.connect.access;
 
-import io.memoram.connect.client.AccessRequest;
-import io.memoram.connect.client.AccessStatus;
+import io.memoram.connect.client.model.AccessRequest;
+import io.memoram.connect.client.model.AccessStatus;
 import io.memoram.connect.client.MemoramAccessDeniedException;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramException;
@@ -61,6 +61,12 @@ public final class AccessRegistry {
 
         /** A call of the check failed; the request is checked again after its backoff (or {@code Retry-After}). */
         record CallFailed(String requestId, MemoramException error) implements Event { }
+
+        /**
+         * The credentials were read but cannot be used (an unusable encryption key): this request waits
+         * for its next check, the task's other requests go on. {@code reason} names it, never the key.
+         */
+        record Unusable(String requestId, String reason) implements Event { }
     }
 
     /**
@@ -111,7 +117,7 @@ public final class AccessRegistry {
      */
     public synchronized void add(String requestId, String userId, String reportedStatus) {
         Objects.requireNonNull(requestId, "requestId");
-        entries.computeIfAbsent(requestId, id -> new AccessRequestState(id, userId, reportedStatus, clock.millis()));
+        entries.computeIfAbsent(requestId, id -> new AccessRequestState(id, userId, reportedStatus, clock.millis(), backoff));
     }
 
     /**
@@ -205,9 +211,9 @@ public final class AccessRegistry {
                 log.error("Access request {}: the credentials hold an unusable encryption key ({}); checking again in {} ms",
                         requestId, ex.getMessage(), settings.checkInterval().toMillis());
                 later(e, settings.checkInterval());
-                // Reported like any failed call, so the sink names this request and why in its refusals.
-                events.add(new Event.CallFailed(requestId, new MemoramException("GET /access-requests/{id}/credentials", 200,
-                        "the credentials hold an unusable encryption key (" + ex.getMessage() + ")", null)));
+                // Reported, so the sink names this request and why in its refusals.
+                events.add(new Event.Unusable(requestId,
+                        "the credentials hold an unusable encryption key (" + ex.getMessage() + ")"));
                 return events;
             }
             opened(e, access, events);
@@ -245,10 +251,10 @@ public final class AccessRegistry {
     }
 
     private synchronized void failed(AccessRequestState e, MemoramException ex, String what, List<Event> events) {
-        Duration wait = e.failed(backoff, ex instanceof MemoramUnavailableException u ? u.retryAfter() : null, clock.millis());
+        Duration wait = e.failed(ex instanceof MemoramUnavailableException u ? u.retryAfter() : null, clock.millis());
         events.add(new Event.CallFailed(e.requestId, ex));
         log.warn("Could not {} {} ({} consecutive failures, next try in {} ms): {}",
-                what, e.requestId, e.failures, wait.toMillis(), ex.getMessage());
+                what, e.requestId, e.failures.consecutiveFailures(), wait.toMillis(), ex.getMessage());
     }
 
     private synchronized void later(AccessRequestState e, Duration wait) {

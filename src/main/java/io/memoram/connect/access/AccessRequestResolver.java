@@ -1,7 +1,8 @@
 package io.memoram.connect.access;
 
-import io.memoram.connect.client.AccessRequest;
-import io.memoram.connect.client.AccessStatus;
+import io.memoram.connect.client.ApiCall;
+import io.memoram.connect.client.model.AccessRequest;
+import io.memoram.connect.client.model.AccessStatus;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramException;
 import io.memoram.connect.client.MemoramUnavailableException;
@@ -127,7 +128,7 @@ public final class AccessRequestResolver {
         AccessListing listing = AccessListing.read(client);
         Optional<AccessRequest> found = findExisting(listing.items(), memoryKey);
         if (found.isEmpty() && !listing.complete()) {
-            throw new MemoramException("GET /access-requests", 200, "the listing holds " + listing.items().size()
+            throw new MemoramException(ApiCall.LIST_ACCESS_REQUESTS.toString(), 200, "the listing holds " + listing.items().size()
                     + " of " + listing.total() + " access requests, so a request for memory key " + fingerprint.substring(0, 12)
                     + "... may exist in the part not returned; not filing a new one", null);
         }

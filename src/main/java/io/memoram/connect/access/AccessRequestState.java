@@ -1,8 +1,9 @@
 package io.memoram.connect.access;
 
 import io.memoram.connect.access.AccessRegistry.Event;
-import io.memoram.connect.client.AccessRequest;
-import io.memoram.connect.client.AccessStatus;
+import io.memoram.connect.client.model.AccessRequest;
+import io.memoram.connect.client.model.AccessStatus;
+import io.memoram.connect.util.BackoffCounter;
 import io.memoram.connect.util.ExponentialBackoff;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 final class AccessRequestState {
     /** The registry's logger: operators (and tests) find access messages under one name. */
-    private static final Logger log = LoggerFactory.getLogger(AccessRegistry.class);
+    private static final Logger log = LoggerFactory.getLogger(AccessRequestState.class);
 
     final String requestId;
     /** The user named when the request was added (null while unknown). */
@@ -31,12 +32,14 @@ final class AccessRequestState {
     UserAccess access;
     long dueAt;
     boolean checking;
-    int failures;
+    /** Failed calls in a row; reset by every status read. */
+    final BackoffCounter failures;
     int denials;
     long lastDenial = Long.MIN_VALUE / 2;
 
-    AccessRequestState(String requestId, String expectedUserId, String reportedStatus, long dueAt) {
+    AccessRequestState(String requestId, String expectedUserId, String reportedStatus, long dueAt, ExponentialBackoff backoff) {
         this.requestId = requestId;
+        this.failures = new BackoffCounter(backoff);
         this.expectedUserId = expectedUserId;
         this.userId = expectedUserId;
         this.reportedStatus = reportedStatus;
@@ -53,7 +56,7 @@ final class AccessRequestState {
      */
     boolean observe(AccessRequest r, Predicate<String> served, AccessRegistry.Settings settings, long now,
                     List<Event> events) {
-        failures = 0;
+        failures.onSuccess();
         AccessStatus seen = r.status() == null ? AccessStatus.UNKNOWN : r.status();
         String seenUser = r.userId() != null ? r.userId() : expectedUserId;
         // Approved, but its user is another task's business until this task is told it owns the user:
@@ -127,10 +130,8 @@ final class AccessRequestState {
     }
 
     /** A call of a check failed: the next check waits for the backoff (or {@code retryAfter}); returns that wait. */
-    Duration failed(ExponentialBackoff backoff, Duration retryAfter, long now) {
-        failures++;
-        Duration wait = backoff.waitBefore(failures, retryAfter);
-        wait = wait.isZero() ? Duration.ofMillis(1) : wait;
+    Duration failed(Duration retryAfter, long now) {
+        Duration wait = failures.onFailure(retryAfter);
         dueAt = now + wait.toMillis();
         return wait;
     }

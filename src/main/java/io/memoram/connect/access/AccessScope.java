@@ -1,8 +1,9 @@
 package io.memoram.connect.access;
 
-import io.memoram.connect.client.AccessRequest;
-import io.memoram.connect.client.AccessStatus;
+import io.memoram.connect.client.model.AccessRequest;
+import io.memoram.connect.client.model.AccessStatus;
 import io.memoram.connect.config.AccessDiscovery;
+import io.memoram.connect.config.MemoramCommonConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,6 +17,11 @@ import java.util.Map;
  */
 public record AccessScope(AccessDiscovery discovery, String reason) {
     public static final AccessScope OFF = new AccessScope(AccessDiscovery.OFF, null);
+
+    /** The scope a connector's config asks for ({@code memoram.access.discovery}, {@code memoram.access.request.reason}). */
+    public static AccessScope of(MemoramCommonConfig config) {
+        return new AccessScope(config.accessDiscovery(), config.accessRequestReason());
+    }
 
     public boolean enabled() {
         return discovery.enabled();

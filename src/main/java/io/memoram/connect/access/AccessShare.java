@@ -1,7 +1,7 @@
 package io.memoram.connect.access;
 
 import io.memoram.connect.access.AccessTaskConfig.Request;
-import io.memoram.connect.client.AccessRequest;
+import io.memoram.connect.client.model.AccessRequest;
 import io.memoram.connect.util.Sha256;
 import java.nio.ByteBuffer;
 import java.util.HashMap;

@@ -78,6 +78,16 @@ public final class AccessTaskConfig extends AbstractConfig {
         return new AccessTaskConfig(taskProps);
     }
 
+    /**
+     * The task keys of a task config as given: a task started without them (directly, as unit tests
+     * do, with {@code memoram.access.request.ids}) is task 0 of 1 with no requests given.
+     *
+     * @throws ConfigException naming the key when a value is malformed
+     */
+    public static AccessTaskConfig ofTask(Map<String, String> taskProps) {
+        return new AccessTaskConfig(taskProps);
+    }
+
     /** Adds the task keys for {@code requests} and the task number to {@code props} (the connector's config); one task. */
     public static Map<String, String> write(Map<String, String> props, int taskNumber, List<Request> requests) {
         return write(props, taskNumber, 1, requests);

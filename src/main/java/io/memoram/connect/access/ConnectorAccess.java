@@ -1,6 +1,6 @@
 package io.memoram.connect.access;
 
-import io.memoram.connect.client.AccessRequest;
+import io.memoram.connect.client.model.AccessRequest;
 import io.memoram.connect.client.MemoramAuthenticationException;
 import io.memoram.connect.client.MemoramBadRequestException;
 import io.memoram.connect.client.MemoramClient;
@@ -210,7 +210,4 @@ public final class ConnectorAccess {
      * The requests of a listing that discovery serves: in scope, user linked; request id to user id.
      * Kept for the sink's per-task discovery; see {@link AccessScope#of}.
      */
-    public static Map<String, String> inScope(AccessListing listing, AccessDiscovery discovery, String scopeReason) {
-        return new AccessScope(discovery, scopeReason).of(listing);
-    }
 }

@@ -1,6 +1,7 @@
 package io.memoram.connect.access;
 
-import io.memoram.connect.client.Credentials;
+import io.memoram.connect.client.model.Credentials;
+import io.memoram.connect.client.ApiCall;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramException;
 import io.memoram.connect.client.MemoramUnavailableException;
@@ -40,7 +41,6 @@ public final class UserAccess implements AutoCloseable {
     public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(30);
 
     private static final Logger log = LoggerFactory.getLogger(UserAccess.class);
-    private static final String CREDENTIALS_CALL = "GET /access-requests/{requestId}/credentials";
 
     private final MemoramClient client;
     private final String requestId;
@@ -283,16 +283,16 @@ public final class UserAccess implements AutoCloseable {
 
     private static void check(Credentials credentials, String requestId, String expectedUserId) {
         if (credentials == null || credentials.userId() == null || credentials.userId().isBlank()) {
-            throw new MemoramException(CREDENTIALS_CALL, 200,
+            throw new MemoramException(ApiCall.GET_CREDENTIALS.toString(), 200,
                     "credentials of access request " + requestId + " name no user_id", null);
         }
         if (credentials.memoryKey() == null || credentials.memoryKey().isEmpty()) {
-            throw new MemoramException(CREDENTIALS_CALL, 200,
+            throw new MemoramException(ApiCall.GET_CREDENTIALS.toString(), 200,
                     "credentials of access request " + requestId + " carry no memory_key", null);
         }
         if (expectedUserId != null && !expectedUserId.equals(credentials.userId())) {
             // Keys of two users must never share a ring; this request is not what it was.
-            throw new MemoramException(CREDENTIALS_CALL, 200, "access request " + requestId
+            throw new MemoramException(ApiCall.GET_CREDENTIALS.toString(), 200, "access request " + requestId
                     + " now names user " + credentials.userId() + " instead of " + expectedUserId, null);
         }
     }

@@ -1,5 +1,8 @@
 package io.memoram.connect.client;
 
+import io.memoram.connect.client.model.BlobQuery;
+import io.memoram.connect.client.model.MemoryBlob;
+import io.memoram.connect.client.model.MemoryBlobPage;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -57,7 +60,7 @@ final class BlobIterator implements Iterator<MemoryBlob> {
             last = true;
             log.warn("User {}: listing its memory blobs ended after {} cursors: {}; the listing fails (what needed it "
                     + "is retried later)", userId, walk.cursors(), problem);
-            throw new MemoramException(MemoramClient.CALL_LIST_BLOBS, 200, MemoramClient.CALL_LIST_BLOBS
+            throw new MemoramException(ApiCall.LIST_BLOBS.toString(), 200, ApiCall.LIST_BLOBS.toString()
                     + " never ended the listing (" + problem + ", " + walk.cursors() + " cursors): stopping it", null);
         }
         page = p.memoryBlobs().iterator();

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import io.memoram.connect.client.model.MemoryBlobPatch;
+import io.memoram.connect.client.model.NewMemoryBlob;
 import java.io.IOException;
 import java.util.List;
 

@@ -97,7 +97,7 @@ final class Failures {
     /** A body over the call's cap: not retried, the same request would get the same body. */
     MemoramException tooLarge(ApiRequest request, long cap) {
         String call = request.call();
-        String hint = call.equals(MemoramClient.CALL_LIST_BLOBS)
+        String hint = call.equals(ApiCall.LIST_BLOBS.toString())
                 ? " (the cap is 1 MiB plus 1.5 MiB per blob asked for, at most " + BUFFER_SETTING
                         + "; lower memoram.page.size if the user's blobs are that large)"
                 : " (at most " + BUFFER_SETTING + ")";

@@ -2,6 +2,7 @@ package io.memoram.connect.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.memoram.connect.client.model.TokenResponse;
 import io.memoram.connect.util.ExponentialBackoff;
 import io.memoram.connect.util.Saturating;
 import java.io.IOException;
@@ -37,7 +38,6 @@ import org.slf4j.LoggerFactory;
 final class HttpTransport implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpTransport.class);
     static final String JSON = "application/json";
-    static final String CALL_TOKEN = "POST /auth/token";
 
     private final MemoramClientConfig config;
     private final String baseUrl;
@@ -368,13 +368,13 @@ final class HttpTransport implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode the token request", e);
         }
-        ApiRequest request = new ApiRequest("POST", CALL_TOKEN, uri("/auth/token"), body, JSON,
+        ApiRequest request = new ApiRequest(ApiCall.AUTH_TOKEN.method(), ApiCall.AUTH_TOKEN.toString(), uri("/auth/token"), body, JSON,
                 ApiRequest.Kind.AUTH, List.of());
         TokenResponse token = execute(request, maxRetries, response -> {
             TokenResponse t = read(request, response, TokenResponse.class);
             if (t.token() == null || t.token().isBlank()) {
-                throw new MemoramAuthenticationException(CALL_TOKEN, response.statusCode(),
-                        CALL_TOKEN + " answered " + response.statusCode() + " without a token", null);
+                throw new MemoramAuthenticationException(ApiCall.AUTH_TOKEN.toString(), response.statusCode(),
+                        ApiCall.AUTH_TOKEN.toString() + " answered " + response.statusCode() + " without a token", null);
             }
             return t;
         });

@@ -3,6 +3,17 @@ package io.memoram.connect.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.memoram.connect.client.model.AccessRequest;
+import io.memoram.connect.client.model.AccessRequestList;
+import io.memoram.connect.client.model.BlobQuery;
+import io.memoram.connect.client.model.Credentials;
+import io.memoram.connect.client.model.MemoryBlob;
+import io.memoram.connect.client.model.MemoryBlobPage;
+import io.memoram.connect.client.model.MemoryBlobPatch;
+import io.memoram.connect.client.model.NewMemoryBlob;
+import io.memoram.connect.client.model.Tag;
+import io.memoram.connect.client.model.TokenResponse;
+import io.memoram.connect.client.model.WrittenBlob;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -40,15 +51,6 @@ import java.util.StringJoiner;
  * blob, so creates go through {@code withRetry(RetryPolicy.NONE)} where that matters.
  */
 public final class MemoramClient implements AutoCloseable {
-    static final String CALL_CREATE_ACCESS_REQUEST = "POST /access-requests";
-    static final String CALL_LIST_ACCESS_REQUESTS = "GET /access-requests";
-    static final String CALL_GET_ACCESS_REQUEST = "GET /access-requests/{id}";
-    static final String CALL_GET_CREDENTIALS = "GET /access-requests/{id}/credentials";
-    static final String CALL_LIST_BLOBS = "GET /memory-blobs";
-    static final String CALL_CREATE_BLOB = "POST /memory-blobs";
-    static final String CALL_PATCH_BLOB = "PATCH /memory-blobs/{id}";
-    static final String CALL_DELETE_BLOB = "DELETE /memory-blobs/{id}";
-    static final String CALL_LIST_TAGS = "GET /tags";
 
     /** The documented maximum length of an access request's reason. */
     public static final int MAX_REASON_LENGTH = 255;
@@ -144,7 +146,7 @@ public final class MemoramClient implements AutoCloseable {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("memoryKey", memoryKey.reveal());
         body.put("reason", reason);
-        return transport.executeJson(new ApiRequest("POST", CALL_CREATE_ACCESS_REQUEST,
+        return transport.executeJson(new ApiRequest(ApiCall.CREATE_ACCESS_REQUEST.method(), ApiCall.CREATE_ACCESS_REQUEST.toString(),
                 transport.uri("/access-requests"), json(body), HttpTransport.JSON, ApiRequest.Kind.API,
                 List.of(memoryKey.reveal())), maxRetries, gate, AccessRequest.class);
     }
@@ -155,16 +157,16 @@ public final class MemoramClient implements AutoCloseable {
 
     /** The listing with the server's {@code total}, so callers can tell a complete listing from a partial one. */
     public AccessRequestList accessRequestList() {
-        return get(CALL_LIST_ACCESS_REQUESTS, "/access-requests", AccessRequestList.class);
+        return get(ApiCall.LIST_ACCESS_REQUESTS, "/access-requests", AccessRequestList.class);
     }
 
     public AccessRequest getAccessRequest(String requestId) {
-        return get(CALL_GET_ACCESS_REQUEST, "/access-requests/" + segment(requestId, "requestId"), AccessRequest.class);
+        return get(ApiCall.GET_ACCESS_REQUEST, "/access-requests/" + segment(requestId, "requestId"), AccessRequest.class);
     }
 
     /** @throws MemoramAccessDeniedException unless the request is approved */
     public Credentials getCredentials(String requestId) {
-        return get(CALL_GET_CREDENTIALS, "/access-requests/" + segment(requestId, "requestId") + "/credentials",
+        return get(ApiCall.GET_CREDENTIALS, "/access-requests/" + segment(requestId, "requestId") + "/credentials",
                 Credentials.class);
     }
 
@@ -192,7 +194,7 @@ public final class MemoramClient implements AutoCloseable {
         if (q.importanceMin() != null) {
             params.add("importance", BigDecimal.valueOf(q.importanceMin()).toPlainString());
         }
-        ApiRequest request = new ApiRequest("GET", CALL_LIST_BLOBS, transport.uri("/memory-blobs" + params), null, null,
+        ApiRequest request = new ApiRequest(ApiCall.LIST_BLOBS.method(), ApiCall.LIST_BLOBS.toString(), transport.uri("/memory-blobs" + params), null, null,
                 ApiRequest.Kind.API, List.of(), ApiRequest.maxPageBytes(q.limit()));
         return transport.executeJson(request, maxRetries, gate, MemoryBlobPage.class);
     }
@@ -206,12 +208,12 @@ public final class MemoramClient implements AutoCloseable {
     /** Creates a blob; {@code blob.content()} must already be sealed. Answers only the new blob's id. */
     public WrittenBlob createMemoryBlob(NewMemoryBlob blob) {
         Objects.requireNonNull(blob, "blob");
-        ApiRequest request = new ApiRequest("POST", CALL_CREATE_BLOB, createBlobUri,
+        ApiRequest request = new ApiRequest(ApiCall.CREATE_BLOB.method(), ApiCall.CREATE_BLOB.toString(), createBlobUri,
                 Bodies.create(mapper.getFactory(), blob), HttpTransport.JSON, ApiRequest.Kind.API,
                 secrets(blob.memoryKey(), blob.content()));
         String id = transport.execute(request, maxRetries, gate, response -> readId(request, response));
         if (id == null || id.isEmpty()) {
-            throw new MemoramException(CALL_CREATE_BLOB, 201, CALL_CREATE_BLOB
+            throw new MemoramException(ApiCall.CREATE_BLOB.toString(), 201, ApiCall.CREATE_BLOB
                     + " answered without the new blob's id", null);
         }
         return new WrittenBlob(id);
@@ -220,7 +222,7 @@ public final class MemoramClient implements AutoCloseable {
     /** Patches a blob (null fields untouched, {@code tags} replaces the list). Answers only the blob's id. */
     public WrittenBlob patchMemoryBlob(String blobId, MemoryBlobPatch patch) {
         Objects.requireNonNull(patch, "patch");
-        ApiRequest request = new ApiRequest("PATCH", CALL_PATCH_BLOB,
+        ApiRequest request = new ApiRequest(ApiCall.PATCH_BLOB.method(), ApiCall.PATCH_BLOB.toString(),
                 transport.uri("/memory-blobs/" + segment(blobId, "blobId")), Bodies.patch(mapper.getFactory(), patch),
                 HttpTransport.JSON, ApiRequest.Kind.API, secrets(patch.memoryKey(), patch.content()));
         String id = transport.execute(request, maxRetries, gate, response -> readId(request, response));
@@ -237,7 +239,7 @@ public final class MemoramClient implements AutoCloseable {
 
     /** Deletes a blob; a 404 counts as done (returns false), otherwise true. */
     public boolean deleteMemoryBlob(String userId, String blobId) {
-        ApiRequest request = new ApiRequest("DELETE", CALL_DELETE_BLOB, transport.uri("/memory-blobs/"
+        ApiRequest request = new ApiRequest(ApiCall.DELETE_BLOB.method(), ApiCall.DELETE_BLOB.toString(), transport.uri("/memory-blobs/"
                 + segment(blobId, "blobId") + new Query().add("user_id", require(userId, "userId"))),
                 null, null, ApiRequest.Kind.API, List.of());
         try {
@@ -251,7 +253,7 @@ public final class MemoramClient implements AutoCloseable {
     // --- tags ---
 
     public List<Tag> listTags(String userId) {
-        ApiRequest request = apiGet(CALL_LIST_TAGS, "/tags" + new Query().add("user_id", require(userId, "userId")));
+        ApiRequest request = apiGet(ApiCall.LIST_TAGS, "/tags" + new Query().add("user_id", require(userId, "userId")));
         return transport.execute(request, maxRetries, gate, response -> {
             JsonNode root = transport.read(request, response, JsonNode.class);
             // Documented as {"items": [...]}; a bare array or "tags" is accepted as well.
@@ -278,12 +280,12 @@ public final class MemoramClient implements AutoCloseable {
 
     // ------------------------------------------------------------------ helpers
 
-    private <T> T get(String call, String pathAndQuery, Class<T> type) {
+    private <T> T get(ApiCall call, String pathAndQuery, Class<T> type) {
         return transport.executeJson(apiGet(call, pathAndQuery), maxRetries, gate, type);
     }
 
-    private ApiRequest apiGet(String call, String pathAndQuery) {
-        return new ApiRequest("GET", call, transport.uri(pathAndQuery), null, null, ApiRequest.Kind.API, List.of());
+    private ApiRequest apiGet(ApiCall call, String pathAndQuery) {
+        return new ApiRequest(call.method(), call.toString(), transport.uri(pathAndQuery), null, null, ApiRequest.Kind.API, List.of());
     }
 
     private byte[] json(Object body) {

@@ -1,5 +1,6 @@
 package io.memoram.connect.client;
 
+import io.memoram.connect.client.model.TokenResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -138,7 +139,7 @@ final class TokenManager {
             }
         }
         if (problem != null) {
-            throw new MemoramException(HttpTransport.CALL_TOKEN, 0, HttpTransport.CALL_TOKEN
+            throw new MemoramException(ApiCall.AUTH_TOKEN.toString(), 0, ApiCall.AUTH_TOKEN.toString()
                     + " answered a token that cannot be sent in an HTTP header: it " + problem
                     + "; not used (check what answers at memoram.api.url)", null);
         }
@@ -149,19 +150,19 @@ final class TokenManager {
             return inFlight.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new MemoramUnavailableException(HttpTransport.CALL_TOKEN, 0, HttpTransport.CALL_TOKEN
+            throw new MemoramUnavailableException(ApiCall.AUTH_TOKEN.toString(), 0, ApiCall.AUTH_TOKEN.toString()
                     + " interrupted while waiting for the token another call is fetching", null, null);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r; // the fetching call's own failure (typed, message already safe)
             }
-            throw new MemoramUnavailableException(HttpTransport.CALL_TOKEN, 0, HttpTransport.CALL_TOKEN
+            throw new MemoramUnavailableException(ApiCall.AUTH_TOKEN.toString(), 0, ApiCall.AUTH_TOKEN.toString()
                     + " failed: " + e.getCause().getClass().getSimpleName(), null, null);
         }
     }
 
     private static MemoramUnavailableException closedFailure() {
-        return new MemoramUnavailableException(HttpTransport.CALL_TOKEN, 0, HttpTransport.CALL_TOKEN
+        return new MemoramUnavailableException(ApiCall.AUTH_TOKEN.toString(), 0, ApiCall.AUTH_TOKEN.toString()
                 + " not completed: the Memoram client was closed", null, null);
     }
 

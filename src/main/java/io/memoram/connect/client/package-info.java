@@ -1,5 +1,6 @@
 /**
- * The Memoram API client ({@link io.memoram.connect.client.MemoramClient}) and its models.
+ * The Memoram API client ({@link io.memoram.connect.client.MemoramClient}); the records it reads and
+ * writes live in {@code client.model}.
  *
  * <h2>Failure handling (docs/memoram-api.md, "Errors and retries")</h2>
  * <ul>

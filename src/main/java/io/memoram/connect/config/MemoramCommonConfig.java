@@ -186,6 +186,7 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
     private final ContentCipher contentCipher;
     private final OnAccessRevoked onAccessRevoked;
     private final io.memoram.connect.client.Egress egress;
+    private final AccessDiscovery accessDiscovery;
 
     protected MemoramCommonConfig(ConfigDef def, Map<?, ?> originals) {
         super(def, originals);
@@ -203,6 +204,7 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
         onAccessRevoked = EnumSettings.parse(OnAccessRevoked.class, BEHAVIOR_ON_ACCESS_REVOKED_CONFIG,
                 getString(BEHAVIOR_ON_ACCESS_REVOKED_CONFIG));
         egress = EgressConfig.parse(this);
+        accessDiscovery = AccessDiscovery.parse(getString(ACCESS_DISCOVERY_CONFIG));
     }
 
     public URI apiUrl() {
@@ -250,7 +252,7 @@ public abstract class MemoramCommonConfig extends AbstractConfig {
     }
 
     public AccessDiscovery accessDiscovery() {
-        return AccessDiscovery.parse(getString(ACCESS_DISCOVERY_CONFIG));
+        return accessDiscovery;
     }
 
     /** The configured scheme's name, lower case ({@code aes-gcm} or {@code plaintext}). */

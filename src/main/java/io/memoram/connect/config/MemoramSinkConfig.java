@@ -158,9 +158,6 @@ public class MemoramSinkConfig extends MemoramCommonConfig {
         return writeMode;
     }
 
-    public boolean upsert() {
-        return writeMode == WriteMode.UPSERT;
-    }
 
     public OnNullValues behaviorOnNullValues() {
         return onNullValues;

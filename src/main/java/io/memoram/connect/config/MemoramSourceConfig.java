@@ -1,6 +1,6 @@
 package io.memoram.connect.config;
 
-import io.memoram.connect.client.BlobQuery;
+import io.memoram.connect.client.model.BlobQuery;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

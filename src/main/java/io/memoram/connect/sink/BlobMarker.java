@@ -30,7 +30,7 @@ import org.apache.kafka.connect.data.Struct;
  * Canonical JSON: object members sorted by name (a Struct key and the equal schemaless Map key give
  * the same marker), bytes as Base64 strings, timestamps as epoch milliseconds, no whitespace.
  */
-final class BlobMarker {
+public final class BlobMarker {
     static final String SEPARATOR = " #kc:";
     static final int LENGTH = 22;
 
@@ -40,7 +40,7 @@ final class BlobMarker {
 
     private BlobMarker() { }
 
-    static String forKey(String topic, Object key) {
+    public static String forKey(String topic, Object key) {
         return hash("key\0" + topic + "\0" + canonicalJson(key));
     }
 

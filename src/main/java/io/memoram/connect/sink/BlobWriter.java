@@ -1,7 +1,7 @@
 package io.memoram.connect.sink;
 
 import io.memoram.connect.access.UserAccess;
-import io.memoram.connect.client.BlobQuery;
+import io.memoram.connect.client.model.BlobQuery;
 import io.memoram.connect.client.MemoramAccessDeniedException;
 import io.memoram.connect.client.MemoramAuthenticationException;
 import io.memoram.connect.client.MemoramBadRequestException;
@@ -10,8 +10,8 @@ import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramException;
 import io.memoram.connect.client.MemoramNotFoundException;
 import io.memoram.connect.client.MemoramUnavailableException;
-import io.memoram.connect.client.MemoryBlobPatch;
-import io.memoram.connect.client.NewMemoryBlob;
+import io.memoram.connect.client.model.MemoryBlobPatch;
+import io.memoram.connect.client.model.NewMemoryBlob;
 import io.memoram.connect.client.RetryPolicy;
 import io.memoram.connect.crypto.ContentCryptoException;
 import java.util.List;
@@ -64,9 +64,16 @@ final class BlobWriter implements LaneScheduler.Executor {
     @Override
     public Outcome execute(WriteOp op) {
         try {
-            return op.kind() == WriteOp.Kind.DELETE ? delete(op) : write(op);
-        } catch (UserDirectory.UserNotAuthorizedException e) {
-            return new Outcome.Rejected("user", e.getMessage(), true);
+            switch (op.kind()) {
+                case DELETE:
+                    return delete(op);
+                case PATCH_ID:
+                    return patchById(op);
+                case WRITE:
+                    return write(op);
+                default:
+                    throw new IllegalStateException("unknown write " + op.kind());
+            }
         } catch (MemoramAuthenticationException e) {
             return new Outcome.Fatal("the Memoram API refused the developer API key (memoram.api.key): " + e.getMessage(), e);
         } catch (MemoramAccessDeniedException e) {
@@ -90,9 +97,6 @@ final class BlobWriter implements LaneScheduler.Executor {
 
     /** A failure that is not the record's: retried when it may pass, fatal when only a change of configuration helps. */
     static Outcome infrastructure(WriteOp op, MemoramException e) {
-        if (e instanceof UserDirectory.NotYetKnown) {
-            return new Outcome.Retry(null, e.getMessage(), false);
-        }
         if (e instanceof MemoramUnavailableException u) {
             return new Outcome.Retry(u.retryAfter(), e.getMessage());
         }
@@ -106,33 +110,51 @@ final class BlobWriter implements LaneScheduler.Executor {
                 + e.getMessage() + " (check memoram.api.url: it must be the API's base URL, reached without redirects)", e);
     }
 
+    private Outcome patchById(WriteOp op) throws InterruptedException {
+        // The op is the write calls' send gate: the client asks it right before each request goes out.
+        MemoramClient writes = this.writes.withGate(op);
+        UserDirectory.Lookup found = users.find(op.userId());
+        if (!(found instanceof UserDirectory.Lookup.Served served)) {
+            return notServed(found);
+        }
+        UserAccess access = served.access();
+        BlobFields f = op.fields();
+        try {
+            return guarded(op, access, a -> writes.patchMemoryBlob(f.blobId(), patch(a, f, f.source())), x -> updated());
+        } catch (MemoramNotFoundException e) {
+            return new Outcome.Rejected("id", "blob '" + f.blobId() + "' named by the record's id field does not exist "
+                    + "for user '" + op.userId() + "'");
+        }
+    }
+
     private Outcome write(WriteOp op) throws InterruptedException {
         // The op is the write calls' send gate: the client asks it right before each request goes out.
         MemoramClient writes = this.writes.withGate(op);
         MemoramClient creates = this.creates.withGate(op);
-        UserAccess access = users.require(op.userId());
-        BlobFields f = op.fields();
-        if (op.kind() == WriteOp.Kind.PATCH_ID) {
-            try {
-                return guarded(op, access, a -> writes.patchMemoryBlob(f.blobId(), patch(a, f, f.source())), x -> updated());
-            } catch (MemoramNotFoundException e) {
-                return new Outcome.Rejected("id", "blob '" + f.blobId() + "' named by the record's id field does not exist "
-                        + "for user '" + op.userId() + "'");
-            }
+        UserDirectory.Lookup found = users.find(op.userId());
+        if (!(found instanceof UserDirectory.Lookup.Served served)) {
+            return notServed(found);
         }
+        UserAccess access = served.access();
+        BlobFields f = op.fields();
         UserBlobIndex index = indexes.forUser(op.userId());
         String source = BlobMarker.markedSource(f.source() != null ? f.source() : sourceDefault, op.marker());
         String existing = index.lookup(op.marker(), () -> reads.iterateMemoryBlobs(op.userId(), LISTING));
         if (existing != null) {
-            if (op.kind() == WriteOp.Kind.INSERT) {
-                metrics.alreadyWritten();
-                return new Outcome.Done(Outcome.Effect.ALREADY_WRITTEN);
-            }
-            try {
-                return guarded(op, access, a -> writes.patchMemoryBlob(existing, patch(a, f, source)), x -> updated());
-            } catch (MemoramNotFoundException e) {
-                // Deleted behind our back: the key gets a new blob.
-                index.remove(op.marker());
+            switch (op.mode()) {
+                case INSERT:
+                    metrics.alreadyWritten();
+                    return new Outcome.Done(Outcome.Effect.ALREADY_WRITTEN);
+                case UPSERT:
+                    try {
+                        return guarded(op, access, a -> writes.patchMemoryBlob(existing, patch(a, f, source)), x -> updated());
+                    } catch (MemoramNotFoundException e) {
+                        // Deleted behind our back: the key gets a new blob.
+                        index.remove(op.marker());
+                    }
+                    break;
+                default:
+                    throw new IllegalStateException("unknown write mode " + op.mode());
             }
         }
         try {
@@ -152,6 +174,15 @@ final class BlobWriter implements LaneScheduler.Executor {
         }
     }
 
+    /** A user the directory does not serve: the record is refused, or waits (a wait that is not a failure uses up no retries). */
+    private static Outcome notServed(UserDirectory.Lookup found) {
+        if (found instanceof UserDirectory.Lookup.Refused refused) {
+            return new Outcome.Rejected("user", refused.reason(), true);
+        }
+        UserDirectory.Wait wait = (UserDirectory.Wait) found;
+        return new Outcome.Retry(wait.retryAfter(), wait.reason(), wait.counted());
+    }
+
     private Outcome updated() {
         metrics.updated();
         return new Outcome.Done(Outcome.Effect.UPDATED);
@@ -168,19 +199,22 @@ final class BlobWriter implements LaneScheduler.Executor {
         // concluded from a partial set, e.g. right after a restart or while access checks fail.
         MemoramClient writes = this.writes.withGate(op);
         boolean anyUser = op.userId() == null;
-        List<String> targets = anyUser ? users.usersForDelete() : List.of(op.userId());
+        UserDirectory.Targets known = anyUser ? users.usersForDelete() : new UserDirectory.Targets.All(List.of(op.userId()));
+        if (known instanceof UserDirectory.Wait wait) {
+            return new Outcome.Retry(wait.retryAfter(), wait.reason(), wait.counted());
+        }
+        List<String> targets = ((UserDirectory.Targets.All) known).userIds();
         boolean deleted = false;
         for (String userId : targets) {
-            UserAccess access;
-            try {
-                access = users.require(userId);
-            } catch (UserDirectory.UserNotAuthorizedException e) {
-                if (!anyUser) {
-                    throw e;
-                }
+            UserDirectory.Lookup found = users.find(userId);
+            if (found instanceof UserDirectory.Lookup.Refused && anyUser) {
                 // Served a moment ago, withdrawn since: the set of users changed, look again.
                 return new Outcome.Retry(null, "the users of this task changed while deleting " + op.where(), false);
             }
+            if (!(found instanceof UserDirectory.Lookup.Served served)) {
+                return notServed(found);
+            }
+            UserAccess access = served.access();
             UserBlobIndex index = indexes.forUser(userId);
             String blobId = index.lookup(op.marker(), () -> reads.iterateMemoryBlobs(userId, LISTING));
             if (blobId == null) {

@@ -7,7 +7,7 @@ import org.apache.kafka.connect.errors.DataException;
  * letter queue's {@code __connect.errors.exception.message} header, or in the task's failure): it
  * names the field at fault and what is wrong, and never contains content or secrets.
  */
-final class InvalidRecordException extends DataException {
+public final class InvalidRecordException extends DataException {
     private final String field;
 
     InvalidRecordException(String field, String reason) {

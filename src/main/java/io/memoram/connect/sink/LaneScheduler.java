@@ -1,5 +1,6 @@
 package io.memoram.connect.sink;
 
+import io.memoram.connect.util.BackoffCounter;
 import io.memoram.connect.util.ExponentialBackoff;
 import io.memoram.connect.util.Threads;
 import java.time.Duration;
@@ -49,12 +50,13 @@ final class LaneScheduler implements AutoCloseable {
         boolean active;
         WriteOp inFlight;
         /** Failed attempts of the head op, and when the first of them (or its first wait) ended (nanoTime). */
-        long attempts;
+        final BackoffCounter attempts;
         boolean failing;
         long firstFailureNanos;
 
-        Lane(String key) {
+        Lane(String key, ExponentialBackoff backoff) {
             this.key = key;
+            this.attempts = new BackoffCounter(backoff);
         }
     }
 
@@ -95,7 +97,7 @@ final class LaneScheduler implements AutoCloseable {
             if (halted) {
                 return; // the task is failing or stopping; the op's offset is never confirmed
             }
-            lane = lanes.computeIfAbsent(op.laneKey(), Lane::new);
+            lane = lanes.computeIfAbsent(op.laneKey(), k -> new Lane(k, backoff));
             lane.queue.add(op);
             buffered++;
             bufferedBytes += op.bytes();
@@ -148,7 +150,7 @@ final class LaneScheduler implements AutoCloseable {
             synchronized (this) {
                 lane.inFlight = null;
                 inFlight--;
-                delayMs = delayMs((int) Math.min(Math.max(1, lane.attempts), Integer.MAX_VALUE), retry.retryAfter());
+                delayMs = lane.attempts.currentWait(retry.retryAfter()).toMillis();
                 notifyAll();
             }
             if (retry.counted()) {
@@ -207,7 +209,7 @@ final class LaneScheduler implements AutoCloseable {
                 lane.failing = true;
                 lane.firstFailureNanos = now;
             }
-            attempts = retry.counted() ? ++lane.attempts : lane.attempts;
+            attempts = retry.counted() ? lane.attempts.count() : lane.attempts.consecutiveFailures();
             failingNanos = now - lane.firstFailureNanos;
         }
         return bound.judge(op, retry, attempts, failingNanos);
@@ -268,7 +270,7 @@ final class LaneScheduler implements AutoCloseable {
     }
 
     private static void resetRetries(Lane lane) {
-        lane.attempts = 0;
+        lane.attempts.onSuccess();
         lane.failing = false;
         lane.firstFailureNanos = 0;
     }

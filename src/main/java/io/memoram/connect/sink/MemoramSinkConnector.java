@@ -1,11 +1,9 @@
 package io.memoram.connect.sink;
 
 import io.memoram.connect.Version;
-import io.memoram.connect.access.AccessRefresher;
-import io.memoram.connect.access.AccessRequestResolver;
 import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.access.ConnectorAccess;
-import io.memoram.connect.client.MemoramClient;
+import io.memoram.connect.access.RunningAccess;
 import io.memoram.connect.config.ConnectorValidation;
 import io.memoram.connect.config.MemoramCommonConfig;
 import io.memoram.connect.config.MemoramSinkConfig;
@@ -30,9 +28,8 @@ public class MemoramSinkConnector extends SinkConnector {
     private static final Logger log = LoggerFactory.getLogger(MemoramSinkConnector.class);
 
     private Map<String, String> props;
-    private MemoramClient client;
     private ConnectorAccess access;
-    private AccessRefresher refresher;
+    private RunningAccess running;
 
     /**
      * Accepts every alteration and reset of its offsets (Connect's REST API, KIP-875): the sink keeps
@@ -62,17 +59,8 @@ public class MemoramSinkConnector extends SinkConnector {
         this.props = new HashMap<>(props);
         MemoramSinkConfig config = new MemoramSinkConfig(props);
         String name = props.getOrDefault("name", "memoram-sink");
-        client = MemoramClient.create(config.clientConfig(null)).withRetry(io.memoram.connect.client.RetryPolicy.SHORT);
-        access = new ConnectorAccess(client, new AccessRequestResolver(client, config.accessRequestReason()),
-                fingerprints -> Map.of(), config.accessRequestIds(), config.memoryKeys(),
-                () -> context().requestTaskReconfiguration()).withoutUsersInTaskConfigs();
-        try {
-            refresher = AccessRefresher.start(access, config.accessCheckInterval(), "memoram-sink-access-" + name,
-                    e -> context().raiseError(e));
-        } catch (RuntimeException e) {
-            stop();
-            throw e;
-        }
+        running = RunningAccess.start(config, fingerprints -> Map.of(), "memoram-sink-access-" + name, this::context);
+        access = running.access();
         log.info("Memoram sink connector started with {} access request(s) ({} memory keys still unresolved)",
                 access.requests().size(), access.unresolvedKeys());
     }
@@ -99,11 +87,8 @@ public class MemoramSinkConnector extends SinkConnector {
 
     @Override
     public void stop() {
-        if (refresher != null) {
-            refresher.close();
-        }
-        if (client != null) {
-            client.close();
+        if (running != null) {
+            running.close();
         }
         log.info("Memoram sink connector stopped");
     }

@@ -1,7 +1,6 @@
 package io.memoram.connect.sink;
 
 import io.memoram.connect.Version;
-import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.client.ClientMetrics;
 import io.memoram.connect.client.ClientMetricsMXBean;
 import io.memoram.connect.client.MemoramClient;
@@ -38,7 +37,6 @@ public class MemoramSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(MemoramSinkTask.class);
 
     /** Set by the connector in each task config: the task's number, for JMX names. */
-    public static final String TASK_NUMBER_CONFIG = AccessTaskConfig.TASK_NUMBER_CONFIG;
 
     /** Ops buffered (queued, retrying or in flight) above which put() waits, then pauses consumption. */
     static final int MAX_BUFFERED = 10_000;
@@ -48,7 +46,7 @@ public class MemoramSinkTask extends SinkTask {
     /** How long close()/stop() wait for in-flight calls, so the partitions' next owner sees their blobs. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
-    private MemoramSinkConfig config;
+    private MemoramSinkTaskConfig config;
     private RecordMapper mapper;
     private MemoramClient client;
     private UserDirectory users;
@@ -89,10 +87,10 @@ public class MemoramSinkTask extends SinkTask {
     }
 
     private void startUp(Map<String, String> props) {
-        config = new MemoramSinkConfig(props);
+        config = new MemoramSinkTaskConfig(props);
         mapper = new RecordMapper(config);
-        String connector = props.getOrDefault("name", "memoram-sink");
-        int taskNumber = taskNumber(props);
+        String connector = config.connectorName();
+        int taskNumber = config.taskNumber();
         startHook.accept("config");
 
         MemoramClientConfig clientConfig = config.clientConfig(clientMetrics);
@@ -100,7 +98,7 @@ public class MemoramSinkTask extends SinkTask {
         // breaker, one connection pool. The writer picks the retry policy per call.
         client = MemoramClient.create(clientConfig);
         startHook.accept("client");
-        users = UserDirectory.forTask(client, config.contentCipher(), props, config);
+        users = UserDirectory.forTask(client, config.contentCipher(), config);
         startHook.accept("users");
         BlobWriter writer = new BlobWriter(client, users, indexes, config.sourceDefault(), metrics);
         scheduler = new LaneScheduler(config.maxInFlightRequests(), config.retryBackoff(), config.retryBackoffMax(),
@@ -126,16 +124,8 @@ public class MemoramSinkTask extends SinkTask {
         warmUp.shutdown();
         startHook.accept("warm-up");
         log.info("Memoram sink task {} started: {} access request(s), mode {}, up to {} requests in flight",
-                taskNumber, config.accessRequestIds().size(), config.upsert() ? "upsert" : "insert",
+                taskNumber, config.accessRequestIds().size(), config.writeMode(),
                 config.maxInFlightRequests());
-    }
-
-    private static int taskNumber(Map<String, String> props) {
-        try {
-            return Integer.parseInt(props.getOrDefault(TASK_NUMBER_CONFIG, ""));
-        } catch (NumberFormatException e) {
-            return Jmx.taskNumber(Thread.currentThread().getName(), 0);
-        }
     }
 
     private ErrantRecordReporter errantRecordReporter(Map<String, String> props) {

@@ -12,10 +12,10 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * Turns a {@link SinkRecord} into a {@link WriteOp}, or says precisely why it cannot become a valid
  * blob ({@link InvalidRecordException}). Pure: no I/O, so every rule is unit-tested.
  */
-final class RecordMapper {
+public final class RecordMapper {
 
     /** Largest content accepted, in bytes of UTF-8 before encryption (1 MiB; documented in docs/sink.md). */
-    static final int MAX_CONTENT_BYTES = 1024 * 1024;
+    public static final int MAX_CONTENT_BYTES = 1024 * 1024;
 
     private final String fixedUserId;
     private final String userIdField;
@@ -27,7 +27,7 @@ final class RecordMapper {
     private final String confidenceField;
     private final String sourceField;
     private final String idField;
-    private final boolean upsert;
+    private final MemoramSinkConfig.WriteMode mode;
     private final MemoramSinkConfig.OnNullValues onNull;
 
     RecordMapper(MemoramSinkConfig config) {
@@ -41,7 +41,7 @@ final class RecordMapper {
         this.confidenceField = config.getString(MemoramSinkConfig.FIELD_CONFIDENCE_CONFIG);
         this.sourceField = config.getString(MemoramSinkConfig.FIELD_SOURCE_CONFIG);
         this.idField = config.getString(MemoramSinkConfig.FIELD_ID_CONFIG);
-        this.upsert = config.upsert();
+        this.mode = config.writeMode();
         this.onNull = config.behaviorOnNullValues();
     }
 
@@ -65,17 +65,22 @@ final class RecordMapper {
         String userId = userId(f);
         BlobFields blob = new BlobFields(content(f), string(f, titleField), string(f, summaryField), tags(f),
                 unitInterval(f, importanceField), unitInterval(f, confidenceField), string(f, sourceField), blobId(f));
-        if (upsert && keyMarker != null && blob.blobId() == null) {
-            return new WriteOp(record, at, WriteOp.Kind.UPSERT, userId, keyMarker, keyMarker, blob);
+        if (keyMarker != null && blob.blobId() == null) {
+            switch (mode) {
+                case UPSERT:
+                    return new WriteOp(record, at, WriteOp.Kind.WRITE, mode, userId, keyMarker, keyMarker, blob);
+                case INSERT:
+                    break; // by offset, below
+            }
         }
         // The offset marker (one more SHA-256) only where it is used. Same key -> same lane, so records of
         // one key are applied in order in both modes.
         String offsetMarker = BlobMarker.forOffset(at.topic(), at.partition().partition(), at.offset());
         String laneKey = keyMarker != null ? keyMarker : offsetMarker;
         if (blob.blobId() != null) {
-            return new WriteOp(record, at, WriteOp.Kind.PATCH_ID, userId, null, laneKey, blob);
+            return new WriteOp(record, at, WriteOp.Kind.PATCH_ID, mode, userId, null, laneKey, blob);
         }
-        return new WriteOp(record, at, WriteOp.Kind.INSERT, userId, offsetMarker, laneKey, blob);
+        return new WriteOp(record, at, WriteOp.Kind.WRITE, MemoramSinkConfig.WriteMode.INSERT, userId, offsetMarker, laneKey, blob);
     }
 
     private WriteOp tombstone(SinkRecord record, Position at, String keyMarker) {
@@ -86,14 +91,14 @@ final class RecordMapper {
                 throw new InvalidRecordException("value",
                         "the record is a tombstone (null value) and behavior.on.null.values=fail");
             default:
-                if (!upsert) {
+                if (mode != MemoramSinkConfig.WriteMode.UPSERT) {
                     throw new InvalidRecordException("value", "a tombstone (null value) cannot delete anything in "
                             + "memoram.write.mode=insert, where keys do not identify blobs; set behavior.on.null.values=ignore");
                 }
                 if (keyMarker == null) {
                     throw new InvalidRecordException("key", "a tombstone (null value) with a null key identifies no blob");
                 }
-                return new WriteOp(record, at, WriteOp.Kind.DELETE, tombstoneUser(record.key()), keyMarker, keyMarker, null);
+                return new WriteOp(record, at, WriteOp.Kind.DELETE, mode, tombstoneUser(record.key()), keyMarker, keyMarker, null);
         }
     }
 

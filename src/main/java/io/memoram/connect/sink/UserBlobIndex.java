@@ -1,6 +1,6 @@
 package io.memoram.connect.sink;
 
-import io.memoram.connect.client.MemoryBlob;
+import io.memoram.connect.client.model.MemoryBlob;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;

@@ -2,15 +2,12 @@ package io.memoram.connect.sink;
 
 import io.memoram.connect.access.AccessListing;
 import io.memoram.connect.access.AccessRegistry;
-import io.memoram.connect.access.AccessTaskConfig;
-import io.memoram.connect.access.ConnectorAccess;
+import io.memoram.connect.access.AccessScope;
 import io.memoram.connect.access.UserAccess;
-import io.memoram.connect.client.AccessStatus;
+import io.memoram.connect.client.model.AccessStatus;
 import io.memoram.connect.client.MemoramAuthenticationException;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramUnavailableException;
-import io.memoram.connect.config.AccessDiscovery;
-import io.memoram.connect.config.MemoramSinkConfig;
 import io.memoram.connect.crypto.ContentCipher;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,18 +47,31 @@ import org.slf4j.LoggerFactory;
 public final class UserDirectory {
     private static final Logger log = LoggerFactory.getLogger(UserDirectory.class);
 
-    /** A user the task may not write to; the message is the reason a record gets (no secrets). */
-    public static final class UserNotAuthorizedException extends RuntimeException {
-        public UserNotAuthorizedException(String message) {
-            super(message);
-        }
+    /** What {@link #find(String)} knows of a user: served, refused, or not answerable yet. */
+    public sealed interface Lookup {
+        /** The user's access: write. */
+        record Served(UserAccess access) implements Lookup { }
+
+        /** A user the task may not write to; the reason is what the record is refused with (no secrets). */
+        record Refused(String reason) implements Lookup { }
     }
+
+    /** The users a tombstone naming no user is looked for in, once all of them are known. */
+    public sealed interface Targets {
+        record All(List<String> userIds) implements Targets { }
+    }
+
+    /**
+     * Not answerable now: ask again later. {@code counted} false when the answer is being worked out
+     * (a check or look-up under way or not made yet): a wait, not a failure of the API, so it uses up
+     * none of the record's retries. {@code retryAfter} (may be null): when to ask again at the earliest.
+     */
+    public record Wait(String reason, Duration retryAfter, boolean counted) implements Lookup, Targets { }
 
     private final MemoramClient client;
     private final AccessRegistry registry;
     private final Duration checkInterval;
-    private final AccessDiscovery discovery;
-    private final String scopeReason;
+    private final AccessScope scope;
     private final LongSupplier nanoTime;
     // All guarded by this, which is never held across an API call: a check that retries for minutes
     // during an outage must not stall the lanes of users already served, deletes, or close().
@@ -75,7 +85,7 @@ public final class UserDirectory {
     /** Request id to why it cannot be used now. */
     private final Map<String, String> problems = new LinkedHashMap<>();
     /** Request id to the API failure of its last check, while the API cannot tell. */
-    private final Map<String, MemoramUnavailableException> unavailable = new LinkedHashMap<>();
+    private final Map<String, Wait> unavailable = new LinkedHashMap<>();
     /** Unknown users waiting for a look-up made after their record arrived: user to when it arrived. */
     private final Map<String, Long> waitingSince = new HashMap<>();
     /** Request id to when its last completed check started (records that arrived before it are answered by it). */
@@ -91,16 +101,15 @@ public final class UserDirectory {
     public UserDirectory(MemoramClient client, ContentCipher cipher, List<String> requestIds, Duration checkInterval,
                          LongSupplier nanoTime) {
         this(client, cipher, requestIds, new AccessRegistry.Settings(checkInterval, Duration.ofMillis(500),
-                Duration.ofSeconds(60), false), AccessDiscovery.OFF, null, nanoTime);
+                Duration.ofSeconds(60), false), AccessScope.OFF, nanoTime);
     }
 
     UserDirectory(MemoramClient client, ContentCipher cipher, List<String> requestIds, AccessRegistry.Settings settings,
-                  AccessDiscovery discovery, String scopeReason, LongSupplier nanoTime) {
+                  AccessScope scope, LongSupplier nanoTime) {
         this.client = client;
         this.registry = new AccessRegistry(client, cipher, settings, Clock.systemUTC());
         this.checkInterval = settings.checkInterval();
-        this.discovery = discovery;
-        this.scopeReason = scopeReason;
+        this.scope = scope;
         this.nanoTime = nanoTime;
         for (String id : requestIds) {
             add(id, null);
@@ -108,20 +117,10 @@ public final class UserDirectory {
     }
 
     /** The directory of a sink task: its request ids, the check interval, discovery and retry settings of its config. */
-    public static UserDirectory forTask(MemoramClient client, ContentCipher cipher, Map<String, String> taskProps,
-                                       MemoramSinkConfig config) {
-        return new UserDirectory(client, cipher, requestIds(taskProps, config), new AccessRegistry.Settings(
+    static UserDirectory forTask(MemoramClient client, ContentCipher cipher, MemoramSinkTaskConfig config) {
+        return new UserDirectory(client, cipher, config.requestIds(), new AccessRegistry.Settings(
                 config.accessCheckInterval(), config.retryBackoff(), config.retryBackoffMax(), false),
-                config.accessDiscovery(), config.accessRequestReason(), System::nanoTime);
-    }
-
-    /**
-     * The request ids a task serves: the connector's task keys, or (a task started directly, as in
-     * tests) the configured {@code memoram.access.request.ids}.
-     */
-    public static List<String> requestIds(Map<String, String> taskProps, MemoramSinkConfig config) {
-        return taskProps.containsKey(AccessTaskConfig.REQUEST_IDS_CONFIG)
-                ? AccessTaskConfig.requestIds(taskProps) : config.accessRequestIds();
+                AccessScope.of(config), System::nanoTime);
     }
 
     private synchronized void add(String requestId, String userId) {
@@ -137,7 +136,7 @@ public final class UserDirectory {
      */
     public void warmUp() {
         try {
-            if (discovery.enabled()) {
+            if (scope.enabled()) {
                 lookUp(true);
             }
             checkDue();
@@ -147,53 +146,55 @@ public final class UserDirectory {
     }
 
     /**
-     * The user's access.
-     *
-     * @throws UserNotAuthorizedException when no approved request of this connector covers the user
-     * @throws MemoramUnavailableException when the API cannot tell now, or (discovery) the record
-     *                                     waits for the next look-up: retry later
+     * The user's access, or why not: {@link Lookup.Refused} when no approved request of this
+     * connector covers the user, a {@link Wait} when the API cannot tell now or (discovery) the
+     * record waits for the next look-up. Failed API calls of a look-up are thrown as they came.
      */
-    public UserAccess require(String userId) {
+    public Lookup find(String userId) {
         UserAccess access = registry.access(userId);
         if (access != null) {
-            return access;
+            return new Lookup.Served(access);
         }
         checkDue();
         access = registry.access(userId);
-        if (access == null && discovery.enabled()) {
-            if (undecided(userId) instanceof NotYetKnown wait) {
-                throw wait; // a request that may be this user's is being checked: no look-up needed for that
+        if (access == null && scope.enabled()) {
+            Wait undecided = undecided(userId);
+            if (undecided != null && !undecided.counted()) {
+                return undecided; // a request that may be this user's is being checked: no look-up needed for that
             }
-            lookUpFor(userId);
+            Wait notDue = lookUpFor(userId);
+            if (notDue != null) {
+                return notDue;
+            }
             access = registry.access(userId);
         }
         synchronized (this) {
             if (access != null) {
                 waitingSince.remove(userId);
                 unknownSince.remove(userId);
-                return access;
+                return new Lookup.Served(access);
             }
             AccessStatus status = statusByUser.get(userId);
             if (status != null && status != AccessStatus.APPROVED) {
-                throw new UserNotAuthorizedException("user '" + userId + "' is not authorised: the access request of "
+                return new Lookup.Refused("user '" + userId + "' is not authorised: the access request of "
                         + "this connector for that user is " + status.wire());
             }
-            MemoramUnavailableException undecided = undecided(userId);
+            Wait undecided = undecided(userId);
             if (undecided != null) {
                 // A request whose check has not ended (or failed) may be this user's: the record waits rather than being refused.
-                throw undecided;
+                return undecided;
             }
             if (pendingOfUnknownUserCheckedBefore(unknownSince.computeIfAbsent(userId, u -> nanoTime.getAsLong()))) {
                 // A pending request whose user is not known yet may be this user's, approved since its last check
                 // (a request filed for a memory key, approved right after the task looked): the record waits for
                 // the next check, at most memoram.access.check.interval.ms, rather than being refused.
-                throw notYet("user '" + userId + "' is not known yet: waiting for the next check of the pending access "
+                return notYet("user '" + userId + "' is not known yet: waiting for the next check of the pending access "
                         + "requests whose user is not known");
             }
             unknownSince.remove(userId);
-            throw new UserNotAuthorizedException("user '" + userId + "' is unknown: no approved access request of this "
+            return new Lookup.Refused("user '" + userId + "' is unknown: no approved access request of this "
                     + "connector (memoram.access.request.ids, memoram.memory.keys"
-                    + (discovery.enabled() ? ", memoram.access.discovery=" + discovery.wire() : "") + ") is for that user"
+                    + (scope.enabled() ? ", memoram.access.discovery=" + scope : "") + ") is for that user"
                     + problemsText());
         }
     }
@@ -202,7 +203,7 @@ public final class UserDirectory {
      * Why a request that may be {@code userId}'s (null: any user's) cannot be judged yet, or null
      * when every such request was checked: never checked, being checked, or its last check failed.
      */
-    private synchronized MemoramUnavailableException undecided(String userId) {
+    private synchronized Wait undecided(String userId) {
         for (String id : requestIds) {
             if (problems.containsKey(id)) {
                 continue;
@@ -211,7 +212,7 @@ public final class UserDirectory {
             if (userId != null && user != null && !user.equals(userId) && !unavailable.containsKey(id)) {
                 continue; // another user's request
             }
-            MemoramUnavailableException failed = unavailable.get(id);
+            Wait failed = unavailable.get(id);
             if (failed != null) {
                 return failed;
             }
@@ -237,18 +238,9 @@ public final class UserDirectory {
         return false;
     }
 
-    private static MemoramUnavailableException notYet(String why) {
-        return new NotYetKnown(why);
-    }
-
-    /**
-     * The answer is being worked out on another thread (a check or a look-up under way, or not made
-     * yet): a wait, not a failure of the API, so it uses up none of the record's retries.
-     */
-    static final class NotYetKnown extends MemoramUnavailableException {
-        NotYetKnown(String why) {
-            super("GET /access-requests", 0, why, null, null);
-        }
+    /** The answer is being worked out on another thread (a check or a look-up under way, or not made yet). */
+    private static Wait notYet(String why) {
+        return new Wait(why, null, false);
     }
 
     /** Checks the requests that are due on the calling thread, outside the lock; each is checked by one thread at a time. */
@@ -281,38 +273,43 @@ public final class UserDirectory {
      * interval for all unknown users together; a record that arrived after the last look-up waits
      * for the next one.
      */
-    private void lookUpFor(String userId) {
+    private Wait lookUpFor(String userId) {
         long now = nanoTime.getAsLong();
         synchronized (this) {
             long since = waitingSince.computeIfAbsent(userId, u -> now);
             if (lastLookUp != Long.MIN_VALUE && lastLookUp > since) {
                 waitingSince.remove(userId); // a look-up made after the record arrived did not find the user
-                return;
+                return null;
             }
         }
-        lookUp(false);
+        Wait notNow = lookUp(false);
+        if (notNow != null) {
+            return notNow;
+        }
         synchronized (this) {
             waitingSince.remove(userId); // answered by this look-up
         }
+        return null;
     }
 
     /**
      * One listing of the account's requests (at most one per check interval unless {@code force}),
      * then a check of the requests it added.
      *
-     * @throws MemoramUnavailableException when the look-up is not due yet, under way on another thread, or failed
+     * @return null once looked up; a {@link Wait} when the look-up is not due yet or under way on another thread
+     * @throws MemoramException when the look-up failed
      */
-    private void lookUp(boolean force) {
+    private Wait lookUp(boolean force) {
         long started;
         synchronized (this) {
             long now = nanoTime.getAsLong();
             if (lookingUp) {
-                throw notYet("waiting for the look-up of the account's access requests under way");
+                return notYet("waiting for the look-up of the account's access requests under way");
             }
             long next = force || lastLookUp == Long.MIN_VALUE ? now : lastLookUp + checkInterval.toNanos();
             if (now < next) {
-                throw new MemoramUnavailableException("GET /access-requests", 0, "users not known yet: "
-                        + "waiting for the next look-up of the account's access requests", Duration.ofNanos(next - now), null);
+                return new Wait("users not known yet: waiting for the next look-up of the account's access requests",
+                        Duration.ofNanos(next - now), true);
             }
             lookingUp = true;
             started = now;
@@ -331,7 +328,7 @@ public final class UserDirectory {
             lookingUp = false;
             lastLookUp = started;
             listedAll |= listing.complete();
-            for (Map.Entry<String, String> e : ConnectorAccess.inScope(listing, discovery, scopeReason).entrySet()) {
+            for (Map.Entry<String, String> e : scope.of(listing).entrySet()) {
                 if (requestIds.add(e.getKey())) {
                     userByRequest.put(e.getKey(), e.getValue());
                     registry.add(e.getKey(), e.getValue(), null);
@@ -340,9 +337,10 @@ public final class UserDirectory {
             }
         }
         if (added > 0) {
-            log.info("Discovery ({}): {} new access requests in scope", discovery.wire(), added);
+            log.info("Discovery ({}): {} new access requests in scope", scope, added);
         }
         checkDue();
+        return null;
     }
 
     /**
@@ -350,29 +348,31 @@ public final class UserDirectory {
      * delete may find "nothing to delete" only when every request the task may serve was checked
      * (and with discovery, the account's requests were listed completely since the task started).
      *
-     * @throws MemoramUnavailableException while that is not so: the tombstone waits and retries like a write
+     * @return the users, or a {@link Wait} while that is not so: the tombstone waits and retries like a write
      */
-    public List<String> usersForDelete() {
+    public Targets usersForDelete() {
         checkDue();
         boolean listed;
         synchronized (this) {
-            listed = !discovery.enabled() || listedAll;
+            listed = !scope.enabled() || listedAll;
         }
         if (!listed) {
-            lookUp(false);
+            Wait notNow = lookUp(false);
+            if (notNow != null) {
+                return notNow;
+            }
             synchronized (this) {
                 if (!listedAll) {
-                    throw notYet("the account's access requests were not listed completely yet");
+                    return notYet("the account's access requests were not listed completely yet");
                 }
             }
         }
-        MemoramUnavailableException undecided = undecided(null);
+        Wait undecided = undecided(null);
         if (undecided != null) {
-            String why = "a tombstone names no user, and not every user of this task is known yet (" + undecided.getMessage() + ")";
-            throw undecided instanceof NotYetKnown ? notYet(why)
-                    : new MemoramUnavailableException(undecided.call(), undecided.status(), why, undecided.retryAfter(), undecided);
+            String why = "a tombstone names no user, and not every user of this task is known yet (" + undecided.reason() + ")";
+            return new Wait(why, undecided.retryAfter(), undecided.counted());
         }
-        return registry.servedUsers();
+        return new Targets.All(registry.servedUsers());
     }
 
     /** Forget the user's credentials after a 403 that a credentials refresh confirmed; its requests are checked again. */
@@ -404,12 +404,17 @@ public final class UserDirectory {
                 log.info("Access request {} is approved: writing to user {}", g.requestId(), g.access().userId());
             } else if (e instanceof AccessRegistry.Event.Refused r) {
                 settled(r.requestId());
+            } else if (e instanceof AccessRegistry.Event.Unusable u) {
+                unavailable.remove(u.requestId());
+                if (!u.reason().equals(problems.put(u.requestId(), u.reason()))) {
+                    log.warn("Access request {} cannot be used: {}; the other requests are not affected", u.requestId(), u.reason());
+                }
             } else if (e instanceof AccessRegistry.Event.CallFailed f) {
                 if (f.error() instanceof MemoramAuthenticationException auth) {
                     throw auth;
                 }
                 if (f.error() instanceof MemoramUnavailableException u) {
-                    unavailable.put(f.requestId(), u);
+                    unavailable.put(f.requestId(), new Wait(u.getMessage(), u.retryAfter(), true));
                 } else {
                     unavailable.remove(f.requestId());
                     String reason = String.valueOf(f.error().getMessage());

@@ -1,6 +1,7 @@
 package io.memoram.connect.sink;
 
 import io.memoram.connect.client.SendGate;
+import io.memoram.connect.config.MemoramSinkConfig.WriteMode;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
 
@@ -10,11 +11,10 @@ import org.apache.kafka.connect.sink.SinkRecord;
  */
 final class WriteOp implements SendGate {
 
+    /** The operation; what a {@link #WRITE} does to an existing blob of its marker is the op's {@link #mode()}. */
     enum Kind {
-        /** Create the blob of {@code marker}, or PATCH it when it exists (upsert mode). */
-        UPSERT,
-        /** Create the blob of {@code marker} unless it exists already (insert mode, or a null key). */
-        INSERT,
+        /** Create the blob of {@code marker}; one that exists already is treated as {@link #mode()} says. */
+        WRITE,
         /** PATCH the blob named by the record's id field. */
         PATCH_ID,
         /** Delete the blob of {@code marker} (a tombstone); a missing blob counts as deleted. */
@@ -24,6 +24,7 @@ final class WriteOp implements SendGate {
     private final SinkRecord record;
     private final Position at;
     private final Kind kind;
+    private final WriteMode mode;
     private final String userId;
     private final String marker;
     private final String laneKey;
@@ -36,10 +37,12 @@ final class WriteOp implements SendGate {
     private boolean abandoned;
     private boolean sending;
 
-    WriteOp(SinkRecord record, Position at, Kind kind, String userId, String marker, String laneKey, BlobFields fields) {
+    WriteOp(SinkRecord record, Position at, Kind kind, WriteMode mode, String userId, String marker, String laneKey,
+            BlobFields fields) {
         this.record = record;
         this.at = at;
         this.kind = kind;
+        this.mode = mode;
         this.userId = userId;
         this.marker = marker;
         this.laneKey = laneKey;
@@ -53,6 +56,11 @@ final class WriteOp implements SendGate {
     TopicPartition partition() { return at.partition(); }
     long offset() { return at.offset(); }
     Kind kind() { return kind; }
+    /**
+     * For a {@link Kind#WRITE}: UPSERT patches an existing blob of the marker, INSERT leaves it (written
+     * already). A record with a null key is an INSERT in every mode: no key identifies its blob.
+     */
+    WriteMode mode() { return mode; }
     /** Target user; null only for a tombstone whose user is unknown (then every user's blob of the marker goes). */
     String userId() { return userId; }
     String marker() { return marker; }
@@ -109,6 +117,6 @@ final class WriteOp implements SendGate {
 
     @Override
     public String toString() {
-        return "WriteOp[" + kind + " " + where() + ", user=" + userId + ", marker=" + marker + "]";
+        return "WriteOp[" + kind + (kind == Kind.WRITE ? "/" + mode : "") + " " + where() + ", user=" + userId + ", marker=" + marker + "]";
     }
 }

@@ -14,7 +14,7 @@ import org.apache.kafka.connect.errors.ConnectException;
  * with the pipeline's lock held.
  */
 final class AccessEvents {
-    private final PullPipeline.Settings settings;
+    private final PipelineSettings settings;
     private final Clock clock;
     private final SourceTaskMetrics metrics;
     private final Map<String, UserSlot> users;
@@ -23,7 +23,7 @@ final class AccessEvents {
     private final RecordBuffer buffer;
     private final UserSchedule schedule;
 
-    AccessEvents(PullPipeline.Settings settings, Clock clock, SourceTaskMetrics metrics, Map<String, UserSlot> users,
+    AccessEvents(PipelineSettings settings, Clock clock, SourceTaskMetrics metrics, Map<String, UserSlot> users,
                  Map<String, Map<String, String>> accessPartitions, RecordBuffer buffer, UserSchedule schedule) {
         this.settings = settings;
         this.clock = clock;
@@ -79,7 +79,7 @@ final class AccessEvents {
                     slot.stream.restartPass();
                 }
             }
-        } else if (event instanceof AccessRegistry.Event.CallFailed) {
+        } else if (event instanceof AccessRegistry.Event.CallFailed || event instanceof AccessRegistry.Event.Unusable) {
             metrics.failedCalls.incrementAndGet();
         }
         return null;

@@ -1,5 +1,7 @@
 package io.memoram.connect.source;
 
+import io.memoram.connect.source.offsets.Manifest;
+import io.memoram.connect.source.offsets.SourceOffsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,15 +1,12 @@
 package io.memoram.connect.source;
 
 import io.memoram.connect.Version;
-import io.memoram.connect.access.AccessRefresher;
-import io.memoram.connect.access.AccessRequestResolver;
 import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.access.ConnectorAccess;
-import io.memoram.connect.client.MemoramClient;
-import io.memoram.connect.client.RequestListener;
-import io.memoram.connect.client.RetryPolicy;
+import io.memoram.connect.access.RunningAccess;
 import io.memoram.connect.config.ConnectorValidation;
 import io.memoram.connect.config.MemoramSourceConfig;
+import io.memoram.connect.source.offsets.SourceOffsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,9 +35,8 @@ public class MemoramSourceConnector extends SourceConnector {
 
     private Map<String, String> props;
     private MemoramSourceConfig config;
-    private MemoramClient client;
     private ConnectorAccess access;
-    private AccessRefresher refresher;
+    private RunningAccess running;
 
     @Override
     public String version() {
@@ -72,18 +68,10 @@ public class MemoramSourceConnector extends SourceConnector {
             throw new ConnectException("Configure at least one of memoram.access.request.ids and memoram.memory.keys, "
                     + "or set memoram.access.discovery");
         }
-        client = MemoramClient.create(config.clientConfig(RequestListener.NONE)).withRetry(RetryPolicy.SHORT);
         OffsetStorageReader offsets = context().offsetStorageReader();
-        access = new ConnectorAccess(client, new AccessRequestResolver(client, config.accessRequestReason()),
-                fingerprints -> rememberedRequests(offsets, fingerprints), config.accessRequestIds(), config.memoryKeys(),
-                () -> context().requestTaskReconfiguration()).withoutUsersInTaskConfigs();
-        try {
-            refresher = AccessRefresher.start(access, config.accessCheckInterval(), "memoram-source-access-" + name,
-                    e -> context().raiseError(e));
-        } catch (RuntimeException e) {
-            stop();
-            throw e;
-        }
+        running = RunningAccess.start(config, fingerprints -> rememberedRequests(offsets, fingerprints),
+                "memoram-source-access-" + name, this::context);
+        access = running.access();
     }
 
     /** The request ids the tasks recorded in offset storage for these memory-key fingerprints. */
@@ -114,11 +102,8 @@ public class MemoramSourceConnector extends SourceConnector {
 
     @Override
     public void stop() {
-        if (refresher != null) {
-            refresher.close();
-        }
-        if (client != null) {
-            client.close();
+        if (running != null) {
+            running.close();
         }
     }
 

@@ -5,11 +5,11 @@ import io.memoram.connect.access.AccessRegistry;
 import io.memoram.connect.access.AccessScope;
 import io.memoram.connect.access.AccessShare;
 import io.memoram.connect.access.AccessTaskConfig;
-import io.memoram.connect.client.AccessStatus;
+import io.memoram.connect.client.model.AccessStatus;
 import io.memoram.connect.client.ClientMetrics;
 import io.memoram.connect.client.ClientMetricsMXBean;
 import io.memoram.connect.client.MemoramClient;
-import io.memoram.connect.config.MemoramSourceConfig;
+import io.memoram.connect.util.BackoffCounter;
 import io.memoram.connect.util.Jmx;
 import io.memoram.connect.util.PluginMetricsBridge;
 import java.time.Clock;
@@ -99,12 +99,12 @@ public class MemoramSourceTask extends SourceTask {
     }
 
     private void startOrThrow(Map<String, String> props) {
-        MemoramSourceConfig config = new MemoramSourceConfig(props);
-        AccessTaskConfig task = TaskAssignment.parse(props);
-        String connector = props.getOrDefault("name", "memoram-source");
+        MemoramSourceTaskConfig config = new MemoramSourceTaskConfig(props);
+        AccessTaskConfig task = config.task();
+        String connector = config.connectorName();
         int taskNumber = task.taskNumber();
         AccessShare share = new AccessShare(taskNumber, task.taskCount(), task.requests(),
-                new AccessScope(config.accessDiscovery(), config.accessRequestReason()));
+                AccessScope.of(config));
 
         startStep.accept("metrics");
         metrics = new SourceTaskMetrics(clock);
@@ -132,7 +132,7 @@ public class MemoramSourceTask extends SourceTask {
             metrics.userKnown(userId);
             UserStream stream = new UserStream(userId, settings, metrics);
             stream.notifyTo(config.notificationTopic(), config.notifyInitialLoads());
-            return new UserSlot(stream, new Backoff(config.retryBackoff(), config.retryBackoffMax()));
+            return new UserSlot(stream, new BackoffCounter(config.retryBackoff(), config.retryBackoffMax()));
         }, slot -> {
             slot.paused = slot.stream.signals().paused; // a pause signal holds across restarts
             gate.admit(slot.stream);
@@ -148,10 +148,10 @@ public class MemoramSourceTask extends SourceTask {
             registry.add(a.request().requestId(), a.request().userId(), a.reportedStatus());
         }
         startStep.accept("pipeline");
-        PullPipeline.Settings pipelineSettings = new PullPipeline.Settings(config.pollInterval(), config.maxInFlightRequests(),
+        PipelineSettings pipelineSettings = new PipelineSettings(config.pollInterval(), config.maxInFlightRequests(),
                 config.bufferMaxBytes(), config.failOnAccessRevoked(), config.accessTopic());
         String threads = "memoram-source-" + connector + "-" + taskNumber + "-";
-        pipeline = new PullPipeline(pipelineSettings, clock, new PullStep(client, config.blobQuery(), clock, maxRecordBytes(props)), registry, metrics,
+        pipeline = new PullPipeline(pipelineSettings, clock, new PullStep(client, config.blobQuery(), clock, config.maxRecordBytes()), registry, metrics,
                 users, accessPartitions, threads);
         startStep.accept("signals");
         signals = new TaskSignals(pipeline, clock);
@@ -181,16 +181,6 @@ public class MemoramSourceTask extends SourceTask {
             status = access.formerStatus(requestId);
         }
         return new CreateGate.Carrier(requestId == null ? userId : requestId, (status == null ? AccessStatus.UNKNOWN : status).wire());
-    }
-
-    /** The producer's limit for one record: the connector's override, else Kafka's default. */
-    private static long maxRecordBytes(Map<String, String> props) {
-        String override = props.get(PullStep.MAX_REQUEST_SIZE_OVERRIDE);
-        try {
-            return override == null ? PullStep.DEFAULT_MAX_REQUEST_SIZE : Long.parseLong(override.trim());
-        } catch (NumberFormatException e) {
-            return PullStep.DEFAULT_MAX_REQUEST_SIZE;
-        }
     }
 
     /**

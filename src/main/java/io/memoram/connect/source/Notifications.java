@@ -1,5 +1,6 @@
 package io.memoram.connect.source;
 
+import io.memoram.connect.source.offsets.SignalState;
 import java.time.Instant;
 import java.util.Date;
 import org.apache.kafka.connect.data.Schema;

@@ -12,14 +12,14 @@ import org.slf4j.LoggerFactory;
  */
 final class PassStartLag {
     /** The pipeline's logger: operators (and tests) find the warning under the pipeline's name. */
-    private static final Logger log = LoggerFactory.getLogger(PullPipeline.class);
+    private static final Logger log = LoggerFactory.getLogger(PassStartLag.class);
 
-    private final PullPipeline.Settings settings;
+    private final PipelineSettings settings;
     private final SourceTaskMetrics metrics;
     private final IntSupplier userCount;
     private boolean warned;
 
-    PassStartLag(PullPipeline.Settings settings, SourceTaskMetrics metrics, IntSupplier userCount) {
+    PassStartLag(PipelineSettings settings, SourceTaskMetrics metrics, IntSupplier userCount) {
         this.settings = settings;
         this.metrics = metrics;
         this.userCount = userCount;

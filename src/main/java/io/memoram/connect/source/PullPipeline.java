@@ -41,11 +41,7 @@ final class PullPipeline {
     /** Records one poll returns at most (whole chunks: the last chunk may go past it). */
     static final int MAX_BATCH_RECORDS = 2_000;
 
-    /** The pipeline's settings from the task's config. */
-    record Settings(Duration pollInterval, int maxInFlight, long maxBufferBytes, boolean failOnAccessRevoked,
-                    String accessTopic) { }
-
-    private final Settings settings;
+    private final PipelineSettings settings;
     private final Clock clock;
     private final PullStep step;
     private final AccessRegistry registry;
@@ -68,7 +64,7 @@ final class PullPipeline {
     private boolean stopping;
     private RuntimeException fatal;
 
-    PullPipeline(Settings settings, Clock clock, PullStep step, AccessRegistry registry, SourceTaskMetrics metrics,
+    PullPipeline(PipelineSettings settings, Clock clock, PullStep step, AccessRegistry registry, SourceTaskMetrics metrics,
                  Map<String, UserSlot> users, Map<String, Map<String, String>> accessPartitions, String threadPrefix) {
         this.settings = settings;
         this.clock = clock;

@@ -1,15 +1,15 @@
 package io.memoram.connect.source;
 
 import io.memoram.connect.access.UserAccess;
-import io.memoram.connect.client.BlobQuery;
+import io.memoram.connect.client.model.BlobQuery;
 import io.memoram.connect.client.CursorWalk;
 import io.memoram.connect.client.MemoramAccessDeniedException;
 import io.memoram.connect.client.MemoramAuthenticationException;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramException;
 import io.memoram.connect.client.MemoramUnavailableException;
-import io.memoram.connect.client.MemoryBlob;
-import io.memoram.connect.client.MemoryBlobPage;
+import io.memoram.connect.client.model.MemoryBlob;
+import io.memoram.connect.client.model.MemoryBlobPage;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,7 +1,9 @@
 package io.memoram.connect.source;
 
-import io.memoram.connect.client.MemoryBlob;
-import io.memoram.connect.client.Tag;
+import io.memoram.connect.client.model.MemoryBlob;
+import io.memoram.connect.client.model.Tag;
+import io.memoram.connect.source.offsets.SourceOffsets;
+import io.memoram.connect.source.offsets.StreamManifests;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;

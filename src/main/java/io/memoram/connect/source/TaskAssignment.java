@@ -20,11 +20,6 @@ import java.util.Map;
  * {@link AccessTaskConfig}. They carry request ids and memory-key fingerprints, never a key.
  */
 final class TaskAssignment {
-    /** The access requests every task is given. */
-    static final String TASK_REQUEST_IDS = AccessTaskConfig.REQUEST_IDS_CONFIG;
-    /** The task's number, for metrics names and its share: one key for both connectors. */
-    static final String TASK_NUMBER = AccessTaskConfig.TASK_NUMBER_CONFIG;
-
     private TaskAssignment() { }
 
     /**
@@ -49,14 +44,5 @@ final class TaskAssignment {
             configs.add(AccessTaskConfig.write(props, t, taskCount, given));
         }
         return configs;
-    }
-
-    /**
-     * The task config's parsed keys.
-     *
-     * @throws org.apache.kafka.common.config.ConfigException naming the key of a malformed value
-     */
-    static AccessTaskConfig parse(Map<String, String> taskProps) {
-        return AccessTaskConfig.parse(taskProps);
     }
 }

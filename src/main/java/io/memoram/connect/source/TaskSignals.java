@@ -1,5 +1,6 @@
 package io.memoram.connect.source;
 
+import io.memoram.connect.source.offsets.SignalState;
 import io.memoram.connect.source.signal.Signal;
 import io.memoram.connect.source.signal.SignalChannel;
 import io.memoram.connect.source.signal.SignalMXBean;

@@ -2,6 +2,7 @@ package io.memoram.connect.source;
 
 import io.memoram.connect.access.UserAccess;
 import io.memoram.connect.client.CursorWalk;
+import io.memoram.connect.util.BackoffCounter;
 
 /**
  * One user a task serves: its stream, its credentials while access is granted, and its place in
@@ -10,7 +11,7 @@ import io.memoram.connect.client.CursorWalk;
  */
 final class UserSlot {
     final UserStream stream;
-    final Backoff backoff;
+    final BackoffCounter backoff;
     /** The cursors of the pass in progress (touched like the stream: by the thread running its step). */
     final CursorWalk walk = new CursorWalk();
     /** Credentials (in memory only) while the registry grants the user; null otherwise. */
@@ -30,7 +31,7 @@ final class UserSlot {
     final java.util.ArrayDeque<java.util.function.Function<UserSlot, java.util.List<org.apache.kafka.connect.source.SourceRecord>>> deferred
             = new java.util.ArrayDeque<>();
 
-    UserSlot(UserStream stream, Backoff backoff) {
+    UserSlot(UserStream stream, BackoffCounter backoff) {
         this.stream = stream;
         this.backoff = backoff;
     }

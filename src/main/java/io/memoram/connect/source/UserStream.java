@@ -1,9 +1,14 @@
 package io.memoram.connect.source;
 
-import io.memoram.connect.client.MemoryBlob;
-import io.memoram.connect.client.Tag;
+import io.memoram.connect.source.offsets.SignalState;
+import io.memoram.connect.client.model.MemoryBlob;
+import io.memoram.connect.client.model.Tag;
 import io.memoram.connect.crypto.ContentCryptoException;
 import io.memoram.connect.crypto.KeyRing;
+import io.memoram.connect.source.offsets.Fingerprints;
+import io.memoram.connect.source.offsets.Manifest;
+import io.memoram.connect.source.offsets.SourceOffsets;
+import io.memoram.connect.source.offsets.StreamManifests;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -4,7 +4,7 @@ import io.memoram.connect.util.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.memoram.connect.access.AccessRegistry.Event;
-import io.memoram.connect.client.AccessStatus;
+import io.memoram.connect.client.model.AccessStatus;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramClientConfig;
 import io.memoram.connect.client.Secret;

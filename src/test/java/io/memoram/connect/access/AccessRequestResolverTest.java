@@ -3,7 +3,7 @@ package io.memoram.connect.access;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.memoram.connect.client.AccessStatus;
+import io.memoram.connect.client.model.AccessStatus;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramClientConfig;
 import io.memoram.connect.client.Secret;

@@ -2,8 +2,8 @@ package io.memoram.connect.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.memoram.connect.client.AccessRequest;
-import io.memoram.connect.client.AccessStatus;
+import io.memoram.connect.client.model.AccessRequest;
+import io.memoram.connect.client.model.AccessStatus;
 import io.memoram.connect.client.Secret;
 import java.time.Instant;
 import java.util.List;

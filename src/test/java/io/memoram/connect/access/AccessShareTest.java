@@ -3,8 +3,8 @@ package io.memoram.connect.access;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.memoram.connect.access.AccessTaskConfig.Request;
-import io.memoram.connect.client.AccessRequest;
-import io.memoram.connect.client.AccessStatus;
+import io.memoram.connect.client.model.AccessRequest;
+import io.memoram.connect.client.model.AccessStatus;
 import io.memoram.connect.config.AccessDiscovery;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package io.memoram.connect.bench;
 
-import io.memoram.connect.client.MemoryBlob;
+import io.memoram.connect.client.model.MemoryBlob;
 import io.memoram.connect.source.SourceBenchAccess;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -3,7 +3,7 @@ package io.memoram.connect.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramClientConfig;
-import io.memoram.connect.client.NewMemoryBlob;
+import io.memoram.connect.client.model.NewMemoryBlob;
 import io.memoram.connect.client.RetryPolicy;
 import io.memoram.connect.client.Secret;
 import io.memoram.connect.emulator.EmulatedUser;

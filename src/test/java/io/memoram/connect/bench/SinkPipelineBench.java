@@ -1,5 +1,6 @@
 package io.memoram.connect.bench;
 
+import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
 import io.memoram.connect.sink.FakeSinkContext;
@@ -186,7 +187,7 @@ final class SinkPipelineBench {
         props.put("memoram.api.key", apiKey);
         props.put("memoram.access.request.ids", String.join(",", d.requestIds()));
         props.put("memoram.max.in.flight.requests", Integer.toString(IN_FLIGHT));
-        props.put(MemoramSinkTask.TASK_NUMBER_CONFIG, "0");
+        props.put(AccessTaskConfig.TASK_NUMBER_CONFIG, "0");
 
         List<TopicPartition> partitions = new ArrayList<>();
         for (int u = 0; u < USERS; u++) {

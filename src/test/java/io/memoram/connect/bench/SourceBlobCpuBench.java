@@ -1,6 +1,6 @@
 package io.memoram.connect.bench;
 
-import io.memoram.connect.client.MemoryBlob;
+import io.memoram.connect.client.model.MemoryBlob;
 import io.memoram.connect.crypto.ContentCipher;
 import io.memoram.connect.crypto.ContentCiphers;
 import io.memoram.connect.crypto.EncryptionKey;

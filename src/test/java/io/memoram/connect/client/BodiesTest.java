@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.memoram.connect.client.model.MemoryBlobPatch;
+import io.memoram.connect.client.model.NewMemoryBlob;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

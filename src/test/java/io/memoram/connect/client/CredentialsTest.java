@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.memoram.connect.client.model.Credentials;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

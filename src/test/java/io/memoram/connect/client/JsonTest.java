@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
+import io.memoram.connect.client.model.AccessRequest;
+import io.memoram.connect.client.model.AccessStatus;
+import io.memoram.connect.client.model.Credentials;
+import io.memoram.connect.client.model.MemoryBlob;
+import io.memoram.connect.client.model.MemoryBlobPage;
+import io.memoram.connect.client.model.NewMemoryBlob;
+import io.memoram.connect.client.model.Tag;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

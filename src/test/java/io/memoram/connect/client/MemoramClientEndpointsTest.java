@@ -3,6 +3,17 @@ package io.memoram.connect.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.memoram.connect.client.model.AccessRequest;
+import io.memoram.connect.client.model.AccessStatus;
+import io.memoram.connect.client.model.BlobQuery;
+import io.memoram.connect.client.model.Credentials;
+import io.memoram.connect.client.model.MemoryBlob;
+import io.memoram.connect.client.model.MemoryBlobPage;
+import io.memoram.connect.client.model.MemoryBlobPatch;
+import io.memoram.connect.client.model.NewMemoryBlob;
+import io.memoram.connect.client.model.Tag;
+import io.memoram.connect.client.model.TokenResponse;
+import io.memoram.connect.client.model.WrittenBlob;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
 import io.memoram.connect.emulator.StoredBlob;

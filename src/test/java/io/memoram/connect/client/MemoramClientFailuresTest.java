@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.memoram.connect.client.model.BlobQuery;
+import io.memoram.connect.client.model.NewMemoryBlob;
+import io.memoram.connect.client.model.WrittenBlob;
 import io.memoram.connect.emulator.EmulatedUser;
+import io.memoram.connect.emulator.Grant;
 import io.memoram.connect.emulator.Fault;
 import io.memoram.connect.emulator.MemoramEmulator;
 import java.time.Duration;
@@ -25,10 +29,9 @@ class MemoramClientFailuresTest {
 
     @BeforeEach
     void setUp() {
-        emu.faults().clear();
-        apiKey = emu.createApiKey();
-        user = emu.createUser();
-        emu.grantAccess(apiKey, user);
+        Grant grant = Grant.fresh(emu);
+        apiKey = grant.apiKey();
+        user = grant.user();
     }
 
     /** A client whose token is already fetched, with request counts reset, so counts are of the call alone. */

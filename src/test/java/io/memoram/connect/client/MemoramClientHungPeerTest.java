@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.memoram.connect.client.model.BlobQuery;
+import io.memoram.connect.client.model.MemoryBlobPage;
 import io.memoram.connect.emulator.EmulatedUser;
+import io.memoram.connect.emulator.Grant;
 import io.memoram.connect.emulator.Fault;
 import io.memoram.connect.emulator.MemoramEmulator;
 import java.io.IOException;
@@ -34,10 +37,9 @@ class MemoramClientHungPeerTest {
 
     @BeforeEach
     void setUp() {
-        emu.faults().clear();
-        apiKey = emu.createApiKey();
-        user = emu.createUser();
-        emu.grantAccess(apiKey, user);
+        Grant grant = Grant.fresh(emu);
+        apiKey = grant.apiKey();
+        user = grant.user();
         emu.putBlob(user.userId(), "remember", "note");
     }
 

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.memoram.connect.client.model.BlobQuery;
+import io.memoram.connect.client.model.MemoryBlobPage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;

@@ -3,7 +3,9 @@ package io.memoram.connect.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.memoram.connect.client.model.NewMemoryBlob;
 import io.memoram.connect.emulator.EmulatedUser;
+import io.memoram.connect.emulator.Grant;
 import io.memoram.connect.emulator.Fault;
 import io.memoram.connect.emulator.MemoramEmulator;
 import java.time.Duration;
@@ -21,10 +23,9 @@ class MemoramClientRetryPolicyTest {
 
     @BeforeEach
     void setUp() {
-        emu.faults().clear();
-        apiKey = emu.createApiKey();
-        user = emu.createUser();
-        emu.grantAccess(apiKey, user);
+        Grant grant = Grant.fresh(emu);
+        apiKey = grant.apiKey();
+        user = grant.user();
     }
 
     private NewMemoryBlob blob(String title) {

@@ -3,6 +3,7 @@ package io.memoram.connect.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.memoram.connect.client.model.NewMemoryBlob;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.security.KeyStore;

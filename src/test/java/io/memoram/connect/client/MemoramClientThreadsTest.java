@@ -2,6 +2,7 @@ package io.memoram.connect.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.memoram.connect.client.model.NewMemoryBlob;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
 import java.util.Set;

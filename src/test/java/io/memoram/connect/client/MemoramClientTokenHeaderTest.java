@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.memoram.connect.client.model.MemoryBlobPage;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;

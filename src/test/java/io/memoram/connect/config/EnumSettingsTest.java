@@ -45,7 +45,7 @@ class EnumSettingsTest {
                 MemoramCommonConfig.BEHAVIOR_ON_ACCESS_REVOKED_CONFIG, "SKIP",
                 MemoramSinkConfig.ERRORS_TOLERANCE_CONFIG, " All "));
         assertThat(c.writeMode()).isEqualTo(MemoramSinkConfig.WriteMode.INSERT);
-        assertThat(c.upsert()).isFalse();
+        assertThat(c.writeMode()).isEqualTo(MemoramSinkConfig.WriteMode.INSERT);
         assertThat(c.behaviorOnNullValues()).isEqualTo(MemoramSinkConfig.OnNullValues.IGNORE);
         assertThat(c.failOnAccessRevoked()).isFalse();
         assertThat(c.errorsTolerance()).isEqualTo(MemoramSinkConfig.ErrorsTolerance.ALL);

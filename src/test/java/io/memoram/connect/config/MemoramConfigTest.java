@@ -61,7 +61,7 @@ class MemoramConfigTest {
         assertThat(c.getString(MemoramSinkConfig.FIELD_CONTENT_CONFIG)).isEqualTo("content");
         assertThat(c.getString(MemoramSinkConfig.FIELD_ID_CONFIG)).isEqualTo("id");
         assertThat(c.sourceDefault()).isEqualTo("kafka-connect");
-        assertThat(c.upsert()).isTrue();
+        assertThat(c.writeMode()).isEqualTo(MemoramSinkConfig.WriteMode.UPSERT);
         assertThat(c.writeMode()).isEqualTo(MemoramSinkConfig.WriteMode.UPSERT);
         assertThat(c.behaviorOnNullValues()).isEqualTo(MemoramSinkConfig.OnNullValues.DELETE);
         assertThat(c.errorsTolerance()).isEqualTo(MemoramSinkConfig.ErrorsTolerance.NONE);

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (printed as "crash: at-least-once ...", quoted in docs/source.md): its offset flushes are 2 s
  * apart and the kill follows a batch at once, so a kill that stopped causing repeats would show here
  * instead of letting the exactly-once check pass vacuously. Graceful restarts
- * (MemoramSourceExactlyOnceTest, MemoramSourceGracefulStopTest) commit first, so only a kill shows
+ * (SourceExactlyOnceClusterIT, SourceGracefulStopClusterIT) commit first, so only a kill shows
  * the difference.
  *
  * <p>Then, twice, a new blob (then a new tag) whose record just reached Kafka when the worker is

@@ -3,6 +3,7 @@ package io.memoram.connect.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.memoram.connect.config.MemoramSinkConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,7 +25,7 @@ class LaneSchedulerTest {
 
     private static WriteOp op(String lane, int partition, long offset) {
         SinkRecord r = new SinkRecord("t", partition, null, lane, null, "v", offset);
-        return new WriteOp(r, Position.of(r), WriteOp.Kind.INSERT, "u", lane + "#" + offset, lane, null);
+        return new WriteOp(r, Position.of(r), WriteOp.Kind.WRITE, MemoramSinkConfig.WriteMode.INSERT, "u", lane + "#" + offset, lane, null);
     }
 
     @Test

@@ -52,7 +52,8 @@ class RecordMapperTest {
         v.put("confidence", 1);
         v.put("source", "chat-app");
         WriteOp op = mapper().map(record("conv-1", v));
-        assertThat(op.kind()).isEqualTo(WriteOp.Kind.UPSERT);
+        assertThat(op.kind()).isEqualTo(WriteOp.Kind.WRITE);
+        assertThat(op.mode()).isEqualTo(MemoramSinkConfig.WriteMode.UPSERT);
         assertThat(op.userId()).isEqualTo("u1");
         assertThat(op.marker()).isEqualTo(BlobMarker.forKey("chats", "conv-1"));
         assertThat(op.laneKey()).isEqualTo(op.marker());
@@ -97,11 +98,13 @@ class RecordMapperTest {
     @Test
     void insertModeAndNullKeysUseTheOffsetMarkerButKeysStillOrderLanes() {
         WriteOp insert = mapper("memoram.write.mode", "insert").map(record("conv-1", chat("u1", "x")));
-        assertThat(insert.kind()).isEqualTo(WriteOp.Kind.INSERT);
+        assertThat(insert.kind()).isEqualTo(WriteOp.Kind.WRITE);
+        assertThat(insert.mode()).isEqualTo(MemoramSinkConfig.WriteMode.INSERT);
         assertThat(insert.marker()).isEqualTo(BlobMarker.forOffset("chats", 2, 41));
         assertThat(insert.laneKey()).isEqualTo(BlobMarker.forKey("chats", "conv-1"));
         WriteOp nullKey = mapper().map(record(null, chat("u1", "x")));
-        assertThat(nullKey.kind()).isEqualTo(WriteOp.Kind.INSERT);
+        assertThat(nullKey.kind()).isEqualTo(WriteOp.Kind.WRITE);
+        assertThat(nullKey.mode()).isEqualTo(MemoramSinkConfig.WriteMode.INSERT);
         assertThat(nullKey.marker()).isEqualTo(BlobMarker.forOffset("chats", 2, 41));
     }
 

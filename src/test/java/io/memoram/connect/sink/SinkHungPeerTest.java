@@ -3,7 +3,9 @@ package io.memoram.connect.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.emulator.EmulatedUser;
+import io.memoram.connect.emulator.Grant;
 import io.memoram.connect.emulator.Fault;
 import io.memoram.connect.emulator.MemoramEmulator;
 import io.memoram.connect.emulator.StoredBlob;
@@ -38,10 +40,10 @@ class SinkHungPeerTest {
 
     @BeforeEach
     void setUp() {
-        emu.faults().clear();
-        apiKey = emu.createApiKey();
-        user = emu.createUser();
-        requestId = emu.grantAccess(apiKey, user);
+        Grant grant = Grant.fresh(emu);
+        apiKey = grant.apiKey();
+        user = grant.user();
+        requestId = grant.requestId();
         emu.resetRequestCounts();
     }
 
@@ -60,7 +62,7 @@ class SinkHungPeerTest {
         p.put("memoram.http.request.timeout.ms", requestTimeoutMs);
         p.put("memoram.retry.backoff.ms", "20");
         p.put("memoram.retry.backoff.max.ms", "200");
-        p.put(MemoramSinkTask.TASK_NUMBER_CONFIG, "0");
+        p.put(AccessTaskConfig.TASK_NUMBER_CONFIG, "0");
         FakeSinkContext ctx = new FakeSinkContext(p, false);
         MemoramSinkTask task = new MemoramSinkTask();
         task.initialize(ctx);

@@ -1,5 +1,6 @@
 package io.memoram.connect.sink;
 
+import io.memoram.connect.access.AccessTaskConfig;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ final class SinkTaskKit {
         p.put("memoram.retry.backoff.ms", "20");
         p.put("memoram.retry.backoff.max.ms", "200");
         p.put("errors.tolerance", "all");
-        p.put(MemoramSinkTask.TASK_NUMBER_CONFIG, "0");
+        p.put(AccessTaskConfig.TASK_NUMBER_CONFIG, "0");
         return p;
     }
 

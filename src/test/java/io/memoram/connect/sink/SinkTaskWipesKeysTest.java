@@ -3,6 +3,7 @@ package io.memoram.connect.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.access.UserAccess;
 import io.memoram.connect.crypto.WipedKeys;
 import io.memoram.connect.emulator.EmulatedUser;
@@ -35,7 +36,7 @@ class SinkTaskWipesKeysTest {
         p.put("memoram.access.request.ids", requestId);
         p.put("memoram.retry.backoff.ms", "20");
         p.put("memoram.retry.backoff.max.ms", "200");
-        p.put(MemoramSinkTask.TASK_NUMBER_CONFIG, "0");
+        p.put(AccessTaskConfig.TASK_NUMBER_CONFIG, "0");
         FakeSinkContext ctx = new FakeSinkContext(p, true);
         MemoramSinkTask task = new MemoramSinkTask();
         task.initialize(ctx);
@@ -53,7 +54,7 @@ class SinkTaskWipesKeysTest {
                 return o != null && o.offset() == 1;
             });
             assertThat(emu.blobs(user.userId())).hasSize(1);
-            access = ((UserDirectory) WipedKeys.field(task, "users")).require(user.userId());
+            access = ((UserDirectory.Lookup.Served) ((UserDirectory) WipedKeys.field(task, "users")).find(user.userId())).access();
             assertThat(WipedKeys.allZero(access)).isFalse();
         } finally {
             task.stop();

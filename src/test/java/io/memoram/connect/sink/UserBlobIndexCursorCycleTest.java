@@ -2,7 +2,7 @@ package io.memoram.connect.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.memoram.connect.client.BlobQuery;
+import io.memoram.connect.client.model.BlobQuery;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramClientConfig;
 import io.memoram.connect.client.MemoramException;

@@ -3,7 +3,7 @@ package io.memoram.connect.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.memoram.connect.client.MemoryBlob;
+import io.memoram.connect.client.model.MemoryBlob;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;

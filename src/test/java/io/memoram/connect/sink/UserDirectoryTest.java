@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.memoram.connect.access.UserAccess;
 import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramClientConfig;
-import io.memoram.connect.client.MemoramUnavailableException;
 import io.memoram.connect.client.Secret;
 import io.memoram.connect.crypto.ContentCiphers;
 import io.memoram.connect.emulator.EmulatedUser;
@@ -56,18 +56,17 @@ class UserDirectoryTest {
         emu.faults().on("GET", "/access-requests/" + bad).next(100, Fault.status(400));
         UserDirectory users = directory(List.of(bad, forAlice, forBob));
 
-        assertThat(users.require(alice.userId()).requestId()).isEqualTo(forAlice);
-        assertThat(users.require(bob.userId()).requestId()).isEqualTo(forBob);
-        assertThatThrownBy(() -> users.require(broken.userId()))
-                .isInstanceOf(UserDirectory.UserNotAuthorizedException.class)
-                .hasMessageContaining("user '" + broken.userId() + "' is unknown")
-                .hasMessageContaining(bad + " (")
-                .hasMessageContaining("400")
-                .hasMessageNotContaining(forAlice);
+        assertThat(served(users, alice.userId()).requestId()).isEqualTo(forAlice);
+        assertThat(served(users, bob.userId()).requestId()).isEqualTo(forBob);
+        assertThat(reason(users.find(broken.userId()), UserDirectory.Lookup.Refused.class))
+                .contains("user '" + broken.userId() + "' is unknown")
+                .contains(bad + " (")
+                .contains("400")
+                .doesNotContain(forAlice);
 
         emu.faults().clear();
         // Checked again after its backoff: the request serves its user.
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(users.require(broken.userId()).requestId()).isEqualTo(bad));
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(served(users, broken.userId()).requestId()).isEqualTo(bad));
     }
 
     @Test
@@ -79,13 +78,12 @@ class UserDirectoryTest {
         emu.serveUnusableKey(broken.userId());
         UserDirectory users = directory(List.of(bad, forAlice));
 
-        assertThat(users.require(alice.userId()).requestId()).isEqualTo(forAlice);
-        assertThatThrownBy(() -> users.require(broken.userId()))
-                .isInstanceOf(UserDirectory.UserNotAuthorizedException.class)
-                .hasMessageContaining(bad + " (")
-                .hasMessageContaining("unusable encryption key")
-                .hasMessageNotContaining(forAlice)
-                .hasMessageNotContaining("00ff");
+        assertThat(served(users, alice.userId()).requestId()).isEqualTo(forAlice);
+        assertThat(reason(users.find(broken.userId()), UserDirectory.Lookup.Refused.class))
+                .contains(bad + " (")
+                .contains("unusable encryption key")
+                .doesNotContain(forAlice)
+                .doesNotContain("00ff");
     }
 
     @Test
@@ -97,12 +95,12 @@ class UserDirectoryTest {
         emu.faults().on("GET", "/access-requests/" + slow).next(100, Fault.status(503));
         UserDirectory users = directory(List.of(slow, forAlice));
 
-        assertThat(users.require(alice.userId()).requestId()).isEqualTo(forAlice);
+        assertThat(served(users, alice.userId()).requestId()).isEqualTo(forAlice);
         // Not refused: the request the API could not answer may be this user's, so the record is retried.
-        assertThatThrownBy(() -> users.require(waiting.userId())).isInstanceOf(MemoramUnavailableException.class);
+        reason(users.find(waiting.userId()), UserDirectory.Wait.class);
 
         emu.faults().clear();
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(users.require(waiting.userId()).requestId()).isEqualTo(slow));
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(served(users, waiting.userId()).requestId()).isEqualTo(slow));
     }
 
     private static int listings() {
@@ -122,32 +120,32 @@ class UserDirectoryTest {
         UserDirectory users = new UserDirectory(client, ContentCiphers.forName("aes-gcm"), List.of(),
                 new io.memoram.connect.access.AccessRegistry.Settings(Duration.ofSeconds(60), Duration.ofMillis(10),
                         Duration.ofMillis(50), false),
-                io.memoram.connect.config.AccessDiscovery.REASON, reason, now::get);
+                new io.memoram.connect.access.AccessScope(io.memoram.connect.config.AccessDiscovery.REASON, reason), now::get);
 
         int before = listings();
-        assertThat(users.require(early.userId()).userId()).isEqualTo(early.userId());
+        assertThat(served(users, early.userId()).userId()).isEqualTo(early.userId());
         assertThat(listings()).isEqualTo(before + 1);
 
         // Approved after the task started: its first record is written after one look-up.
         emu.approve(lateRequest);
         now.addAndGet(Duration.ofSeconds(61).toNanos());
-        assertThat(users.require(late.userId()).requestId()).isEqualTo(lateRequest);
+        assertThat(served(users, late.userId()).requestId()).isEqualTo(lateRequest);
         assertThat(listings()).isEqualTo(before + 2);
 
         // Unknown users within the interval cause no listing each: their records wait for the next look-up.
         for (String stranger : List.of(otherPipeline.userId(), "u-unknown-1", "u-unknown-2")) {
-            assertThatThrownBy(() -> users.require(stranger)).isInstanceOf(MemoramUnavailableException.class)
-                    .hasMessageContaining("waiting for the next look-up");
+            assertThat(reason(users.find(stranger), UserDirectory.Wait.class))
+                    .contains("waiting for the next look-up");
         }
         assertThat(listings()).isEqualTo(before + 2);
         now.addAndGet(Duration.ofSeconds(61).toNanos());
         // The next look-up decides: another pipeline's user and strangers are refused, with one listing for all.
         for (String stranger : List.of(otherPipeline.userId(), "u-unknown-1", "u-unknown-2")) {
-            assertThatThrownBy(() -> users.require(stranger)).isInstanceOf(UserDirectory.UserNotAuthorizedException.class)
-                    .hasMessageContaining("memoram.access.discovery=reason");
+            assertThat(reason(users.find(stranger), UserDirectory.Lookup.Refused.class))
+                    .contains("memoram.access.discovery=reason");
         }
         assertThat(listings()).isEqualTo(before + 3);
-        assertThat(users.require(early.userId()).userId()).isEqualTo(early.userId());
+        assertThat(served(users, early.userId()).userId()).isEqualTo(early.userId());
     }
 
     @Test
@@ -157,16 +155,16 @@ class UserDirectoryTest {
         UserDirectory users = new UserDirectory(client, ContentCiphers.forName("aes-gcm"), List.of(request),
                 new io.memoram.connect.access.AccessRegistry.Settings(Duration.ofMillis(200), Duration.ofMillis(10),
                         Duration.ofMillis(50), false),
-                io.memoram.connect.config.AccessDiscovery.OFF, null, System::nanoTime);
-        assertThat(users.require(user.userId()).requestId()).isEqualTo(request);
+                io.memoram.connect.access.AccessScope.OFF, System::nanoTime);
+        assertThat(served(users, user.userId()).requestId()).isEqualTo(request);
 
         emu.revoke(request);
         users.revoked(user.userId());
-        assertThatThrownBy(() -> users.require(user.userId())).isInstanceOf(UserDirectory.UserNotAuthorizedException.class)
-                .hasMessageContaining("revoked");
+        assertThat(reason(users.find(user.userId()), UserDirectory.Lookup.Refused.class))
+                .contains("revoked");
 
         emu.approve(request);
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(users.require(user.userId()).requestId()).isEqualTo(request));
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(served(users, user.userId()).requestId()).isEqualTo(request));
     }
 
     /**
@@ -186,11 +184,11 @@ class UserDirectoryTest {
 
         // Approved after that check: the record waits (a retry that costs none of its attempts), it is not refused.
         emu.approve(pending);
-        assertThatThrownBy(() -> users.require(carol.userId())).isInstanceOf(UserDirectory.NotYetKnown.class)
-                .hasMessageContaining("waiting for the next check");
+        assertThat(notYet(users.find(carol.userId())))
+                .contains("waiting for the next check");
         // The next check (one interval later) finds the approval: the record is written.
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                .untilAsserted(() -> assertThat(users.require(carol.userId()).requestId()).isEqualTo(pending));
+                .untilAsserted(() -> assertThat(served(users, carol.userId()).requestId()).isEqualTo(pending));
 
         // Refused once a check made after the record arrived still finds the only request pending.
         EmulatedUser dave = emu.createUser();
@@ -198,8 +196,25 @@ class UserDirectoryTest {
         UserDirectory others = new UserDirectory(client, ContentCiphers.forName("aes-gcm"), List.of(stillPending), interval,
                 System::nanoTime);
         others.warmUp();
-        assertThatThrownBy(() -> others.require("someone-else")).isInstanceOf(UserDirectory.NotYetKnown.class);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThatThrownBy(() -> others.require("someone-else"))
-                .isInstanceOf(UserDirectory.UserNotAuthorizedException.class).hasMessageContaining("is unknown"));
+        notYet(others.find("someone-else"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(reason(others.find("someone-else"), UserDirectory.Lookup.Refused.class)).contains("is unknown"));
+    }
+
+    private static UserAccess served(UserDirectory users, String userId) {
+        UserDirectory.Lookup found = users.find(userId);
+        assertThat(found).as("user %s served", userId).isInstanceOf(UserDirectory.Lookup.Served.class);
+        return ((UserDirectory.Lookup.Served) found).access();
+    }
+
+    /** The reason of a user not served, once {@code found} is of {@code type} (refused, or a wait). */
+    private static String reason(UserDirectory.Lookup found, Class<? extends UserDirectory.Lookup> type) {
+        assertThat(found).isInstanceOf(type);
+        return found instanceof UserDirectory.Wait w ? w.reason() : ((UserDirectory.Lookup.Refused) found).reason();
+    }
+
+    /** The reason of a wait for an answer being worked out: one that uses up none of the record's retries. */
+    private static String notYet(UserDirectory.Lookup found) {
+        assertThat(found).isInstanceOfSatisfying(UserDirectory.Wait.class, w -> assertThat(w.counted()).isFalse());
+        return ((UserDirectory.Wait) found).reason();
     }
 }

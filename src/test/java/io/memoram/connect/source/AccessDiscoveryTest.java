@@ -3,6 +3,7 @@ package io.memoram.connect.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
 import java.time.Duration;
@@ -115,7 +116,7 @@ class AccessDiscoveryTest {
         MemoramSourceConnector c = start(ctx, props(apiKey, "reason"));
         List<Map<String, String>> configs = c.taskConfigs(2);
         assertThat(configs).hasSize(2);
-        assertThat(configs).allSatisfy(cfg -> assertThat(TaskAssignment.parse(cfg).requests()).isEmpty());
+        assertThat(configs).allSatisfy(cfg -> assertThat(AccessTaskConfig.parse(cfg).requests()).isEmpty());
 
         startTasks(configs);
         emu.approve(forCarol);

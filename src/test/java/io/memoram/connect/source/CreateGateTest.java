@@ -2,6 +2,8 @@ package io.memoram.connect.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.memoram.connect.source.offsets.Fingerprints;
+import io.memoram.connect.source.offsets.SourceOffsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;

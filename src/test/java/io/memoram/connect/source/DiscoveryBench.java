@@ -2,6 +2,7 @@ package io.memoram.connect.source;
 
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
+import io.memoram.connect.source.integration.StableAssignmentClusterIT;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -58,7 +59,7 @@ public final class DiscoveryBench {
                 System.out.printf(Locale.ROOT, "[bench] discovery: %d users, first record of every user after %.1f s%n",
                         USERS, initial);
                 List<Double> seconds = new ArrayList<>();
-                StableAssignmentClusterTest.TaskStarts starts = new StableAssignmentClusterTest.TaskStarts("discovery-bench");
+                StableAssignmentClusterIT.TaskStarts starts = new StableAssignmentClusterIT.TaskStarts("discovery-bench");
                 for (int a = 0; a < APPROVALS; a++) {
                     EmulatedUser u = emu.createUser();
                     emu.putBlob(u.userId(), "newcomer " + a, "t", List.of());

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.memoram.connect.access.AccessRequestResolver;
 import io.memoram.connect.client.Secret;
+import io.memoram.connect.source.offsets.SourceOffsets;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.Fault;
 import io.memoram.connect.emulator.MemoramEmulator;
@@ -99,7 +100,7 @@ class MemoramSourceLifecycleTest {
             List<Map<String, String>> configs = c.taskConfigs(2);
             assertThat(configs).hasSize(1);
             assertThat(configs.get(0).values()).noneMatch(v -> v.contains(u.memoryKey()));
-            AccessTaskConfig.Request r = TaskAssignment.parse(configs.get(0)).requests().get(0);
+            AccessTaskConfig.Request r = AccessTaskConfig.parse(configs.get(0)).requests().get(0);
             requestId = r.requestId();
             assertThat(r.keyFingerprint()).isEqualTo(fp);
             assertThat(r.userId()).isNull();

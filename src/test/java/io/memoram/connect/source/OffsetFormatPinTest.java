@@ -2,8 +2,11 @@ package io.memoram.connect.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.memoram.connect.client.MemoryBlob;
-import io.memoram.connect.client.Tag;
+import io.memoram.connect.client.model.MemoryBlob;
+import io.memoram.connect.client.model.Tag;
+import io.memoram.connect.source.offsets.Fingerprints;
+import io.memoram.connect.source.offsets.SourceOffsets;
+import io.memoram.connect.source.offsets.StreamManifests;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;

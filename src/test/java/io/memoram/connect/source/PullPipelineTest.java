@@ -246,7 +246,7 @@ class PullPipelineTest {
         ManualClock clock = new ManualClock();
         Map<String, String> p = props(apiKey, 2);
         p.put("poll.interval.ms", "10000");
-        try (LogCapture logs = new LogCapture(PullPipeline.class)) {
+        try (LogCapture logs = new LogCapture(PassStartLag.class)) {
             MemoramSourceTask t = task(p, requestUsers, clock);
             pollUntil(t, 6);
             await().atMost(Duration.ofSeconds(10)).until(() -> t.metrics().getPassesCompleted() == 3);

@@ -6,6 +6,8 @@ import io.memoram.connect.emulator.Fault;
 import io.memoram.connect.emulator.MemoramEmulator;
 import io.memoram.connect.emulator.StoredBlob;
 import io.memoram.connect.emulator.StoredTag;
+import io.memoram.connect.source.offsets.Manifest;
+import io.memoram.connect.source.offsets.SourceOffsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;

@@ -2,7 +2,7 @@ package io.memoram.connect.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.memoram.connect.client.MemoryBlob;
+import io.memoram.connect.client.model.MemoryBlob;
 import io.memoram.connect.config.MemoramSourceConfig;
 import java.time.Clock;
 import java.time.Instant;

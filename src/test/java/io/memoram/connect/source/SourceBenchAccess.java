@@ -2,7 +2,11 @@ package io.memoram.connect.source;
 
 import io.memoram.connect.access.AccessTaskConfig;
 
-import io.memoram.connect.client.MemoryBlob;
+import io.memoram.connect.client.model.MemoryBlob;
+import io.memoram.connect.source.offsets.Fingerprints;
+import io.memoram.connect.source.offsets.Manifest;
+import io.memoram.connect.source.offsets.SourceOffsets;
+import io.memoram.connect.source.offsets.StreamManifests;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
+import io.memoram.connect.source.offsets.SourceOffsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

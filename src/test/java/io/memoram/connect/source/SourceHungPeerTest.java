@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.memoram.connect.emulator.EmulatedUser;
+import io.memoram.connect.emulator.Grant;
 import io.memoram.connect.emulator.Fault;
 import io.memoram.connect.emulator.MemoramEmulator;
 import java.time.Duration;
@@ -43,10 +44,10 @@ class SourceHungPeerTest {
 
     @BeforeEach
     void setUp() {
-        emu.faults().clear();
-        apiKey = emu.createApiKey();
-        user = emu.createUser();
-        requestId = emu.grantAccess(apiKey, user);
+        Grant grant = Grant.fresh(emu);
+        apiKey = grant.apiKey();
+        user = grant.user();
+        requestId = grant.requestId();
         emu.resetRequestCounts();
     }
 

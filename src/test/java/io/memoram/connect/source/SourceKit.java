@@ -46,7 +46,7 @@ public final class SourceKit {
     }
 
     /** Seeds {@code n} untagged blobs titled {@code label}; returns blob id to plaintext, in the order written. */
-    static Map<String, String> seed(MemoramEmulator emu, EmulatedUser u, int n, String label) {
+    public static Map<String, String> seed(MemoramEmulator emu, EmulatedUser u, int n, String label) {
         Map<String, String> plain = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             String text = label + " memory " + i;
@@ -62,18 +62,18 @@ public final class SourceKit {
     }
 
     /** One record as a test sees it (schemaless or with schemas: the payload is unwrapped). */
-    record Rec(String userId, String id, JsonNode value, String op, boolean raw, long timestamp, String keyText) {
-        String content() {
+    public record Rec(String userId, String id, JsonNode value, String op, boolean raw, long timestamp, String keyText) {
+        public String content() {
             return value == null || value.get("content").isNull() ? null : value.get("content").asText();
         }
 
-        boolean tombstone() {
+        public boolean tombstone() {
             return value == null;
         }
     }
 
     /** Everything committed in {@code topic} so far (read_committed, from the beginning to the end offsets). */
-    static List<Rec> readAll(EmbeddedConnectCluster connect, String topic) {
+    public static List<Rec> readAll(EmbeddedConnectCluster connect, String topic) {
         try {
             Map<String, Object> consumerProps = Map.of("isolation.level", "read_committed");
             Map<String, Object> adminProps = Map.of();
@@ -87,7 +87,7 @@ public final class SourceKit {
         }
     }
 
-    static Rec rec(ConsumerRecord<byte[], byte[]> r) throws java.io.IOException {
+    public static Rec rec(ConsumerRecord<byte[], byte[]> r) throws java.io.IOException {
         JsonNode key = payload(JSON.readTree(r.key()));
         JsonNode value = r.value() == null ? null : payload(JSON.readTree(r.value()));
         String op = header(r, SourceRecords.OP_HEADER);
@@ -112,7 +112,7 @@ public final class SourceKit {
      * else (a wrong attribute name, a bad ObjectName) fails the test at once rather than reading as a
      * number an await could wait on forever, or pass by.
      */
-    static long taskMetric(String connector, String attribute) {
+    public static long taskMetric(String connector, String attribute) {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         Set<ObjectName> names;
         try {
@@ -134,11 +134,11 @@ public final class SourceKit {
         return sum;
     }
 
-    static long passes(String connector) {
+    public static long passes(String connector) {
         return taskMetric(connector, "PassesCompleted");
     }
 
-    static boolean running(EmbeddedConnectCluster connect, String connector, int tasks) {
+    public static boolean running(EmbeddedConnectCluster connect, String connector, int tasks) {
         try {
             ConnectorStateInfo s = connect.connectorStatus(connector);
             return s.connector().state().equals("RUNNING") && s.tasks().size() == tasks

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.memoram.connect.client.MemoryBlob;
-import io.memoram.connect.client.Tag;
+import io.memoram.connect.client.model.MemoryBlob;
+import io.memoram.connect.client.model.Tag;
+import io.memoram.connect.source.offsets.SourceOffsets;
+import io.memoram.connect.source.offsets.StreamManifests;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -33,7 +33,7 @@ class TaskAssignmentTest {
             Map<String, String> c = configs.get(t);
             assertThat(c).doesNotContainKey(MemoramCommonConfig.MEMORY_KEYS_CONFIG);
             assertThat(c.values()).noneMatch(v -> v.contains(KEY));
-            AccessTaskConfig parsed = TaskAssignment.parse(c);
+            AccessTaskConfig parsed = AccessTaskConfig.parse(c);
             assertThat(parsed.taskNumber()).isEqualTo(t);
             assertThat(parsed.taskCount()).isEqualTo(3);
             // Users are each task's own finding: a user learned by the connector never changes a task config.
@@ -66,18 +66,18 @@ class TaskAssignmentTest {
                 List.of(new AccessTaskConfig.Request("r1", null, "f".repeat(64))), 1).get(0);
         Map<String, String> bad = new HashMap<>(c);
         bad.put(AccessTaskConfig.REQUEST_IDS_CONFIG, "[{\"id\":\"r1\",\"memory_key_sha256\":\"not-a-fingerprint\"}]");
-        assertThatThrownBy(() -> TaskAssignment.parse(bad)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> AccessTaskConfig.parse(bad)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining(AccessTaskConfig.REQUEST_IDS_CONFIG).hasMessageContaining("memory_key_sha256");
         bad.put(AccessTaskConfig.REQUEST_IDS_CONFIG, "r1,r2");
-        assertThatThrownBy(() -> TaskAssignment.parse(bad)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> AccessTaskConfig.parse(bad)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining(AccessTaskConfig.REQUEST_IDS_CONFIG);
         bad.put(AccessTaskConfig.REQUEST_IDS_CONFIG, "[{\"id\":\"\"}]");
-        assertThatThrownBy(() -> TaskAssignment.parse(bad)).isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> AccessTaskConfig.parse(bad)).isInstanceOf(ConfigException.class);
         bad.put(AccessTaskConfig.REQUEST_IDS_CONFIG, "[]");
         bad.put(AccessTaskConfig.TASK_COUNT_CONFIG, "0");
-        assertThatThrownBy(() -> TaskAssignment.parse(bad)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> AccessTaskConfig.parse(bad)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining(AccessTaskConfig.TASK_COUNT_CONFIG);
         Map<String, String> foreign = new HashMap<>(connectorProps());
-        assertThatThrownBy(() -> TaskAssignment.parse(foreign)).hasMessageContaining(AccessTaskConfig.REQUEST_IDS_CONFIG);
+        assertThatThrownBy(() -> AccessTaskConfig.parse(foreign)).hasMessageContaining(AccessTaskConfig.REQUEST_IDS_CONFIG);
     }
 }

@@ -2,13 +2,14 @@ package io.memoram.connect.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.memoram.connect.util.BackoffCounter;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The schedule's time arithmetic: a due time past the end of a long is "never", not a negative time (due at once). */
 class UserScheduleTest {
     private static UserSlot slot(String userId) {
-        return new UserSlot(new UserStream(userId, null, null), new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)));
+        return new UserSlot(new UserStream(userId, null, null), new BackoffCounter(Duration.ofMillis(100), Duration.ofSeconds(1)));
     }
 
     @Test

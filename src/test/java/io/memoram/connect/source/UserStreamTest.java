@@ -1,12 +1,15 @@
 package io.memoram.connect.source;
 
+import io.memoram.connect.source.offsets.SignalState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.memoram.connect.client.MemoryBlob;
-import io.memoram.connect.client.Tag;
+import io.memoram.connect.client.model.MemoryBlob;
+import io.memoram.connect.client.model.Tag;
 import io.memoram.connect.crypto.KeyRing;
 import io.memoram.connect.crypto.NoKeyOpensException;
+import io.memoram.connect.source.offsets.Fingerprints;
+import io.memoram.connect.source.offsets.SourceOffsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

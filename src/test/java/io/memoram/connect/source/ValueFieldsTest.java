@@ -2,8 +2,8 @@ package io.memoram.connect.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.memoram.connect.client.MemoryBlob;
-import io.memoram.connect.client.Tag;
+import io.memoram.connect.client.model.MemoryBlob;
+import io.memoram.connect.client.model.Tag;
 import io.memoram.connect.config.MemoramSourceConfig;
 import io.memoram.connect.crypto.KeyRing;
 import java.nio.charset.StandardCharsets;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.memoram.connect.ConnectClusterExtension;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
-import io.memoram.connect.sink.SinkClusterSupport;
+import io.memoram.connect.sink.integration.SinkClusterSupport;
 import io.memoram.connect.source.SourceKit;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.memoram.connect.ConnectClusterExtension;
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
-import io.memoram.connect.sink.SinkClusterSupport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
