@@ -9,6 +9,7 @@ import io.memoram.connect.client.MemoramUnavailableException;
 import io.memoram.connect.crypto.ContentCipher;
 import io.memoram.connect.crypto.ContentCryptoException;
 import io.memoram.connect.util.ExponentialBackoff;
+import io.memoram.connect.util.Saturating;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -144,6 +145,18 @@ public final class AccessRegistry {
             }
         }
         return due;
+    }
+
+    /**
+     * Brings a request's next check forward to at most {@code within} from now (a record waits on
+     * it); never later than it was. Asked again and again while records wait, it still checks at
+     * most once per {@code within}: each check sets the next one a check interval away.
+     */
+    public synchronized void checkWithin(String requestId, Duration within) {
+        AccessRequestState e = entries.get(requestId);
+        if (e != null && !e.checking) {
+            e.dueAt = Math.min(e.dueAt, Saturating.add(clock.millis(), within.toMillis()));
+        }
     }
 
     /** When the next check is due (epoch millis; {@link Long#MAX_VALUE} when none is). */

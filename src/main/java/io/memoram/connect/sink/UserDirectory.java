@@ -11,6 +11,7 @@ import io.memoram.connect.client.MemoramUnavailableException;
 import io.memoram.connect.crypto.ContentCipher;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -67,6 +68,12 @@ public final class UserDirectory {
      * none of the record's retries. {@code retryAfter} (may be null): when to ask again at the earliest.
      */
     public record Wait(String reason, Duration retryAfter, boolean counted) implements Lookup, Targets { }
+
+    /**
+     * How soon a record for an unknown user gets the check of a pending request whose user is not
+     * known yet (at most once per this while records wait, and never later than the check interval).
+     */
+    private static final Duration EXPEDITED_CHECK = Duration.ofSeconds(1);
 
     private final MemoramClient client;
     private final AccessRegistry registry;
@@ -168,6 +175,7 @@ public final class UserDirectory {
             }
             access = registry.access(userId);
         }
+        List<String> expedite;
         synchronized (this) {
             if (access != null) {
                 waitingSince.remove(userId);
@@ -184,19 +192,26 @@ public final class UserDirectory {
                 // A request whose check has not ended (or failed) may be this user's: the record waits rather than being refused.
                 return undecided;
             }
-            if (pendingOfUnknownUserCheckedBefore(unknownSince.computeIfAbsent(userId, u -> nanoTime.getAsLong()))) {
-                // A pending request whose user is not known yet may be this user's, approved since its last check
-                // (a request filed for a memory key, approved right after the task looked): the record waits for
-                // the next check, at most memoram.access.check.interval.ms, rather than being refused.
-                return notYet("user '" + userId + "' is not known yet: waiting for the next check of the pending access "
-                        + "requests whose user is not known");
-            }
-            unknownSince.remove(userId);
-            return new Lookup.Refused("user '" + userId + "' is unknown: no approved access request of this "
+            List<String> pendingOfUnknownUser = pendingOfUnknownUserCheckedBefore(
+                    unknownSince.computeIfAbsent(userId, u -> nanoTime.getAsLong()));
+            if (pendingOfUnknownUser.isEmpty()) {
+                unknownSince.remove(userId);
+                return new Lookup.Refused("user '" + userId + "' is unknown: no approved access request of this "
                     + "connector (memoram.access.request.ids, memoram.memory.keys"
                     + (scope.enabled() ? ", memoram.access.discovery=" + scope : "") + ") is for that user"
                     + problemsText());
+            }
+            expedite = pendingOfUnknownUser;
         }
+        // A pending request whose user is not known yet may be this user's, approved since its last check (a
+        // request filed for a memory key, approved right after the task looked): the record waits for the next
+        // check rather than being refused, and its arrival brings that check forward (outside this lock).
+        Duration within = EXPEDITED_CHECK.compareTo(checkInterval) < 0 ? EXPEDITED_CHECK : checkInterval;
+        for (String id : expedite) {
+            registry.checkWithin(id, within);
+        }
+        return notYet("user '" + userId + "' is not known yet: waiting for the next check of the pending access "
+                + "requests whose user is not known");
     }
 
     /**
@@ -227,15 +242,16 @@ public final class UserDirectory {
         return null;
     }
 
-    /** Whether a pending request whose user is not known had its last check start before {@code arrivedNanos}. */
-    private synchronized boolean pendingOfUnknownUserCheckedBefore(long arrivedNanos) {
+    /** The pending requests whose user is not known and whose last check started before {@code arrivedNanos}. */
+    private synchronized List<String> pendingOfUnknownUserCheckedBefore(long arrivedNanos) {
+        List<String> ids = new ArrayList<>(1);
         for (String id : requestIds) {
             if (userByRequest.get(id) == null && statusByRequest.get(id) == AccessStatus.PENDING && !problems.containsKey(id)
                     && (!checkStarted.containsKey(id) || checkStarted.get(id) - arrivedNanos < 0)) {
-                return true;
+                ids.add(id);
             }
         }
-        return false;
+        return ids;
     }
 
     /** The answer is being worked out on another thread (a check or a look-up under way, or not made yet). */

@@ -200,6 +200,23 @@ class UserDirectoryTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(reason(others.find("someone-else"), UserDirectory.Lookup.Refused.class)).contains("is unknown"));
     }
 
+    /**
+     * The record does not wait a whole check interval (a minute by default) for a request approved
+     * right after the task looked: its arrival brings that request's next check forward.
+     */
+    @Test
+    void aRecordForAnUnknownUserBringsTheCheckOfAPendingRequestForward() {
+        EmulatedUser carol = emu.createUser();
+        String pending = emu.requestAccess(apiKey, carol);
+        UserDirectory users = new UserDirectory(client, ContentCiphers.forName("aes-gcm"), List.of(pending),
+                Duration.ofMinutes(10), System::nanoTime);
+        users.warmUp(); // checked: pending, its user not named; the next check would be ten minutes away
+        emu.approve(pending);
+        assertThat(notYet(users.find(carol.userId()))).contains("waiting for the next check");
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .untilAsserted(() -> assertThat(served(users, carol.userId()).requestId()).isEqualTo(pending));
+    }
+
     private static UserAccess served(UserDirectory users, String userId) {
         UserDirectory.Lookup found = users.find(userId);
         assertThat(found).as("user %s served", userId).isInstanceOf(UserDirectory.Lookup.Served.class);
