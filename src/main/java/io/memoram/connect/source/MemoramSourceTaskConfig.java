@@ -28,14 +28,10 @@ final class MemoramSourceTaskConfig extends MemoramSourceConfig {
     private final long maxRecordBytes;
 
     MemoramSourceTaskConfig(Map<String, String> props) {
-        super(TASK_CONFIG_DEF, requireTaskKeys(props));
+        super(TASK_CONFIG_DEF, props); // the connector's settings first: their errors name their keys
+        AccessTaskConfig.requireTaskKeys(props);
         requests = AccessTaskConfig.decodeRequests(getString(AccessTaskConfig.REQUEST_IDS_CONFIG));
         maxRecordBytes = maxRecordBytes(props);
-    }
-
-    private static Map<String, String> requireTaskKeys(Map<String, String> props) {
-        AccessTaskConfig.requireTaskKeys(props);
-        return props;
     }
 
     String connectorName() {
