@@ -20,9 +20,11 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * The keys a connector adds to each task config, for both connectors, defined in a
- * {@link ConfigDef} (as Kafka's MirrorMaker task configs are) so that a task config is parsed and
- * validated in one place.
+ * The keys a connector adds to each task config, for both connectors: {@link #taskConfigs} writes
+ * both connectors' task configs; {@link #define} adds the keys to each task config class's
+ * {@code ConfigDef} (the source's and the sink's {@code Memoram*TaskConfig}, as Kafka's
+ * {@code MirrorSourceTaskConfig} does), which parses a task's config once; {@link #parse} reads the
+ * task keys alone (tests, tools).
  *
  * <p>The requests travel as one JSON array ({@code [{"id": "...", "memory_key_sha256": "..."}]}),
  * because the API calls request ids opaque: an id may hold dots, colons, commas or any Unicode,
@@ -100,16 +102,6 @@ public final class AccessTaskConfig extends AbstractConfig {
      */
     public static AccessTaskConfig parse(Map<String, String> taskProps) {
         requireTaskKeys(taskProps);
-        return new AccessTaskConfig(taskProps);
-    }
-
-    /**
-     * The task keys of a task config as given: a task started without them (directly, as unit tests
-     * do, with {@code memoram.access.request.ids}) is task 0 of 1 with no requests given.
-     *
-     * @throws ConfigException naming the key when a value is malformed
-     */
-    public static AccessTaskConfig ofTask(Map<String, String> taskProps) {
         return new AccessTaskConfig(taskProps);
     }
 
