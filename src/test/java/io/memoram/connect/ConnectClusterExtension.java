@@ -1,5 +1,6 @@
 package io.memoram.connect;
 
+import io.memoram.connect.emulator.MemoramEmulator;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
@@ -30,7 +31,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * worker settings that change what every connector does (exactly-once source support).
  *
  * <p>After each test, passed or failed, every connector is deleted and a removed worker replaced,
- * so that a failed test leaves nothing running into the next one.
+ * so that a failed test leaves nothing running into the next one; with {@link #clearingFaultsOf}
+ * the class's emulator's faults are cleared first (the class's own emulator: each class registers
+ * its own, so no emulator is shared between classes).
  */
 public final class ConnectClusterExtension implements BeforeAllCallback, AfterEachCallback {
     /** Records up to this size pass the broker and the workers' producers (the sink's DLQ takes oversize records). */
@@ -43,6 +46,7 @@ public final class ConnectClusterExtension implements BeforeAllCallback, AfterEa
     private final Map<String, String> extraWorkerProps;
     private final boolean shared;
     private volatile EmbeddedConnectCluster cluster;
+    private volatile MemoramEmulator faultsToClear;
 
     private ConnectClusterExtension(String name, int workers, Map<String, String> extraWorkerProps, boolean shared) {
         this.name = name;
@@ -59,6 +63,15 @@ public final class ConnectClusterExtension implements BeforeAllCallback, AfterEa
     /** A cluster for one class only, with these worker settings on top of the common ones. */
     public static ConnectClusterExtension own(String name, int workers, Map<String, String> extraWorkerProps) {
         return new ConnectClusterExtension(name, workers, extraWorkerProps, false);
+    }
+
+    /**
+     * Clears {@code emu}'s faults after each test, before the connectors are deleted (as the classes'
+     * own {@code @AfterEach} did): a fault a failed test left behind cannot slow the next one.
+     */
+    public ConnectClusterExtension clearingFaultsOf(MemoramEmulator emu) {
+        this.faultsToClear = emu;
+        return this;
     }
 
     /** The running cluster; available from the class's {@code @BeforeAll} on. */
@@ -89,6 +102,9 @@ public final class ConnectClusterExtension implements BeforeAllCallback, AfterEa
 
     @Override
     public void afterEach(ExtensionContext context) {
+        if (faultsToClear != null) {
+            faultsToClear.faults().clear();
+        }
         EmbeddedConnectCluster c = cluster();
         for (Object connector : List.copyOf(c.connectors())) {
             c.deleteConnector((String) connector);

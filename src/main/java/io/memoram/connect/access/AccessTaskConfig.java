@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.memoram.connect.config.MemoramCommonConfig;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +20,11 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * The keys a connector adds to each task config, for both connectors, defined in a
- * {@link ConfigDef} (as Kafka's MirrorMaker task configs are) so that a task config is parsed and
- * validated in one place.
+ * The keys a connector adds to each task config, for both connectors: {@link #taskConfigs} writes
+ * both connectors' task configs; {@link #define} adds the keys to each task config class's
+ * {@code ConfigDef} (the source's and the sink's {@code Memoram*TaskConfig}, as Kafka's
+ * {@code MirrorSourceTaskConfig} does), which parses a task's config once; {@link #parse} reads the
+ * task keys alone (tests, tools).
  *
  * <p>The requests travel as one JSON array ({@code [{"id": "...", "memory_key_sha256": "..."}]}),
  * because the API calls request ids opaque: an id may hold dots, colons, commas or any Unicode,
@@ -43,13 +47,39 @@ public final class AccessTaskConfig extends AbstractConfig {
     private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{64}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final ConfigDef DEFINITION = new ConfigDef()
-            .define(TASK_NUMBER_CONFIG, Type.INT, 0, ConfigDef.Range.atLeast(0), Importance.LOW,
-                    "The task's number, set by the connector.")
-            .define(TASK_COUNT_CONFIG, Type.INT, 1, ConfigDef.Range.atLeast(1), Importance.LOW,
-                    "How many tasks share the connector's users, set by the connector.")
-            .define(REQUEST_IDS_CONFIG, Type.STRING, "[]", (name, value) -> decode(name, (String) value), Importance.LOW,
-                    "The access requests this task is given (JSON), set by the connector.");
+    private static final ConfigDef DEFINITION = define(new ConfigDef());
+
+    /**
+     * Adds the task keys to {@code def}: each task config class ({@code MemoramSourceTaskConfig},
+     * {@code MemoramSinkTaskConfig}) defines them on top of its connector's {@code ConfigDef}, as
+     * Kafka's {@code MirrorSourceTaskConfig} does, so a task's config is parsed once. The requests'
+     * JSON is decoded by {@link #decodeRequests}, once, by whoever parsed the config.
+     */
+    public static ConfigDef define(ConfigDef def) {
+        return def
+                .define(TASK_NUMBER_CONFIG, Type.INT, 0, ConfigDef.Range.atLeast(0), Importance.LOW,
+                        "The task's number, set by the connector.")
+                .define(TASK_COUNT_CONFIG, Type.INT, 1, ConfigDef.Range.atLeast(1), Importance.LOW,
+                        "How many tasks share the connector's users, set by the connector.")
+                .define(REQUEST_IDS_CONFIG, Type.STRING, "[]", Importance.LOW,
+                        "The access requests this task is given (JSON), set by the connector.");
+    }
+
+    /**
+     * Fails unless the task keys are there: a task config written by another connector, or by an
+     * older version of this one, is refused at task start rather than served with no requests.
+     */
+    public static void requireTaskKeys(Map<String, String> taskProps) {
+        if (!taskProps.containsKey(REQUEST_IDS_CONFIG)) {
+            throw new ConfigException("The task config lacks " + REQUEST_IDS_CONFIG
+                    + ": it was not created by a Memoram connector of this version");
+        }
+    }
+
+    /** The requests of a parsed task config ({@link #REQUEST_IDS_CONFIG}'s value). */
+    public static List<Request> decodeRequests(String value) {
+        return decode(REQUEST_IDS_CONFIG, value);
+    }
 
     /** One request a task is given; {@code userId} and {@code keyFingerprint} may be null. */
     public record Request(String requestId, String userId, String keyFingerprint) {
@@ -71,26 +101,28 @@ public final class AccessTaskConfig extends AbstractConfig {
      * @throws ConfigException naming the key when a value is malformed or the task keys are missing
      */
     public static AccessTaskConfig parse(Map<String, String> taskProps) {
-        if (!taskProps.containsKey(REQUEST_IDS_CONFIG)) {
-            throw new ConfigException("The task config lacks " + REQUEST_IDS_CONFIG
-                    + ": it was not created by a Memoram connector of this version");
-        }
+        requireTaskKeys(taskProps);
         return new AccessTaskConfig(taskProps);
     }
 
     /**
-     * The task keys of a task config as given: a task started without them (directly, as unit tests
-     * do, with {@code memoram.access.request.ids}) is task 0 of 1 with no requests given.
-     *
-     * @throws ConfigException naming the key when a value is malformed
+     * The task configs of a connector, for both connectors: each is the connector's config minus
+     * {@code memoram.memory.keys}, plus this task's number out of {@code taskCount} and every request
+     * without its user (each task finds users itself), so task configs change only when the
+     * requests or the task count do.
      */
-    public static AccessTaskConfig ofTask(Map<String, String> taskProps) {
-        return new AccessTaskConfig(taskProps);
-    }
-
-    /** Adds the task keys for {@code requests} and the task number to {@code props} (the connector's config); one task. */
-    public static Map<String, String> write(Map<String, String> props, int taskNumber, List<Request> requests) {
-        return write(props, taskNumber, 1, requests);
+    public static List<Map<String, String>> taskConfigs(Map<String, String> connectorProps, List<Request> requests, int taskCount) {
+        List<Request> given = new ArrayList<>();
+        for (Request r : requests) {
+            given.add(new Request(r.requestId(), null, r.keyFingerprint()));
+        }
+        List<Map<String, String>> configs = new ArrayList<>(taskCount);
+        for (int t = 0; t < taskCount; t++) {
+            Map<String, String> props = new HashMap<>(connectorProps);
+            props.remove(MemoramCommonConfig.MEMORY_KEYS_CONFIG);
+            configs.add(write(props, t, taskCount, given));
+        }
+        return configs;
     }
 
     /** Adds the task keys to {@code props}: this task's number, how many tasks share the users, and the requests. */
@@ -109,6 +141,7 @@ public final class AccessTaskConfig extends AbstractConfig {
         props.put(TASK_NUMBER_CONFIG, Integer.toString(taskNumber));
         props.put(TASK_COUNT_CONFIG, Integer.toString(taskCount));
         DEFINITION.parse(props); // what we write must parse: fail here, in the connector, not in every task
+        decode(REQUEST_IDS_CONFIG, props.get(REQUEST_IDS_CONFIG));
         return props;
     }
 

@@ -7,7 +7,6 @@ import io.memoram.connect.client.MemoramClient;
 import io.memoram.connect.client.MemoramException;
 import io.memoram.connect.client.MemoramNotFoundException;
 import io.memoram.connect.client.Secret;
-import io.memoram.connect.config.AccessDiscovery;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -16,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -26,8 +26,7 @@ import org.slf4j.LoggerFactory;
  * A connector's view of its access requests, for both connectors: the one path from configuration
  * to the requests its tasks serve. Resolves memory keys to request ids (ids the connector
  * remembered first, then the API, which reuses or files a request), learns each request's user,
- * and calls {@code onChange} when the requests (or, when task configs carry them, their users)
- * change, so the connector asks for task reconfiguration only then. Discovery of the account's
+ * and calls {@code onChange} when the requests change, so the connector asks for task reconfiguration only then. Discovery of the account's
  * other requests is the tasks' business (the source's {@link AccessShare}, the sink's user
  * directory): approvals never reconfigure a connector. Driven by {@link AccessRefresher}; {@link #requests()} is read by the
  * herder's thread.
@@ -43,6 +42,26 @@ public final class ConnectorAccess {
     }
 
     private final MemoramClient client;
+    /**
+     * What a connector's access is built from, named rather than positional.
+     *
+     * @param configuredIds  {@code memoram.access.request.ids}, in config order (duplicates collapse)
+     * @param memoryKeys     {@code memoram.memory.keys}, resolved to request ids (duplicates collapse)
+     * @param requestReason  the reason of the requests the API files for memory keys
+     * @param remembered     memory-key fingerprints to the request ids stored by earlier runs (absent
+     *                       ones omitted; the source's offsets, nothing for the sink)
+     * @param onChange       called when the requests change: the connector asks for task reconfiguration
+     */
+    public record Settings(List<String> configuredIds, List<Secret> memoryKeys, String requestReason,
+                           Function<List<String>, Map<String, String>> remembered, Runnable onChange) {
+        public Settings {
+            configuredIds = List.copyOf(new LinkedHashSet<>(configuredIds));
+            memoryKeys = List.copyOf(memoryKeys);
+            Objects.requireNonNull(remembered, "remembered");
+            Objects.requireNonNull(onChange, "onChange");
+        }
+    }
+
     private final AccessRequestResolver resolver;
     /** Memory-key fingerprints to the request ids the connector stored earlier (the source's offsets); may be empty. */
     private final Function<List<String>, Map<String, String>> remembered;
@@ -55,33 +74,16 @@ public final class ConnectorAccess {
     private final Map<String, String> userByRequest = new HashMap<>();
     private final Set<String> unknownIds = new HashSet<>();
     private List<AccessTaskConfig.Request> published;
-    /** Whether task configs carry users; both connectors now give request ids only (the source's tasks find their users). */
-    private boolean usersInTaskConfigs = true;
 
-    /**
-     * @param remembered  fingerprints to request ids stored by earlier runs (absent ones omitted)
-     */
-    public ConnectorAccess(MemoramClient client, AccessRequestResolver resolver,
-                           Function<List<String>, Map<String, String>> remembered, List<String> configuredIds,
-                           List<Secret> memoryKeys, Runnable onChange) {
+    public ConnectorAccess(MemoramClient client, Settings settings) {
         this.client = client;
-        this.resolver = resolver;
-        this.remembered = remembered;
-        this.configuredIds = List.copyOf(new LinkedHashSet<>(configuredIds));
-        for (Secret k : memoryKeys) {
+        this.resolver = new AccessRequestResolver(client, settings.requestReason());
+        this.remembered = settings.remembered();
+        this.configuredIds = settings.configuredIds();
+        for (Secret k : settings.memoryKeys()) {
             keys.putIfAbsent(AccessRequestResolver.keyFingerprint(k), k);
         }
-        this.onChange = onChange;
-    }
-
-    /**
-     * For a connector whose task configs carry request ids only (the sink, whose every task serves
-     * every request; the source, whose tasks find their users themselves): a user becoming known is
-     * then no reason to reconfigure.
-     */
-    public synchronized ConnectorAccess withoutUsersInTaskConfigs() {
-        usersInTaskConfigs = false;
-        return this;
+        this.onChange = settings.onChange();
     }
 
     /** What the connector knows now: every request id (configured, resolved) with its user and key fingerprint. */
@@ -119,15 +121,17 @@ public final class ConnectorAccess {
             changed = published != null && !now.equals(published);
         }
         if (changed) {
-            log.info("The access requests of this connector or their users changed: requesting task reconfiguration");
+            log.info("The access requests of this connector changed: requesting task reconfiguration");
             onChange.run();
         }
     }
 
     private synchronized List<AccessTaskConfig.Request> comparable(List<AccessTaskConfig.Request> requests) {
         List<AccessTaskConfig.Request> copy = new ArrayList<>();
+        // Task configs carry request ids only (every task finds its users itself): a user becoming
+        // known is no reason to reconfigure.
         for (AccessTaskConfig.Request r : requests) {
-            copy.add(usersInTaskConfigs ? r : new AccessTaskConfig.Request(r.requestId(), null, r.keyFingerprint()));
+            copy.add(new AccessTaskConfig.Request(r.requestId(), null, r.keyFingerprint()));
         }
         copy.sort(Comparator.comparing(AccessTaskConfig.Request::requestId));
         return copy;

@@ -39,9 +39,9 @@ public final class RunningAccess implements AutoCloseable {
     public static RunningAccess start(MemoramCommonConfig config, Function<List<String>, Map<String, String>> remembered,
                                       String threadName, Supplier<ConnectorContext> context) {
         MemoramClient client = MemoramClient.create(config.clientConfig(RequestListener.NONE)).withRetry(RetryPolicy.SHORT);
-        ConnectorAccess access = new ConnectorAccess(client, new AccessRequestResolver(client, config.accessRequestReason()),
-                remembered, config.accessRequestIds(), config.memoryKeys(),
-                () -> context.get().requestTaskReconfiguration()).withoutUsersInTaskConfigs();
+        ConnectorAccess access = new ConnectorAccess(client, new ConnectorAccess.Settings(config.accessRequestIds(),
+                config.memoryKeys(), config.accessRequestReason(), remembered,
+                () -> context.get().requestTaskReconfiguration()));
         RunningAccess running = new RunningAccess(client, access);
         try {
             running.refresher = AccessRefresher.start(access, config.accessCheckInterval(), threadName, e -> context.get().raiseError(e));

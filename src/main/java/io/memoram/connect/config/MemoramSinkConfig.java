@@ -135,7 +135,12 @@ public class MemoramSinkConfig extends MemoramCommonConfig {
     private final ErrorsTolerance errorsTolerance;
 
     public MemoramSinkConfig(Map<?, ?> originals) {
-        super(CONFIG_DEF, originals);
+        this(CONFIG_DEF, originals);
+    }
+
+    /** For a task's config: {@code def} is {@link #CONFIG_DEF} plus the task's own keys, parsed in the same pass. */
+    protected MemoramSinkConfig(ConfigDef def, Map<?, ?> originals) {
+        super(def, originals);
         writeMode = EnumSettings.parse(WriteMode.class, WRITE_MODE_CONFIG, getString(WRITE_MODE_CONFIG));
         onNullValues = EnumSettings.parse(OnNullValues.class, BEHAVIOR_ON_NULL_VALUES_CONFIG,
                 getString(BEHAVIOR_ON_NULL_VALUES_CONFIG));

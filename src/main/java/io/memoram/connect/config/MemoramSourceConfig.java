@@ -187,7 +187,12 @@ public class MemoramSourceConfig extends MemoramCommonConfig {
     private final OnDecryptionError onDecryptionError;
 
     public MemoramSourceConfig(Map<?, ?> originals) {
-        super(CONFIG_DEF, originals);
+        this(CONFIG_DEF, originals);
+    }
+
+    /** For a task's config: {@code def} is {@link #CONFIG_DEF} plus the task's own keys, parsed in the same pass. */
+    protected MemoramSourceConfig(ConfigDef def, Map<?, ?> originals) {
+        super(def, originals);
         onDelete = EnumSettings.parse(OnDelete.class, BEHAVIOR_ON_DELETE_CONFIG, getString(BEHAVIOR_ON_DELETE_CONFIG));
         onDecryptionError = EnumSettings.parse(OnDecryptionError.class, BEHAVIOR_ON_DECRYPTION_ERROR_CONFIG,
                 getString(BEHAVIOR_ON_DECRYPTION_ERROR_CONFIG));

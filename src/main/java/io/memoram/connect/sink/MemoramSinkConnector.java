@@ -5,9 +5,7 @@ import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.access.ConnectorAccess;
 import io.memoram.connect.access.RunningAccess;
 import io.memoram.connect.config.ConnectorValidation;
-import io.memoram.connect.config.MemoramCommonConfig;
 import io.memoram.connect.config.MemoramSinkConfig;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,15 +72,8 @@ public class MemoramSinkConnector extends SinkConnector {
     public List<Map<String, String>> taskConfigs(int maxTasks) {
         List<AccessTaskConfig.Request> requests = access.requests();
         access.published(requests);
-        List<AccessTaskConfig.Request> ids = requests.stream()
-                .map(r -> new AccessTaskConfig.Request(r.requestId(), null, r.keyFingerprint())).toList();
-        List<Map<String, String>> configs = new ArrayList<>(maxTasks);
-        for (int i = 0; i < maxTasks; i++) {
-            Map<String, String> task = new HashMap<>(props);
-            task.remove(MemoramCommonConfig.MEMORY_KEYS_CONFIG);
-            configs.add(AccessTaskConfig.write(task, i, ids));
-        }
-        return configs;
+        // Every sink task is given every request: whichever task a record lands on can serve its user.
+        return AccessTaskConfig.taskConfigs(props, requests, maxTasks);
     }
 
     @Override

@@ -94,7 +94,7 @@ public class MemoramSourceConnector extends SourceConnector {
         access.published(requests);
         int tasks = TaskAssignment.taskCount(maxTasks, config.accessDiscovery().enabled(),
                 config.accessRequestIds().size() + config.memoryKeys().size());
-        List<Map<String, String>> configs = TaskAssignment.taskConfigs(props, requests, tasks);
+        List<Map<String, String>> configs = AccessTaskConfig.taskConfigs(props, requests, tasks);
         log.info("{} access requests given to {} tasks, each serving its share of users ({} memory keys still unresolved, discovery {})",
                 requests.size(), configs.size(), access.unresolvedKeys(), config.accessDiscovery().wire());
         return configs;

@@ -4,7 +4,6 @@ import io.memoram.connect.Version;
 import io.memoram.connect.access.AccessRegistry;
 import io.memoram.connect.access.AccessScope;
 import io.memoram.connect.access.AccessShare;
-import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.client.model.AccessStatus;
 import io.memoram.connect.client.ClientMetrics;
 import io.memoram.connect.client.ClientMetricsMXBean;
@@ -100,10 +99,9 @@ public class MemoramSourceTask extends SourceTask {
 
     private void startOrThrow(Map<String, String> props) {
         MemoramSourceTaskConfig config = new MemoramSourceTaskConfig(props);
-        AccessTaskConfig task = config.task();
         String connector = config.connectorName();
-        int taskNumber = task.taskNumber();
-        AccessShare share = new AccessShare(taskNumber, task.taskCount(), task.requests(),
+        int taskNumber = config.taskNumber();
+        AccessShare share = new AccessShare(taskNumber, config.taskCount(), config.requests(),
                 AccessScope.of(config));
 
         startStep.accept("metrics");
@@ -164,7 +162,7 @@ public class MemoramSourceTask extends SourceTask {
         startStep.accept("access");
         access.start(pipeline, config.accessCheckInterval(), "memoram-source-access-" + connector + "-" + taskNumber + "-");
         log.info("Source task {} of {} started with {} access requests given and {} users known, discovery {}, up to {} calls in flight",
-                taskNumber, task.taskCount(), task.requests().size(), users.size(), config.accessDiscovery().wire(),
+                taskNumber, config.taskCount(), config.requests().size(), users.size(), config.accessDiscovery().wire(),
                 config.maxInFlightRequests());
     }
 

@@ -43,7 +43,7 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         if ("discovery".equals(System.getProperty("bench.only"))) {
             // Discovery at scale runs on its own (an embedded Connect cluster, minutes): printed, not in the report.
-            io.memoram.connect.source.DiscoveryBench.main(args);
+            DiscoveryBench.main(args);
             System.exit(0);
         }
         Path out = Path.of(args.length > 0 ? args[0] : "docs/benchmarks.md");
@@ -109,7 +109,7 @@ public final class BenchMain {
         // Discovery at scale runs only on request (-Dbench.only=discovery): keep its last block. The source
         // profile is written by hand (docs/benchmarks.md, from JFR): kept as it is.
         String before = Files.exists(out) ? Files.readString(out) : "";
-        for (String[] kept : new String[][] {{io.memoram.connect.source.DiscoveryBench.BEGIN, io.memoram.connect.source.DiscoveryBench.END},
+        for (String[] kept : new String[][] {{DiscoveryBench.BEGIN, DiscoveryBench.END},
                 {SOURCE_PROFILE_BEGIN, SOURCE_PROFILE_END}}) {
             int b = before.indexOf(kept[0]);
             int e = before.indexOf(kept[1]);

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +26,47 @@ public final class SelfSignedTls {
         this.dir = dir;
     }
 
-    /** Generates the key pair and its truststores in {@code dir}. */
+    /** Made once per JVM: four keytool processes take seconds on a loaded machine, and no test needs a key of its own. */
+    private static Path generated;
+
+    /**
+     * The key pair and its truststores, in {@code dir}: copies of the ones this JVM generated first
+     * (each test may still overwrite or corrupt its own copies).
+     */
     public static SelfSignedTls create(Path dir) {
+        Path source = generated();
+        try {
+            Files.createDirectories(dir);
+            for (String file : FILES) {
+                Files.copy(source.resolve(file), dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new SelfSignedTls(dir);
+    }
+
+    private static final List<String> FILES = List.of("server.p12", "server.pem", "trust.pkcs12", "trust.jks");
+
+    private static synchronized Path generated() {
+        if (generated == null) {
+            try {
+                Path dir = Files.createTempDirectory("memoram-tls");
+                generate(dir);
+                for (String file : FILES) {
+                    dir.resolve(file).toFile().deleteOnExit();
+                }
+                dir.toFile().deleteOnExit();
+                generated = dir;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return generated;
+    }
+
+    /** Generates the key pair and its truststores in {@code dir}. */
+    private static void generate(Path dir) {
         SelfSignedTls t = new SelfSignedTls(dir);
         t.keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=memoram-emulator",
                 "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12",
@@ -37,7 +77,6 @@ public final class SelfSignedTls {
             t.keytool("-importcert", "-noprompt", "-alias", "emulator", "-file", dir.resolve("server.pem").toString(),
                     "-storetype", type, "-keystore", t.trustStore(type).toString(), "-storepass", PASSWORD);
         }
-        return t;
     }
 
     public Path keyStore() {

@@ -29,7 +29,8 @@ class SourceHistoryModelTest {
     @RegisterExtension
     static final MemoramEmulator emu = MemoramEmulator.start();
 
-    private static final List<Long> WITHOUT_CRASHES = List.of(1L, 2L, 3L, 4L, 5L, 6L);
+    // Three seeds in the build (mvn test stays under a minute); -Pmodel-long runs 200 of each kind.
+    private static final List<Long> WITHOUT_CRASHES = List.of(1L, 2L, 3L);
     // Each of these deletes, while the task is down, a blob whose record was in a crash's lost lag (issue 16's
     // lost tombstone): on main (b44ca5d) all six fail for that reason, until the task recovers the ids it
     // emitted past its committed offsets.

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.memoram.connect.access.AccessTaskConfig;
 import io.memoram.connect.config.MemoramCommonConfig;
+import io.memoram.connect.config.MemoramSourceConfig;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ class TaskAssignmentTest {
         List<AccessTaskConfig.Request> rs = List.of(
                 new AccessTaskConfig.Request("r1", "alice", null),
                 new AccessTaskConfig.Request("r2", null, "e".repeat(64)));
-        List<Map<String, String>> configs = TaskAssignment.taskConfigs(connectorProps(), rs, 3);
+        List<Map<String, String>> configs = AccessTaskConfig.taskConfigs(connectorProps(), rs, 3);
         assertThat(configs).hasSize(3);
         for (int t = 0; t < 3; t++) {
             Map<String, String> c = configs.get(t);
@@ -56,13 +57,13 @@ class TaskAssignmentTest {
     void opaqueIdsWithDotsColonsCommasAndNonAsciiSurviveTheTaskConfig() {
         List<String> ids = List.of("req.42", "urn:memoram:req:7", "a,b", "zürich-ü", "請求-1", "with space", "quote\"d", "{json}");
         List<AccessTaskConfig.Request> rs = ids.stream().map(id -> new AccessTaskConfig.Request(id, null, null)).toList();
-        Map<String, String> c = TaskAssignment.taskConfigs(connectorProps(), rs, 2).get(1);
+        Map<String, String> c = AccessTaskConfig.taskConfigs(connectorProps(), rs, 2).get(1);
         assertThat(AccessTaskConfig.requestIds(c)).containsExactlyElementsOf(ids);
     }
 
     @Test
     void aMalformedTaskKeyIsNamed() {
-        Map<String, String> c = TaskAssignment.taskConfigs(connectorProps(),
+        Map<String, String> c = AccessTaskConfig.taskConfigs(connectorProps(),
                 List.of(new AccessTaskConfig.Request("r1", null, "f".repeat(64))), 1).get(0);
         Map<String, String> bad = new HashMap<>(c);
         bad.put(AccessTaskConfig.REQUEST_IDS_CONFIG, "[{\"id\":\"r1\",\"memory_key_sha256\":\"not-a-fingerprint\"}]");
@@ -79,5 +80,26 @@ class TaskAssignmentTest {
                 .hasMessageContaining(AccessTaskConfig.TASK_COUNT_CONFIG);
         Map<String, String> foreign = new HashMap<>(connectorProps());
         assertThatThrownBy(() -> AccessTaskConfig.parse(foreign)).hasMessageContaining(AccessTaskConfig.REQUEST_IDS_CONFIG);
+    }
+
+    @Test
+    void theTaskConfigClassParsesTheConnectorsSettingsAndTheTaskKeysInOnePass() {
+        Map<String, String> c = AccessTaskConfig.taskConfigs(connectorProps(),
+                List.of(new AccessTaskConfig.Request("r1", "alice", null)), 3).get(2);
+        MemoramSourceTaskConfig task = new MemoramSourceTaskConfig(c);
+        assertThat(task.taskNumber()).isEqualTo(2);
+        assertThat(task.taskCount()).isEqualTo(3);
+        assertThat(task.requests()).containsExactly(new AccessTaskConfig.Request("r1", null, null));
+        assertThat(MemoramSourceTaskConfig.TASK_CONFIG_DEF.names()).containsAll(MemoramSourceConfig.CONFIG_DEF.names())
+                .contains(AccessTaskConfig.TASK_NUMBER_CONFIG, AccessTaskConfig.TASK_COUNT_CONFIG, AccessTaskConfig.REQUEST_IDS_CONFIG);
+        // The connector's own definition (its config(), docs/configuration.md) stays without the task keys.
+        assertThat(MemoramSourceConfig.CONFIG_DEF.names()).doesNotContain(AccessTaskConfig.TASK_NUMBER_CONFIG);
+        Map<String, String> foreign = new HashMap<>(connectorProps());
+        assertThatThrownBy(() -> new MemoramSourceTaskConfig(foreign)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(AccessTaskConfig.REQUEST_IDS_CONFIG);
+        Map<String, String> bad = new HashMap<>(c);
+        bad.put(AccessTaskConfig.TASK_NUMBER_CONFIG, "-1");
+        assertThatThrownBy(() -> new MemoramSourceTaskConfig(bad)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(AccessTaskConfig.TASK_NUMBER_CONFIG);
     }
 }

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,20 +30,8 @@ class SinkAccessClusterIT {
     @RegisterExtension
     static final MemoramEmulator emu = MemoramEmulator.start();
     @RegisterExtension
-    static final ConnectClusterExtension cluster = ConnectClusterExtension.shared();
+    static final ConnectClusterExtension cluster = ConnectClusterExtension.shared().clearingFaultsOf(emu);
     private static EmbeddedConnectCluster connect; // filled by the extension before the tests
-    private final List<String> connectors = new ArrayList<>();
-
-    @AfterEach
-    void cleanUp() {
-        // The extension deletes every connector after each test, passed or failed.
-        emu.faults().clear();
-    }
-
-    private void configure(String name, Map<String, String> config) {
-        connectors.add(name);
-        connect.configureConnector(name, config);
-    }
 
     private static List<String> decrypted(EmulatedUser u) {
         return SinkClusterSupport.decrypted(emu, u);
@@ -85,7 +72,7 @@ class SinkAccessClusterIT {
         config.put("memoram.access.request.reason", REASON);
         config.put("memoram.access.check.interval.ms", "500");
         SinkClusterSupport.withDlq(config, dlq);
-        configure("sink-discovery", config);
+        connect.configureConnector("sink-discovery", config);
 
         connect.kafka().produce(topic, "k-early", note(early, "early note"));
         await().atMost(WAIT).until(() -> decrypted(early).equals(List.of("early note")));
@@ -112,7 +99,7 @@ class SinkAccessClusterIT {
         Map<String, String> config = SinkClusterSupport.sinkConfig(emu, apiKey, topic, List.of(request));
         config.put("memoram.access.check.interval.ms", "500");
         SinkClusterSupport.withDlq(config, dlq);
-        configure("sink-reapproval", config);
+        connect.configureConnector("sink-reapproval", config);
 
         connect.kafka().produce(topic, "k1", note(user, "before"));
         await().atMost(WAIT).until(() -> decrypted(user).equals(List.of("before")));
@@ -153,7 +140,7 @@ class SinkAccessClusterIT {
         config.put("memoram.access.check.interval.ms", "500");
         // Down for everything the connector needs (validation's API-key check gets its token).
         emu.faults().on(null, "/access-requests").next(1_000_000, Fault.status(503));
-        configure("sink-api-down", config);
+        connect.configureConnector("sink-api-down", config);
         await().atMost(WAIT).until(() -> {
             try {
                 return connect.connectorStatus("sink-api-down").connector().state().equals("RUNNING");

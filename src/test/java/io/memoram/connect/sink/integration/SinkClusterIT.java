@@ -57,7 +57,7 @@ class SinkClusterIT {
     }
 
     private static List<String> decrypted(EmulatedUser u) {
-        return emu.blobs(u.userId()).stream().map(b -> emu.decrypt(u.userId(), b.content())).sorted().toList();
+        return SinkClusterSupport.decrypted(emu, u);
     }
 
     @Test

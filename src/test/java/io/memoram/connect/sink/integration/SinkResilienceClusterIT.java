@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,7 +31,7 @@ class SinkResilienceClusterIT {
     @RegisterExtension
     static final MemoramEmulator emu = MemoramEmulator.start();
     @RegisterExtension
-    static final ConnectClusterExtension cluster = ConnectClusterExtension.shared();
+    static final ConnectClusterExtension cluster = ConnectClusterExtension.shared().clearingFaultsOf(emu);
     private static EmbeddedConnectCluster connect;
     private static String apiKey;
 
@@ -41,13 +40,8 @@ class SinkResilienceClusterIT {
         apiKey = emu.createApiKey();
     }
 
-    @AfterEach
-    void clearFaults() {
-        emu.faults().clear();
-    }
-
     private static List<String> decrypted(EmulatedUser u) {
-        return emu.blobs(u.userId()).stream().map(b -> emu.decrypt(u.userId(), b.content())).sorted().toList();
+        return SinkClusterSupport.decrypted(emu, u);
     }
 
     private static long committed(String connector) {

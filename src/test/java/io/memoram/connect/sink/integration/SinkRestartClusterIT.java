@@ -18,7 +18,6 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -38,13 +37,8 @@ class SinkRestartClusterIT {
     @RegisterExtension
     static final MemoramEmulator emu = MemoramEmulator.start();
     @RegisterExtension
-    static final ConnectClusterExtension cluster = ConnectClusterExtension.shared();
+    static final ConnectClusterExtension cluster = ConnectClusterExtension.shared().clearingFaultsOf(emu);
     private static EmbeddedConnectCluster connect; // filled by the extension before the tests
-
-    @AfterEach
-    void cleanUp() {
-        emu.faults().clear();
-    }
 
     private static List<String> decrypted(EmulatedUser u) {
         return SinkClusterSupport.decrypted(emu, u);

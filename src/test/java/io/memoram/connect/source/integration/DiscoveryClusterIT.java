@@ -28,7 +28,6 @@ import java.util.stream.Collectors;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.runtime.rest.entities.TaskInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -45,20 +44,8 @@ class DiscoveryClusterIT {
     @RegisterExtension
     static final MemoramEmulator emu = MemoramEmulator.start();
     @RegisterExtension
-    static final ConnectClusterExtension cluster = ConnectClusterExtension.shared();
+    static final ConnectClusterExtension cluster = ConnectClusterExtension.shared().clearingFaultsOf(emu);
     private static EmbeddedConnectCluster connect; // filled by the extension before the tests
-    private final List<String> connectors = new ArrayList<>();
-
-    @AfterEach
-    void clearFaults() {
-        // The extension deletes every connector after each test, passed or failed.
-        emu.faults().clear();
-    }
-
-    private void configure(String name, Map<String, String> config) {
-        connectors.add(name);
-        connect.configureConnector(name, config);
-    }
 
     /**
      * Which task serves each user now, from the tasks' MBeans (each lists the users it knows, with
@@ -122,7 +109,7 @@ class DiscoveryClusterIT {
         config.put("memoram.access.discovery", "reason");
         config.put("memoram.access.request.reason", OURS);
         config.put("tasks.max", "2");
-        configure(name, config);
+        connect.configureConnector(name, config);
         String memories = prefix + ".memories";
         await().atMost(TIMEOUT).until(() -> running(connect, name, 2));
         await().atMost(TIMEOUT).until(() -> contentById(readAll(connect, memories)).keySet().containsAll(expected.keySet()));
@@ -185,7 +172,7 @@ class DiscoveryClusterIT {
         SourceKit.createTopics(connect, prefix);
         Map<String, String> config = SourceKit.config(emu, apiKey, prefix);
         config.put("memoram.access.request.ids", stayingRequest + "," + removedRequest);
-        configure(name, config);
+        connect.configureConnector(name, config);
         String memories = prefix + ".memories";
         await().atMost(TIMEOUT).until(() -> contentById(readAll(connect, memories)).keySet()
                 .containsAll(expected.keySet()) && contentById(readAll(connect, memories)).keySet().containsAll(removedBefore.keySet()));
@@ -210,7 +197,7 @@ class DiscoveryClusterIT {
         String name = "refused-key";
         Map<String, String> config = SourceKit.config(emu, apiKey, "refused");
         config.put("memoram.memory.keys", unknownKey);
-        configure(name, config);
+        connect.configureConnector(name, config);
         await().atMost(TIMEOUT).until(() -> {
             try {
                 return connect.connectorStatus(name).connector().state().equals("FAILED");

@@ -10,8 +10,7 @@ import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
 import io.memoram.connect.source.SourceKit.Rec;
 import io.memoram.connect.source.SourceKit;
-import io.memoram.connect.util.Jmx;
-import java.lang.management.ManagementFactory;
+import io.memoram.connect.source.TaskStarts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,16 +18,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import javax.management.MBeanServer;
-import javax.management.MBeanServerDelegate;
-import javax.management.MBeanServerNotification;
-import javax.management.NotificationFilter;
-import javax.management.NotificationListener;
-import javax.management.ObjectName;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -45,41 +36,8 @@ public class StableAssignmentClusterIT {
     @RegisterExtension
     static final MemoramEmulator emu = MemoramEmulator.start();
     @RegisterExtension
-    static final ConnectClusterExtension cluster = ConnectClusterExtension.shared();
+    static final ConnectClusterExtension cluster = ConnectClusterExtension.shared().clearingFaultsOf(emu);
     private static EmbeddedConnectCluster connect; // filled by the extension before the tests
-
-    @AfterEach
-    void clearFaults() {
-        emu.faults().clear();
-    }
-
-    /** Counts registrations of the source-task MBeans of one connector: one per task start. */
-    public static final class TaskStarts implements AutoCloseable {
-        private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        private final AtomicInteger count = new AtomicInteger();
-        private final NotificationListener listener;
-        private final NotificationFilter filter;
-
-        public TaskStarts(String connector) throws Exception {
-            ObjectName pattern = new ObjectName(Jmx.DOMAIN + ":type=source-task,connector=" + ObjectName.quote(connector) + ",*");
-            listener = (n, handback) -> {
-                if (n instanceof MBeanServerNotification m && pattern.apply(m.getMBeanName())) {
-                    count.incrementAndGet();
-                }
-            };
-            filter = n -> MBeanServerNotification.REGISTRATION_NOTIFICATION.equals(n.getType());
-            server.addNotificationListener(MBeanServerDelegate.DELEGATE_NAME, listener, filter, null);
-        }
-
-        public int count() {
-            return count.get();
-        }
-
-        @Override
-        public void close() throws javax.management.JMException {
-            server.removeNotificationListener(MBeanServerDelegate.DELEGATE_NAME, listener, filter, null);
-        }
-    }
 
     private static Set<String> ids(List<Rec> recs, boolean tombstones) {
         return recs.stream().filter(r -> r.tombstone() == tombstones).map(Rec::id).collect(Collectors.toSet());

@@ -1,8 +1,9 @@
-package io.memoram.connect.source;
+package io.memoram.connect.bench;
 
 import io.memoram.connect.emulator.EmulatedUser;
 import io.memoram.connect.emulator.MemoramEmulator;
-import io.memoram.connect.source.integration.StableAssignmentClusterIT;
+import io.memoram.connect.source.SourceKit;
+import io.memoram.connect.source.TaskStarts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -59,7 +60,7 @@ public final class DiscoveryBench {
                 System.out.printf(Locale.ROOT, "[bench] discovery: %d users, first record of every user after %.1f s%n",
                         USERS, initial);
                 List<Double> seconds = new ArrayList<>();
-                StableAssignmentClusterIT.TaskStarts starts = new StableAssignmentClusterIT.TaskStarts("discovery-bench");
+                TaskStarts starts = new TaskStarts("discovery-bench");
                 for (int a = 0; a < APPROVALS; a++) {
                     EmulatedUser u = emu.createUser();
                     emu.putBlob(u.userId(), "newcomer " + a, "t", List.of());
