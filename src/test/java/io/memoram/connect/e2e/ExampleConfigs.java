@@ -31,6 +31,28 @@ public final class ExampleConfigs {
         return c;
     }
 
+    /** The source example for one task serving {@code requestId} of the emulator at {@code apiUrl}, polling every second. */
+    public static Map<String, String> source(Path secretsFile, String apiUrl, String requestId, String topicPrefix) {
+        Map<String, String> c = withSecretsFile(source(), secretsFile);
+        c.put("memoram.api.url", apiUrl);
+        c.put("memoram.access.request.ids", requestId);
+        c.put("topic.prefix", topicPrefix);
+        c.put("poll.interval.ms", "1000");
+        c.put("tasks.max", "1");
+        return c;
+    }
+
+    /** The sink example for one task writing {@code topic} to {@code requestId}'s user, with a dead letter queue. */
+    public static Map<String, String> sink(Path secretsFile, String apiUrl, String requestId, String topic) {
+        Map<String, String> c = withSecretsFile(sink(), secretsFile);
+        c.put("memoram.api.url", apiUrl);
+        c.put("memoram.access.request.ids", requestId);
+        c.put("topics", topic);
+        c.put("tasks.max", "1");
+        c.put("errors.deadletterqueue.topic.name", topic + "-dlq");
+        return c;
+    }
+
     private static Map<String, String> load(String file) {
         try {
             JsonNode root = new ObjectMapper().readTree(ProjectPaths.projectDir().resolve("config").resolve(file).toFile());

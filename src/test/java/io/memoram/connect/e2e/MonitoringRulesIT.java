@@ -85,19 +85,9 @@ class MonitoringRulesIT {
                 Map.of("MEMORAM_MEMORY_KEYS", ""), Map.of(), false, false).withJvmArgs(List.of(javaagent))), progress).get(0);
         stack.broker().createTopic(CHAT, 1);
 
-        Map<String, String> source = ExampleConfigs.withSecretsFile(ExampleConfigs.source(), secrets);
-        source.put("memoram.api.url", emulator.baseUrl());
-        source.put("memoram.access.request.ids", request);
-        source.put("topic.prefix", "monitored");
-        source.put("poll.interval.ms", "1000");
-        source.put("tasks.max", "1");
-        assertThat(worker.rest().putConnector(SOURCE, source).status()).isEqualTo(201);
-        Map<String, String> sink = ExampleConfigs.withSecretsFile(ExampleConfigs.sink(), secrets);
-        sink.put("memoram.api.url", emulator.baseUrl());
-        sink.put("memoram.access.request.ids", request);
-        sink.put("topics", CHAT);
-        sink.put("tasks.max", "1");
-        sink.put("errors.deadletterqueue.topic.name", CHAT + "-dlq");
+        assertThat(worker.rest().putConnector(SOURCE, ExampleConfigs.source(secrets, emulator.baseUrl(), request, "monitored")).status())
+                .isEqualTo(201);
+        Map<String, String> sink = ExampleConfigs.sink(secrets, emulator.baseUrl(), request, CHAT);
         assertThat(worker.rest().putConnector(SINK, sink).status()).isEqualTo(201);
         KafkaTopics.produce(stack.broker().bootstrapServers(), CHAT, "chat-1",
                 Map.of("user_id", ada.userId(), "title", "chat-1", "content", "hello"));
