@@ -101,6 +101,7 @@ final class SinkPipelineBench {
             // all be charged to the first setting.
             sink(emu, apiKey, 0, WARM_UP_RECORDS);
             plain(emu, apiKey, 0, WARM_UP_RECORDS);
+            settleJit(emu, apiKey);
             for (int latency : latencies()) {
                 emu.latency(Duration.ofMillis(latency));
                 int records = RECORDS_AT_LATENCY.get(latency);
@@ -117,6 +118,60 @@ final class SinkPipelineBench {
         }
         load = loadBefore + " at the start, " + BenchMain.loadAverage() + " at the end";
         return runs;
+    }
+
+    /** Warm-up rounds (one sink and one plain run each) after the first, until the JIT is quiet; at most this many. */
+    static final int SETTLE_ROUNDS = Integer.getInteger("bench.sink.settle.rounds", 6);
+    static final int SETTLE_RECORDS = 10_000;
+    /** A round is quiet when the compiler threads spent less than this share of its wall time compiling. */
+    static final double QUIET_JIT_SHARE = 0.10;
+    /** What {@link #settleJit} saw: rounds run and the JIT's share of the last round's wall time. */
+    static String settled = "not run";
+
+    /**
+     * On 2 cores the C2 compiler works through the sink's large call graph (its lanes, the JDK client's async
+     * exchange, the emulator's server) for tens of seconds after a fixed warm-up, at most of a core: whichever
+     * pipeline is measured first, here the sink, paid it (about 0.7 of a core during its measured run, against
+     * none for the plain client measured after it) and ran at half the rate for it. So warm both up until the
+     * compiler is quiet, letting it drain its queue between rounds, and only then measure either.
+     */
+    private static void settleJit(MemoramEmulator emu, String apiKey) throws Exception {
+        double share = Double.NaN;
+        int round = 0;
+        while (round < SETTLE_ROUNDS) {
+            round++;
+            awaitJitIdle(Duration.ofSeconds(30));
+            long jit0 = jitMillis();
+            long t0 = System.nanoTime();
+            sink(emu, apiKey, 0, SETTLE_RECORDS);
+            plain(emu, apiKey, 0, SETTLE_RECORDS);
+            share = (jitMillis() - jit0) / ((System.nanoTime() - t0) / 1e6);
+            System.out.printf(Locale.ROOT, "[sink bench] warm-up round %d: JIT compiled %.0f %% of the round's wall time%n", round, share * 100);
+            if (share < QUIET_JIT_SHARE) {
+                break;
+            }
+        }
+        awaitJitIdle(Duration.ofSeconds(30));
+        settled = String.format(Locale.ROOT, "%d round(s), the last with the JIT compiling %.0f %% of its wall time", round, share * 100);
+    }
+
+    /** Waits (at most {@code max}) until the compiler threads compiled less than 20 ms in the last 500 ms. */
+    private static void awaitJitIdle(Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        long last = jitMillis();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            long now = jitMillis();
+            if (now - last < 20) {
+                return;
+            }
+            last = now;
+        }
+    }
+
+    private static long jitMillis() {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
     /** {@code -Dbench.sink.latencies=0} runs only the 0 ms rows (for a profile); default 0 and 50. */
@@ -178,6 +233,8 @@ final class SinkPipelineBench {
                 emu.requestCount("POST", "/memory-blobs") - creates0, requests(emu) - requests0, groups));
     }
 
+    private static long traceBucket = -1;
+
     private static Run sink(MemoramEmulator emu, String apiKey, int latencyMs, int records) throws InterruptedException {
         Data d = data(emu, apiKey, records);
         String name = "bench-sink-" + latencyMs + "-" + records + "-" + System.nanoTime();
@@ -224,6 +281,15 @@ final class SinkPipelineBench {
             while (!confirmed(task.preCommit(current), expected)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the sink did not confirm " + records + " records within 300 s");
+                }
+                // -Dbench.sink.trace=true: creates and requests every 250 ms (a stall at start, or uneven progress, shows).
+                if (Boolean.getBoolean("bench.sink.trace")) {
+                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    if (ms / 250 != traceBucket) {
+                        traceBucket = ms / 250;
+                        System.out.println("[sink trace] " + ms + " ms: creates " + (emu.requestCount("POST", "/memory-blobs") - creates0)
+                                + ", requests " + (requests(emu) - requests0));
+                    }
                 }
                 Thread.sleep(5); // the framework calls preCommit every offset.flush.interval.ms; 5 ms keeps timing fine-grained
             }
@@ -282,8 +348,11 @@ final class SinkPipelineBench {
                 + "record is one create) into the emulator in the same JVM, with %d requests in flight, at 0 ms and at 50 ms of\n"
                 + "emulator latency per call (`MemoramEmulator.latency`). The sink's clock runs from `start()` until\n"
                 + "`preCommit()` confirms every offset (`put()` in batches of %d); each run has fresh users, so the sink also\n"
-                + "pays one (empty) listing and one credentials fetch per user. Warm-up runs (%s records each) come first.\n\n",
-                IN_FLIGHT, USERS, BenchReport.kib(CONTENT_BYTES), IN_FLIGHT, PUT_BATCH, BenchReport.grouped(WARM_UP_RECORDS)));
+                + "pays one (empty) listing and one credentials fetch per user. Warm-up runs (%s records each) come first,\n"
+                + "then warm-up rounds of %s records of each until the JIT compiler is quiet (this run: %s), so that\n"
+                + "neither pipeline is measured while C2 still compiles the other's code on these 2 cores.\n\n",
+                IN_FLIGHT, USERS, BenchReport.kib(CONTENT_BYTES), IN_FLIGHT, PUT_BATCH, BenchReport.grouped(WARM_UP_RECORDS),
+                BenchReport.grouped(SETTLE_RECORDS), settled));
         md.append("CPU is per record: *worker* = the Java threads other than the emulator's (thread CPU time), *server* = the\n"
                 + "emulator's threads, per 1,000 records; *process* = the whole JVM (both, plus GC and JIT).\n\n");
         md.append("| latency | pipeline | records | seconds | records/s | ratio | worker CPU ms/record | CPU ratio | server CPU ms/1,000 | process CPU ms/record | requests/record |\n"
