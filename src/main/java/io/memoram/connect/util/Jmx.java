@@ -81,17 +81,4 @@ public final class Jmx {
             log.debug("MBean {} was not registered", name);
         }
     }
-
-    /** A task id from a Connect task name such as {@code my-connector-0}, or the fallback. */
-    public static int taskNumber(String taskName, int fallback) {
-        if (taskName == null) {
-            return fallback;
-        }
-        int dash = taskName.lastIndexOf('-');
-        try {
-            return Integer.parseInt(taskName.substring(dash + 1));
-        } catch (RuntimeException e) {
-            return fallback;
-        }
-    }
 }
