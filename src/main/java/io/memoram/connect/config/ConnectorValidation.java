@@ -71,8 +71,8 @@ public final class ConnectorValidation {
         if (fieldsFine) {
             try {
                 egress = EgressConfig.parse(new org.apache.kafka.common.config.AbstractConfig(def, props));
-            } catch (org.apache.kafka.common.config.ConfigException e) {
-                byName.get(EgressConfig.settingNamedIn(e.getMessage())).addErrorMessage(e.getMessage());
+            } catch (EgressConfig.Invalid e) {
+                byName.get(e.setting()).addErrorMessage(e.getMessage());
                 fieldsFine = false;
             }
         }

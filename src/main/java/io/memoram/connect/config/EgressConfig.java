@@ -80,22 +80,22 @@ public final class EgressConfig {
         String host = blankToNull(c.getString(PROXY_HOST_CONFIG));
         Integer port = c.getInt(PROXY_PORT_CONFIG);
         if (host != null && port == null) {
-            throw new ConfigException(PROXY_PORT_CONFIG, null, "is required when " + PROXY_HOST_CONFIG + " is set");
+            throw new Invalid(PROXY_PORT_CONFIG, PROXY_PORT_CONFIG, null, "is required when " + PROXY_HOST_CONFIG + " is set");
         }
         if (host == null && port != null) {
-            throw new ConfigException(PROXY_HOST_CONFIG, "", "is required when " + PROXY_PORT_CONFIG + " is set");
+            throw new Invalid(PROXY_HOST_CONFIG, PROXY_HOST_CONFIG, "", "is required when " + PROXY_PORT_CONFIG + " is set");
         }
         String user = blankToNull(value(c.getPassword(PROXY_USER_CONFIG)));
         String password = value(c.getPassword(PROXY_PASSWORD_CONFIG));
         if (user != null && host == null) {
-            throw new ConfigException(PROXY_USER_CONFIG + " is set but " + PROXY_HOST_CONFIG + " is not");
+            throw new Invalid(PROXY_USER_CONFIG, PROXY_USER_CONFIG + " is set but " + PROXY_HOST_CONFIG + " is not");
         }
         if (user != null && password.isEmpty()) {
             // The value is a secret: ConfigException(name, value, ...) would print it.
-            throw new ConfigException(PROXY_PASSWORD_CONFIG + " is required when " + PROXY_USER_CONFIG + " is set");
+            throw new Invalid(PROXY_PASSWORD_CONFIG, PROXY_PASSWORD_CONFIG + " is required when " + PROXY_USER_CONFIG + " is set");
         }
         if (user == null && !password.isEmpty()) {
-            throw new ConfigException(PROXY_USER_CONFIG + " is required when " + PROXY_PASSWORD_CONFIG + " is set");
+            throw new Invalid(PROXY_USER_CONFIG, PROXY_USER_CONFIG + " is required when " + PROXY_PASSWORD_CONFIG + " is set");
         }
         InetSocketAddress proxy = host == null ? null : InetSocketAddress.createUnresolved(host, port);
         SSLContext ssl = sslContext(blankToNull(c.getString(TRUSTSTORE_LOCATION_CONFIG)),
@@ -103,19 +103,26 @@ public final class EgressConfig {
         return new Egress(proxy, user, user == null ? null : Secret.of(password), ssl);
     }
 
-    /** The setting a message of {@link #parse} is about: the first one it names (each message starts with it). */
-    static String settingNamedIn(String message) {
-        String best = TRUSTSTORE_LOCATION_CONFIG;
-        int at = Integer.MAX_VALUE;
-        for (String key : List.of(PROXY_HOST_CONFIG, PROXY_PORT_CONFIG, PROXY_USER_CONFIG, PROXY_PASSWORD_CONFIG,
-                TRUSTSTORE_LOCATION_CONFIG, TRUSTSTORE_PASSWORD_CONFIG, TRUSTSTORE_TYPE_CONFIG)) {
-            int i = message == null ? -1 : message.indexOf(key);
-            if (i >= 0 && i < at) {
-                at = i;
-                best = key;
-            }
+    /** A setting of this group at fault: the exception names it, so validate() can put the error on its field. */
+    static final class Invalid extends ConfigException {
+        private static final long serialVersionUID = 1L;
+        private final String setting;
+
+        /** As {@code ConfigException(name, value, message)}; never for a password's value. */
+        Invalid(String setting, String name, Object value, String message) {
+            super(name, value, message);
+            this.setting = setting;
         }
-        return best;
+
+        /** As {@code ConfigException(message)}. */
+        Invalid(String setting, String message) {
+            super(message);
+            this.setting = setting;
+        }
+
+        String setting() {
+            return setting;
+        }
     }
 
     private static SSLContext sslContext(String location, String password, String type) {
@@ -124,7 +131,7 @@ public final class EgressConfig {
         }
         Path path = Path.of(location);
         if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-            throw new ConfigException(TRUSTSTORE_LOCATION_CONFIG, location, "is not a readable file");
+            throw new Invalid(TRUSTSTORE_LOCATION_CONFIG, TRUSTSTORE_LOCATION_CONFIG, location, "is not a readable file");
         }
         String storeType = type.trim().toUpperCase(Locale.ROOT);
         KeyStore store;
@@ -133,13 +140,13 @@ public final class EgressConfig {
             store.load(in, password.isEmpty() ? null : password.toCharArray());
         } catch (IOException | GeneralSecurityException e) {
             // The JDK's message names neither the password nor the content; its cause says why (wrong password, wrong format).
-            throw new ConfigException(TRUSTSTORE_LOCATION_CONFIG, location, "cannot be opened as a " + storeType
+            throw new Invalid(TRUSTSTORE_LOCATION_CONFIG, TRUSTSTORE_LOCATION_CONFIG, location, "cannot be opened as a " + storeType
                     + " truststore with " + TRUSTSTORE_PASSWORD_CONFIG + " (wrong password, or not a " + storeType + " file: "
                     + e.getClass().getSimpleName() + ")");
         }
         try {
             if (store.size() == 0) {
-                throw new ConfigException(TRUSTSTORE_LOCATION_CONFIG, location, "holds no certificate");
+                throw new Invalid(TRUSTSTORE_LOCATION_CONFIG, TRUSTSTORE_LOCATION_CONFIG, location, "holds no certificate");
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(store);
@@ -147,7 +154,7 @@ public final class EgressConfig {
             ctx.init(null, tmf.getTrustManagers(), null);
             return ctx;
         } catch (GeneralSecurityException e) {
-            throw new ConfigException(TRUSTSTORE_LOCATION_CONFIG, location, "holds no usable certificate ("
+            throw new Invalid(TRUSTSTORE_LOCATION_CONFIG, TRUSTSTORE_LOCATION_CONFIG, location, "holds no usable certificate ("
                     + e.getClass().getSimpleName() + ")");
         }
     }
