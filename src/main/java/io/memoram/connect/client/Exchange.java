@@ -11,14 +11,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -99,15 +99,24 @@ final class Exchange {
     }
 
     private final HttpClient http;
-    private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+    private final Set<Call> inFlight = ConcurrentHashMap.newKeySet();
     private final ReentrantReadWriteLock handOver = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
     private final ResponseBudget budget;
+    /** Ends exchanges at their deadline; one daemon thread per client, idle between deadlines. */
+    private final ScheduledThreadPoolExecutor deadlines;
 
     Exchange(HttpClient http, ResponseBudget budget) {
         this.http = http;
         this.budget = budget;
+        this.deadlines = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "memoram-client-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        deadlines.setRemoveOnCancelPolicy(true); // a call that ended in time leaves nothing queued
+        deadlines.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
     /**
@@ -115,57 +124,70 @@ final class Exchange {
      * have at most {@code maxBodyBytes} (and never more than the budget's total); the caller closes
      * the reply once it has read the body.
      *
+     * <p>The exchange runs on the calling thread with the HTTP client's blocking {@code send}, not
+     * {@code sendAsync}: the JDK hands every {@code sendAsync} completion to the default
+     * {@code CompletableFuture} executor, which on a worker with two cores or fewer starts a new thread
+     * for each call (docs/benchmarks.md, "Sink at 0 ms"). The deadline and {@link #cancelAll()} end a
+     * call by aborting its body, or, while its response headers are still awaited, by interrupting the
+     * calling thread, which makes the JDK cancel the exchange.
+     *
      * @throws HttpTimeoutException   no complete response within the deadline
      * @throws BodyTooLargeException  the body exceeded {@code maxBodyBytes} or the budget's total
      * @throws BudgetExhaustedException the bodies in flight together would exceed the budget
      * @throws NotSentException      {@link #cancelAll()} ran before: nothing was sent
      * @throws ClosedException        {@link #cancelAll()} ran while the exchange was in flight: it may have reached the server
+     * @throws InterruptedException   the calling thread was interrupted (not by this class)
      * @throws IOException            any other failure of the exchange
      */
     Reply send(HttpRequest request, Duration deadline, long maxBodyBytes) throws IOException, InterruptedException {
         Bounded body = new Bounded(Math.min(maxBodyBytes, budget.total()), budget);
-        CompletableFuture<HttpResponse<byte[]>> future;
-        // The closed check, the hand-over and the registration happen under the read lock and
-        // cancelAll() sets closed under the write lock: a send either sees closed (and sends nothing)
-        // or is registered before cancelAll() looks, so no exchange goes on after cancelAll() returned.
+        Call call = new Call(Thread.currentThread(), body);
+        // The closed check and the registration happen under the read lock and cancelAll() sets closed
+        // under the write lock: a send either sees closed (and sends nothing) or is registered before
+        // cancelAll() looks, so no exchange goes on after cancelAll() returned.
         handOver.readLock().lock();
         try {
             if (closed) {
                 throw new NotSentException();
             }
-            future = http.sendAsync(request, info -> body.announced(
-                    info.headers().firstValueAsLong("Content-Length").orElse(-1)));
-            inFlight.add(future);
+            inFlight.add(call);
         } finally {
             handOver.readLock().unlock();
         }
+        ScheduledFuture<?> timer = null;
         boolean complete = false;
         try {
-            HttpResponse<byte[]> response = future.get(Saturating.toNanos(deadline), TimeUnit.NANOSECONDS);
+            timer = deadlines.schedule(() -> call.abort(new HttpTimeoutException("no complete response within "
+                    + Saturating.toMillis(deadline) + " ms")), Saturating.toNanos(deadline), TimeUnit.NANOSECONDS);
+            HttpResponse<byte[]> response = http.send(request, info -> {
+                call.headersArrived();
+                return body.announced(info.headers().firstValueAsLong("Content-Length").orElse(-1));
+            });
+            call.end(); // complete: a deadline or close that came meanwhile came too late to matter
             complete = true;
             return new Reply(response, body);
-        } catch (TimeoutException e) {
-            HttpTimeoutException timeout = new HttpTimeoutException("no complete response within "
-                    + Saturating.toMillis(deadline) + " ms");
-            abort(future, body, timeout);
-            throw timeout;
         } catch (InterruptedException e) {
-            abort(future, body, new IOException("interrupted"));
-            throw e;
-        } catch (CancellationException e) {
-            throw new ClosedException();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (closed) {
-                throw new ClosedException();
+            IOException ours = call.end();
+            if (ours == null) {
+                body.abort(new IOException("interrupted"));
+                throw e;
             }
-            if (cause instanceof IOException io) {
-                throw io;
+            throw ours; // the deadline or cancelAll() ended it
+        } catch (IOException e) {
+            IOException ours = call.end();
+            if (ours != null) {
+                throw ours; // the deadline or cancelAll() ended it; what the JDK reports is its consequence
             }
-            throw new IOException(cause == null ? "exchange failed" : cause.getClass().getSimpleName()
-                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), cause);
+            IOException reason = body.failure();
+            throw reason != null ? reason : e; // the body's own refusal (too large, budget), unwrapped
+        } catch (RejectedExecutionException e) {
+            call.end();
+            throw new NotSentException(); // cancelAll() stopped the deadlines between the check and now
         } finally {
-            inFlight.remove(future);
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            inFlight.remove(call);
             if (!complete) {
                 body.releaseAll(); // whatever arrived of a body nobody will read
             }
@@ -180,14 +202,56 @@ final class Exchange {
         } finally {
             handOver.writeLock().unlock();
         }
-        for (CompletableFuture<?> f : inFlight) {
-            f.cancel(true);
+        for (Call c : inFlight) {
+            c.abort(new ClosedException());
         }
+        deadlines.shutdownNow();
     }
 
-    private static void abort(CompletableFuture<?> future, Bounded body, IOException why) {
-        body.abort(why); // cancels the subscription: the JDK client closes the connection
-        future.cancel(true);
+    /**
+     * One exchange in flight on its calling thread. {@link #abort} (the deadline, or close) cancels the
+     * body's subscription, which closes the connection; before the response headers arrived it
+     * interrupts the caller instead, which makes the JDK's {@code send} cancel the exchange. The caller
+     * {@link #end() ends} the call under the same lock, so no interrupt of ours reaches the thread after
+     * it left, and one that arrived is cleared.
+     */
+    private static final class Call {
+        private final Thread thread;
+        private final Bounded body;
+        private boolean headers;
+        private boolean ended;
+        private boolean interrupted;
+        private IOException reason;
+
+        Call(Thread thread, Bounded body) {
+            this.thread = thread;
+            this.body = body;
+        }
+
+        synchronized void headersArrived() {
+            headers = true;
+        }
+
+        synchronized void abort(IOException why) {
+            if (ended || reason != null || body.delivered()) {
+                return; // too late to matter: the response is complete and send() is returning it
+            }
+            reason = why;
+            body.abort(why);
+            if (!headers) {
+                interrupted = true;
+                thread.interrupt();
+            }
+        }
+
+        /** Called by the calling thread once {@code send} returned or threw; the reason it was aborted, or null. */
+        synchronized IOException end() {
+            ended = true;
+            if (interrupted) {
+                Thread.interrupted(); // ours, not the caller's: the thread goes on uninterrupted
+            }
+            return reason;
+        }
     }
 
     /**
@@ -205,6 +269,7 @@ final class Exchange {
         private long reserved;
         private boolean released;
         private Flow.Subscription subscription;
+        private IOException failure;
 
         Bounded(long cap, ResponseBudget budget) {
             this.cap = cap;
@@ -214,7 +279,10 @@ final class Exchange {
         /** The response's headers arrived: a {@code Content-Length} over the cap fails it unread. */
         synchronized Bounded announced(long announcedLength) {
             if (announcedLength > cap) {
-                result.completeExceptionally(new BodyTooLargeException(cap));
+                BodyTooLargeException tooLarge = new BodyTooLargeException(cap);
+                if (result.completeExceptionally(tooLarge)) {
+                    failure = tooLarge;
+                }
             }
             return this;
         }
@@ -278,9 +346,20 @@ final class Exchange {
             return result;
         }
 
+        /** The whole body arrived and was handed over. */
+        synchronized boolean delivered() {
+            return result.isDone() && !result.isCompletedExceptionally();
+        }
+
+        /** Why the body was given up (too large, budget spent, deadline, close), or null. */
+        synchronized IOException failure() {
+            return failure;
+        }
+
         synchronized void abort(IOException why) {
             parts.clear();
             if (result.completeExceptionally(why)) {
+                failure = why;
                 Flow.Subscription s = subscription;
                 if (s != null) {
                     s.cancel();

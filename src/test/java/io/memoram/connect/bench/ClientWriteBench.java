@@ -32,18 +32,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  * number of threads, same emulator, in one JVM: creates per second, and CPU per request split into
  * the emulator's threads (the server's cost per request) and everything else (the client's). Not part
  * of {@code BenchMain}; run alone after {@code mvn -B test-compile}:
- * {@code java -cp target/classes:target/test-classes:<test classpath> io.memoram.connect.bench.ClientWriteBench [requests] [threads]}.
+ * {@code java -cp target/classes:target/test-classes:<test classpath> io.memoram.connect.bench.ClientWriteBench [requests] [threads] [client|plain|both]}.
  */
 public final class ClientWriteBench {
     private static final int USERS = 4;
     private static final int CONTENT_BYTES = 1024;
-    private static final int ROUNDS = 3;
+    private static final int ROUNDS = Integer.getInteger("rounds", 3);
 
-    record Result(String name, int requests, double seconds, long clientCpuNs, long serverCpuNs) {
+    record Result(String name, int requests, double seconds, long clientCpuNs, long serverCpuNs,
+                  Map<String, ThreadGroupsCpu.Usage> threads) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%-14s %8.0f req/s  client %6.1f us/req  server %6.1f us/req",
-                    name, requests / seconds, clientCpuNs / 1e3 / requests, serverCpuNs / 1e3 / requests);
+            StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
+                    "%-14s %8.0f req/s  client %6.1f us/req  server %6.1f us/req", name, requests / seconds,
+                    clientCpuNs / 1e3 / requests, serverCpuNs / 1e3 / requests));
+            threads.forEach((group, u) -> b.append(String.format(Locale.ROOT,
+                    "%n      %-22s %6.1f us/req (%3.0f %% busy)  %4.2f switches/req", group,
+                    (u.userMs() + u.systemMs()) * 1e3 / requests, (u.userMs() + u.systemMs()) / 10 / seconds,
+                    (double) u.switches() / requests)));
+            return b.toString();
         }
     }
 
@@ -52,6 +59,7 @@ public final class ClientWriteBench {
     public static void main(String[] args) throws Exception {
         int requests = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 16;
+        String only = args.length > 2 ? args[2] : "both";
         try (MemoramEmulator emu = MemoramEmulator.start()) {
             String apiKey = emu.createApiKey();
             List<EmulatedUser> users = new ArrayList<>();
@@ -74,11 +82,17 @@ public final class ClientWriteBench {
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
                 for (int round = 0; round <= ROUNDS; round++) {
-                    Result c = run("MemoramClient", pool, threads, blobs, b -> client.createMemoryBlob(b).id());
-                    Result p = run("plain JDK", pool, threads, blobs, plain::create);
-                    if (round > 0) { // round 0 warms up both
-                        System.out.println("round " + round + ": " + c);
-                        System.out.println("round " + round + ": " + p);
+                    if (!only.equals("plain")) {
+                        Result c = run("MemoramClient", pool, threads, blobs, b -> client.createMemoryBlob(b).id());
+                        if (round > 0) { // round 0 warms up
+                            System.out.println("round " + round + ": " + c);
+                        }
+                    }
+                    if (!only.equals("client")) {
+                        Result p = run("plain JDK", pool, threads, blobs, plain::create);
+                        if (round > 0) {
+                            System.out.println("round " + round + ": " + p);
+                        }
                     }
                 }
             } finally {
@@ -98,6 +112,7 @@ public final class ClientWriteBench {
         System.gc();
         long cpu0 = processCpu();
         long server0 = emulatorCpu();
+        ThreadGroupsCpu.Snapshot threads0 = ThreadGroupsCpu.snapshot();
         long t0 = System.nanoTime();
         AtomicInteger next = new AtomicInteger();
         List<Future<?>> done = new ArrayList<>();
@@ -117,7 +132,15 @@ public final class ClientWriteBench {
         double seconds = (System.nanoTime() - t0) / 1e9;
         long server = emulatorCpu() - server0;
         long total = processCpu() - cpu0;
-        return new Result(name, blobs.size(), seconds, total - server, server);
+        Map<String, ThreadGroupsCpu.Usage> byGroup = new java.util.TreeMap<>();
+        ThreadGroupsCpu.Snapshot now = ThreadGroupsCpu.snapshot();
+        for (Map.Entry<String, ThreadGroupsCpu.Usage> e : now.byTid().entrySet()) {
+            String comm = now.groupByTid().get(e.getKey());
+            ThreadGroupsCpu.Usage was = threads0.byTid().getOrDefault(e.getKey(), new ThreadGroupsCpu.Usage(0, 0, 0));
+            byGroup.merge(comm, e.getValue().minus(was), ThreadGroupsCpu.Usage::plus);
+        }
+        byGroup.values().removeIf(u -> u.userTicks() + u.systemTicks() == 0);
+        return new Result(name, blobs.size(), seconds, total - server, server, byGroup);
     }
 
     private static long processCpu() {

@@ -93,6 +93,9 @@ final class ThreadGroupsCpu {
         if (comm.startsWith("plain-client")) {
             return "plain client threads";
         }
+        if (comm.startsWith("HttpClient") && comm.contains("-Se")) {
+            return "JDK HttpClient selector";
+        }
         if (comm.startsWith("HttpClient")) {
             return "JDK HttpClient threads";
         }

@@ -52,10 +52,11 @@ class SourceTaskStartFailureTest {
                 .queryNames(new ObjectName(Jmx.DOMAIN + ":connector=" + ObjectName.quote(connector) + ",*"), null).size();
     }
 
-    /** Live threads of HTTP clients and of source tasks (the pipeline's, the access reads'). */
+    /** Live threads of HTTP clients (the JDK's, the client's deadlines) and of source tasks (the pipeline's, the access reads'). */
     private static Set<Thread> threads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
-                .filter(t -> t.getName().startsWith("HttpClient-") || t.getName().startsWith("memoram-source-"))
+                .filter(t -> t.getName().startsWith("HttpClient-") || t.getName().startsWith("memoram-client-")
+                        || t.getName().startsWith("memoram-source-"))
                 .collect(Collectors.toSet());
     }
 
