@@ -127,7 +127,7 @@ final class Exchange {
      * <p>The exchange runs on the calling thread with the HTTP client's blocking {@code send}, not
      * {@code sendAsync}: the JDK hands every {@code sendAsync} completion to the default
      * {@code CompletableFuture} executor, which on a worker with two cores or fewer starts a new thread
-     * for each call (docs/benchmarks.md, "Sink at 0 ms"). The deadline and {@link #cancelAll()} end a
+     * for each call (docs/benchmarks.md, "Third pass: a thread started per call"). The deadline and {@link #cancelAll()} end a
      * call by aborting its body, or, while its response headers are still awaited, by interrupting the
      * calling thread, which makes the JDK cancel the exchange.
      *

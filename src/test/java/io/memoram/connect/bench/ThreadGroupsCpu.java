@@ -93,7 +93,7 @@ final class ThreadGroupsCpu {
         if (comm.startsWith("plain-client")) {
             return "plain client threads";
         }
-        if (comm.startsWith("HttpClient") && comm.contains("-Se")) {
+        if (comm.matches("HttpClient-\\d+-S.*")) { // "HttpClient-<n>-SelectorManager", cut to 15 characters
             return "JDK HttpClient selector";
         }
         if (comm.startsWith("HttpClient")) {
