@@ -123,17 +123,19 @@ final class SourcePipelineBench {
         task.stop();
     }
 
-    /** Starts the task and polls until every user completed one pass and all of it was polled; commits every record's offset. */
+    /** Starts the task and polls until every user completed one pass and every memory record was polled; commits every record's offset. */
     private static long drive(MemoramSourceTask task, Map<String, String> config, Fakes.Offsets offsets, int users)
             throws InterruptedException {
         task.initialize(new Fakes.TaskContext(config, offsets));
         task.start(config);
         long deadline = System.nanoTime() + 180_000_000_000L;
         long records = 0;
-        // A pass counts as completed once its last page is in the fetch buffer, before poll() hands it over:
-        // drain the buffer too, or the records left in it are never "committed" and the resumed task
-        // rightly emits them again.
-        while (SourceBenchAccess.passesCompleted(task) < users || SourceBenchAccess.fetchBufferBytes(task) > 0) {
+        // A pass counts as completed once its last page is fetched, before poll() hands it over, and a new
+        // blob's record waits for offset storage to name its id (a later poll): go on until every memory
+        // record created was polled, or those left are never "committed" and the resumed task rightly
+        // emits them again.
+        long memories = 0;
+        while (SourceBenchAccess.passesCompleted(task) < users || memories < SourceBenchAccess.recordsCreated(task)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the source task did not catch up within 180 s");
             }
@@ -143,6 +145,9 @@ final class SourcePipelineBench {
             }
             records += batch.size();
             for (SourceRecord r : batch) {
+                if (r.topic().endsWith(".memories") && r.value() != null) {
+                    memories++;
+                }
                 // What the worker commits once the records are acknowledged: the last offset per partition.
                 @SuppressWarnings("unchecked")
                 Map<String, Object> offset = (Map<String, Object>) r.sourceOffset();
