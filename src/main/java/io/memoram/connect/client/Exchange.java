@@ -127,9 +127,10 @@ final class Exchange {
      * <p>The exchange runs on the calling thread with the HTTP client's blocking {@code send}, not
      * {@code sendAsync}: the JDK hands every {@code sendAsync} completion to the default
      * {@code CompletableFuture} executor, which on a worker with two cores or fewer starts a new thread
-     * for each call (docs/benchmarks.md, "Third pass: a thread started per call"). The deadline and {@link #cancelAll()} end a
-     * call by aborting its body, or, while its response headers are still awaited, by interrupting the
-     * calling thread, which makes the JDK cancel the exchange.
+     * for each call (docs/benchmarks.md, "Third pass: a thread started per call"). The deadline and
+     * {@link #cancelAll()} end a call by aborting its body, or, while its response headers are still
+     * awaited, by interrupting the calling thread, which makes the JDK cancel the exchange. The
+     * deadline is the only one: requests carry no {@code HttpRequest.timeout} of their own.
      *
      * @throws HttpTimeoutException   no complete response within the deadline
      * @throws BodyTooLargeException  the body exceeded {@code maxBodyBytes} or the budget's total

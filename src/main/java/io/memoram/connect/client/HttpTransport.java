@@ -320,9 +320,9 @@ final class HttpTransport implements AutoCloseable {
 
     private HttpRequest build(ApiRequest request, String token) {
         // No Accept header: the API answers JSON only, and each header is parsed by the server on every call.
-        // The request timeout here bounds the wait for headers; Exchange bounds the whole exchange.
-        HttpRequest.Builder b = HttpRequest.newBuilder(request.uri())
-                .timeout(config.requestTimeout());
+        // No HttpRequest.timeout: Exchange's deadline covers the whole exchange, the wait for headers
+        // included, so a second timer per call in the JDK client would only duplicate it.
+        HttpRequest.Builder b = HttpRequest.newBuilder(request.uri());
         if (config.userAgent() != null && !config.userAgent().isBlank()) {
             b.header("User-Agent", config.userAgent());
         }

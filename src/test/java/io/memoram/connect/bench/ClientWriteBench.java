@@ -132,13 +132,7 @@ public final class ClientWriteBench {
         double seconds = (System.nanoTime() - t0) / 1e9;
         long server = emulatorCpu() - server0;
         long total = processCpu() - cpu0;
-        Map<String, ThreadGroupsCpu.Usage> byGroup = new java.util.TreeMap<>();
-        ThreadGroupsCpu.Snapshot now = ThreadGroupsCpu.snapshot();
-        for (Map.Entry<String, ThreadGroupsCpu.Usage> e : now.byTid().entrySet()) {
-            String comm = now.groupByTid().get(e.getKey());
-            ThreadGroupsCpu.Usage was = threads0.byTid().getOrDefault(e.getKey(), new ThreadGroupsCpu.Usage(0, 0, 0));
-            byGroup.merge(comm, e.getValue().minus(was), ThreadGroupsCpu.Usage::plus);
-        }
+        Map<String, ThreadGroupsCpu.Usage> byGroup = new java.util.TreeMap<>(ThreadGroupsCpu.since(threads0));
         byGroup.values().removeIf(u -> u.userTicks() + u.systemTicks() == 0);
         return new Result(name, blobs.size(), seconds, total - server, server, byGroup);
     }

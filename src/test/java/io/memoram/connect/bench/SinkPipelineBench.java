@@ -437,7 +437,7 @@ final class SinkPipelineBench {
                 + "the rate, not the calls. Both send the same body fields and headers over kept-alive HTTP/1.1 connections\n"
                 + "(one per call in flight; no `Accept` header, no h2c upgrade on cleartext), one call per record plus one\n"
                 + "credentials fetch and one listing per user (*requests/record*). The sink's remaining extra per call is its\n"
-                + "deadline (the JDK client's timer for the headers, one scheduled task of its own for the whole exchange) and\n"
+                + "deadline (one scheduled task per call, covering the whole exchange; no second timer in the JDK client) and\n"
                 + "the listing of each user at its first record. The largest items were two thread hand-offs in the JDK\n"
                 + "client: with its default executor each call was started on one pool thread and completed on another; the\n"
                 + "client now runs those steps on the calling thread and the selector (`HttpClient.Builder.executor(Runnable::run)`).\n"
